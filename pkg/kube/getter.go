@@ -1,0 +1,82 @@
+// Package kube gives commands their Kubernetes clients and the few list calls
+// every command shares, so that a command never does one GET per trial.
+package kube
+
+import (
+	"fmt"
+
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
+)
+
+// Getter hands out clients for the cluster the user's kubeconfig names.
+// Commands take a Getter so tests can pass fake clientsets.
+type Getter interface {
+	// Namespace returns the namespace from -n or the kubeconfig context.
+	Namespace() (string, error)
+	// KubernetesClientSet returns a typed client.
+	KubernetesClientSet() (kubernetes.Interface, error)
+	// MetricsClientSet returns a client of metrics.k8s.io.
+	MetricsClientSet() (metricsclientset.Interface, error)
+}
+
+// FlagsGetter is the Getter of a real command line: it reads ConfigFlags.
+type FlagsGetter struct {
+	// Flags are kubectl's standard connection flags.
+	Flags *genericclioptions.ConfigFlags
+	// QPS and Burst raise client-go's client-side rate limit (5/10 by
+	// default), which would make writes of large experiments crawl.
+	QPS   float32
+	Burst int
+}
+
+// NewFlagsGetter returns a Getter over flags with a rate limit fit for
+// experiments of thousands of trials; the API server's own fairness still applies.
+func NewFlagsGetter(flags *genericclioptions.ConfigFlags) *FlagsGetter {
+	return &FlagsGetter{Flags: flags, QPS: 50, Burst: 100}
+}
+
+// Namespace implements Getter.
+func (g *FlagsGetter) Namespace() (string, error) {
+	ns, _, err := g.Flags.ToRawKubeConfigLoader().Namespace()
+	return ns, err
+}
+
+func (g *FlagsGetter) restConfig() (*rest.Config, error) {
+	cfg, err := g.Flags.ToRESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS == 0 {
+		cfg.QPS = g.QPS
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = g.Burst
+	}
+	return cfg, nil
+}
+
+// KubernetesClientSet implements Getter.
+func (g *FlagsGetter) KubernetesClientSet() (kubernetes.Interface, error) {
+	cfg, err := g.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	return kubernetes.NewForConfig(cfg)
+}
+
+// MetricsClientSet implements Getter.
+func (g *FlagsGetter) MetricsClientSet() (metricsclientset.Interface, error) {
+	cfg, err := g.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	c, err := metricsclientset.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("metrics client: %w", err)
+	}
+	return c, nil
+}

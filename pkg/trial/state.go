@@ -1,0 +1,33 @@
+// Package trial derives a trial's state from its Job and the Job's pods, the
+// way a person reading `kubectl describe` would: Pending with the scheduler's
+// reason, Running, Succeeded, Failed with a reason and exit code, OOMKilled
+// with the memory limit it hit, or Suspended.
+package trial
+
+// State is the phase of one trial as the plugin reports it.
+type State string
+
+const (
+	// Pending means the trial's pod is not running yet: not created, not
+	// scheduled (the scheduler's message says why), or its containers are
+	// being created or cannot start.
+	Pending State = "Pending"
+	// Running means a container of the trial's pod is running.
+	Running State = "Running"
+	// Succeeded means the trial's Job completed.
+	Succeeded State = "Succeeded"
+	// Failed means the trial's Job failed for a reason other than memory.
+	Failed State = "Failed"
+	// OOMKilled means the trial failed because a container hit its memory limit.
+	OOMKilled State = "OOMKilled"
+	// Suspended means the trial's Job is suspended (for example by a queue).
+	Suspended State = "Suspended"
+)
+
+// States lists every state in the order summaries print them.
+var States = []State{Running, Pending, Suspended, Succeeded, Failed, OOMKilled}
+
+// Finished reports whether a trial in state s will not change any more.
+func (s State) Finished() bool {
+	return s == Succeeded || s == Failed || s == OOMKilled
+}
