@@ -1,0 +1,279 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/space"
+)
+
+// parser reads one file.
+type parser struct {
+	file string
+	opts Options
+}
+
+// pos returns the position of n.
+func pos(n *yaml.Node) Pos {
+	if n == nil {
+		return Pos{}
+	}
+	return Pos{Line: n.Line, Col: n.Column}
+}
+
+// errorf returns an *Error at n.
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
+	return &Error{File: p.file, Pos: pos(n), Msg: fmt.Sprintf(format, args...)}
+}
+
+// field is one key of a YAML mapping.
+type field struct {
+	Key   string
+	KeyN  *yaml.Node
+	Value *yaml.Node
+}
+
+// check rejects what the file format never accepts anywhere: aliases and
+// custom tags.
+func (p *parser) check(n *yaml.Node) error {
+	if n.Kind == yaml.AliasNode {
+		return p.errorf(n, "aliases (*%s) are not supported: write the value out", n.Value)
+	}
+	if n.Tag != "" && !strings.HasPrefix(n.Tag, "!!") && n.Tag != "!" {
+		return p.errorf(n, "tag %s is not supported", n.Tag)
+	}
+	return nil
+}
+
+// mapping returns the fields of the mapping n in order. Keys must be
+// strings and appear once.
+func (p *parser) mapping(n *yaml.Node, what string) ([]field, error) {
+	if err := p.check(n); err != nil {
+		return nil, err
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "%s: want a mapping, got %s", what, describe(n))
+	}
+	fields := make([]field, 0, len(n.Content)/2)
+	seen := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if err := p.check(k); err != nil {
+			return nil, err
+		}
+		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+			return nil, p.errorf(k, "%s: keys must be strings, got %s", what, describe(k))
+		}
+		if k.Value == "<<" && k.ShortTag() == "!!merge" {
+			return nil, p.errorf(k, "merge keys (<<) are not supported: write the fields out")
+		}
+		if line, dup := seen[k.Value]; dup {
+			return nil, p.errorf(k, "duplicate key %q (first at line %d)", k.Value, line)
+		}
+		if err := p.check(v); err != nil {
+			return nil, err
+		}
+		seen[k.Value] = k.Line
+		fields = append(fields, field{Key: k.Value, KeyN: k, Value: v})
+	}
+	return fields, nil
+}
+
+// object returns the fields of mapping n by key, rejecting keys not in known.
+func (p *parser) object(n *yaml.Node, what string, known ...string) (map[string]field, error) {
+	fields, err := p.mapping(n, what)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]field, len(fields))
+	for _, f := range fields {
+		if !contains(known, f.Key) {
+			return nil, p.errorf(f.KeyN, "unknown field %q in %s%s", f.Key, what, suggest(f.Key, known))
+		}
+		out[f.Key] = f
+	}
+	return out, nil
+}
+
+// sequence returns the items of sequence n.
+func (p *parser) sequence(n *yaml.Node, what string) ([]*yaml.Node, error) {
+	if err := p.check(n); err != nil {
+		return nil, err
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errorf(n, "%s: want a list, got %s", what, describe(n))
+	}
+	for _, c := range n.Content {
+		if err := p.check(c); err != nil {
+			return nil, err
+		}
+	}
+	return n.Content, nil
+}
+
+// str returns the string scalar n.
+func (p *parser) str(n *yaml.Node, what string) (string, error) {
+	if err := p.check(n); err != nil {
+		return "", err
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		return "", p.errorf(n, "%s: want a string, got %s", what, describe(n))
+	}
+	return n.Value, nil
+}
+
+// integer returns the integer scalar n.
+func (p *parser) integer(n *yaml.Node, what string) (int64, error) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
+		var v int64
+		if err := n.Decode(&v); err == nil {
+			return v, nil
+		}
+	}
+	return 0, p.errorf(n, "%s: want an integer, got %s", what, describe(n))
+}
+
+// number returns the integer or float scalar n.
+func (p *parser) number(n *yaml.Node, what string) (float64, error) {
+	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float") {
+		var v float64
+		if err := n.Decode(&v); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			return v, nil
+		}
+	}
+	return 0, p.errorf(n, "%s: want a number, got %s", what, describe(n))
+}
+
+// value returns the parameter value written at n: a string, integer,
+// float or bool scalar, with the text as written.
+func (p *parser) value(n *yaml.Node, name string) (space.Value, error) {
+	if err := p.check(n); err != nil {
+		return space.Value{}, err
+	}
+	if n.Kind != yaml.ScalarNode {
+		return space.Value{}, p.errorf(n, "value of %q: parameter values must be a string, number or bool, got %s", name, describe(n))
+	}
+	v := space.Value{Text: n.Value, Pos: pos(n)}
+	switch n.ShortTag() {
+	case "!!str", "!!timestamp":
+		v.V = n.Value
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err != nil {
+			return space.Value{}, p.errorf(n, "value of %q: integer %s is out of range", name, n.Value)
+		}
+		v.V = i
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return space.Value{}, p.errorf(n, "value of %q: %s is not a finite number", name, n.Value)
+		}
+		v.V = f
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return space.Value{}, p.errorf(n, "value of %q: %v", name, err)
+		}
+		v.V = b
+	case "!!null":
+		return space.Value{}, p.errorf(n, "value of %q is null: parameter values must be a string, number or bool", name)
+	default:
+		return space.Value{}, p.errorf(n, "value of %q: parameter values must be a string, number or bool, got %s", name, describe(n))
+	}
+	return v, nil
+}
+
+// describe names what n is, for "want X, got Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.DocumentNode:
+		return "a document"
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:37] + "..."
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		return "the string " + strconv.Quote(v)
+	case "!!int":
+		return "the integer " + v
+	case "!!float":
+		return "the number " + v
+	case "!!bool":
+		return "the bool " + v
+	case "!!null":
+		return "null"
+	case "!!timestamp":
+		return "the timestamp " + v
+	}
+	return n.ShortTag() + " " + strconv.Quote(v)
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest returns ` (did you mean "x"?)` for the known name closest to s,
+// or the list of known names when none is close.
+func suggest(s string, known []string) string {
+	best, bestD := "", len(s)/3+2
+	for _, k := range known {
+		if strings.EqualFold(k, s) {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+		if d := distance(s, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	if len(known) <= 8 {
+		sorted := append([]string(nil), known...)
+		sort.Strings(sorted)
+		return " (known fields: " + strings.Join(sorted, ", ") + ")"
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
