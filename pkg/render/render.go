@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -44,16 +47,56 @@ func Render(exp *experiment.Experiment) (trials []Trial, warnings []string, err 
 				exp.File, exp.Space.NamePos(name).Line, name))
 		}
 	}
-	r := renderer{exp: exp, names: names(exp.Name, points)}
 	trials = make([]Trial, len(points))
-	for i := range points {
-		job, err := r.job(i, &points[i])
-		if err != nil {
-			return nil, warnings, err
-		}
-		trials[i] = Trial{Name: r.names[i], Index: i, Params: points[i].Params, Job: job}
+	if err := renderAll(exp, points, names(exp.Name, points), trials); err != nil {
+		return nil, warnings, err
 	}
 	return trials, append(warnings, memoryWarnings(trials)...), nil
+}
+
+// block is how many trials a worker renders at a time; experiments of
+// fewer trials render on one goroutine.
+const block = 128
+
+// renderAll renders every point into trials, on up to GOMAXPROCS
+// goroutines. The error returned is the one of the lowest trial index, so
+// it does not depend on scheduling.
+func renderAll(exp *experiment.Experiment, points []space.Point, names []string, trials []Trial) error {
+	workers := min(runtime.GOMAXPROCS(0), (len(points)+block-1)/block)
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, workers)
+	errAt := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			r := renderer{exp: exp, names: names}
+			for !failed.Load() {
+				start := int(next.Add(block)) - block
+				if start >= len(points) {
+					return
+				}
+				for i := start; i < min(start+block, len(points)); i++ {
+					job, err := r.job(i, &points[i])
+					if err != nil {
+						errs[w], errAt[w] = err, i
+						failed.Store(true)
+						return
+					}
+					trials[i] = Trial{Name: names[i], Index: i, Params: points[i].Params, Job: job}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var first error
+	firstAt := len(points)
+	for w, err := range errs {
+		if err != nil && errAt[w] < firstAt {
+			first, firstAt = err, errAt[w]
+		}
+	}
+	return first
 }
 
 // renderer renders the trials of one experiment.

@@ -10,7 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // validate checks what the API server would reject, or what would make the
@@ -28,13 +29,21 @@ func validate(job *batchv1.Job) (path, msg string) {
 		{"metadata", job.Labels, job.Annotations},
 		{"spec.template.metadata", job.Spec.Template.Labels, job.Spec.Template.Annotations},
 	} {
+		// Keys were checked when the file was parsed; values may hold parameters.
 		for _, k := range sortedKeys(m.labels) {
+			if isOwnLabel(k) {
+				continue
+			}
 			if errs := validation.IsValidLabelValue(m.labels[k]); len(errs) > 0 {
 				return m.path + ".labels." + k, fmt.Sprintf("invalid label value %q: %s", m.labels[k], strings.Join(errs, "; "))
 			}
 		}
-		if errs := apivalidation.ValidateAnnotations(m.annots, field.NewPath(m.path, "annotations")); len(errs) > 0 {
-			return errs[0].Field, errs[0].ErrorBody()
+		size := 0
+		for k, v := range m.annots {
+			size += len(k) + len(v)
+		}
+		if size > apivalidation.TotalAnnotationSizeLimitB {
+			return m.path + ".annotations", fmt.Sprintf("annotations take %d bytes, more than the limit of %d", size, apivalidation.TotalAnnotationSizeLimitB)
 		}
 	}
 	ps := &job.Spec.Template.Spec
@@ -122,4 +131,9 @@ func memoryWarnings(trials []Trial) []string {
 			missing[name], len(trials), name))
 	}
 	return out
+}
+
+// isOwnLabel reports whether the plugin sets label key k (with valid values).
+func isOwnLabel(k string) bool {
+	return k == labels.Experiment || k == labels.Trial || k == labels.ManagedBy
 }
