@@ -1,0 +1,81 @@
+package common
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+)
+
+// ExperimentArg returns the experiment name of a command's first argument,
+// or a clear error when it is missing or cannot name an experiment.
+func ExperimentArg(args []string) (string, error) {
+	if len(args) == 0 || args[0] == "" {
+		return "", fmt.Errorf("an experiment name is required (see `kubectl mlexp list`)")
+	}
+	name := args[0]
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return "", fmt.Errorf("invalid experiment name %q: %s", name, strings.Join(errs, "; "))
+	}
+	return name, nil
+}
+
+// CompleteExperiments returns a cobra completion function offering the
+// experiment names of the namespace, from one List of Jobs by label.
+func CompleteExperiments(getter kube.Getter) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		names, err := ExperimentNames(cmd.Context(), getter)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []string
+		for _, n := range names {
+			if strings.HasPrefix(n, toComplete) {
+				out = append(out, n)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// ExperimentNames lists the distinct experiment names in the namespace.
+func ExperimentNames(ctx context.Context, getter kube.Getter) ([]string, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	ns, err := getter.Namespace()
+	if err != nil {
+		return nil, err
+	}
+	c, err := getter.KubernetesClientSet()
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := kube.ListJobs(ctx, c, ns, labels.AnyExperiment())
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, j := range jobs {
+		n := j.Labels[labels.Experiment]
+		if n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}

@@ -1,0 +1,51 @@
+// Package common holds what every command shares: experiment-name
+// arguments and their completion, and the output formats of kubectl.
+package common
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/yaml"
+)
+
+// NoResources prints kubectl's message for an empty result to w (stderr).
+func NoResources(w io.Writer, namespace string, allNamespaces bool) {
+	if allNamespaces || namespace == "" {
+		fmt.Fprintln(w, "No resources found")
+		return
+	}
+	fmt.Fprintf(w, "No resources found in %s namespace.\n", namespace)
+}
+
+// PrintData writes v as indented JSON or as YAML, as -o json|yaml ask.
+func PrintData(w io.Writer, format string, v any) error {
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(v, "", "    ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	case "yaml":
+		b, err := yaml.Marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	return fmt.Errorf("unknown output format %q", format)
+}
+
+// ValidateOutput checks an -o value against the formats a command supports.
+func ValidateOutput(output string, allowed ...string) error {
+	for _, a := range allowed {
+		if output == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("--output: unknown format %q (allowed: %v)", output, allowed)
+}

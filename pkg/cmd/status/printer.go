@@ -1,0 +1,145 @@
+package status
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/printers"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+)
+
+// TablePrinter writes trial statuses as kubectl-style table rows.
+type TablePrinter struct {
+	// Wide adds the pod, the exit code and the full message.
+	Wide bool
+	// NoHeaders leaves out the header row.
+	NoHeaders bool
+	// Now is the time ages and durations are measured against.
+	Now time.Time
+}
+
+// ParamNames returns the union of parameter names in first-seen order.
+func ParamNames(statuses []trial.Status) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, s := range statuses {
+		for _, p := range s.Params {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				names = append(names, p.Name)
+			}
+		}
+	}
+	return names
+}
+
+// Header returns the header cells for the given parameter names.
+func (p TablePrinter) Header(paramNames []string) []string {
+	h := []string{"TRIAL"}
+	for _, n := range paramNames {
+		h = append(h, strings.ToUpper(n))
+	}
+	h = append(h, "STATE", "REASON", "RESTARTS", "NODE", "AGE", "DURATION")
+	if p.Wide {
+		h = append(h, "POD", "EXIT")
+	}
+	return h
+}
+
+// Row returns the cells of one trial.
+func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
+	row := []string{s.Name}
+	for _, n := range paramNames {
+		v, ok := s.Params.Get(n)
+		if !ok {
+			row = append(row, "<none>")
+			continue
+		}
+		row = append(row, params.Format(v))
+	}
+	dur := "-"
+	if d := s.Duration(p.Now); d > 0 {
+		dur = duration.HumanDuration(d)
+	}
+	row = append(row, string(s.State), Reason(s, p.Wide), fmt.Sprint(s.Restarts), orNone(s.Node),
+		duration.HumanDuration(p.Now.Sub(s.Created)), dur)
+	if p.Wide {
+		exit := "-"
+		if s.ExitCode != nil {
+			exit = fmt.Sprint(*s.ExitCode)
+		}
+		row = append(row, orNone(s.Pod), exit)
+	}
+	return row
+}
+
+// Print writes the whole table.
+func (p TablePrinter) Print(w io.Writer, statuses []trial.Status) error {
+	tw := printers.GetNewTabWriter(w)
+	names := ParamNames(statuses)
+	if !p.NoHeaders {
+		fmt.Fprintln(tw, strings.Join(p.Header(names), "\t"))
+	}
+	for i := range statuses {
+		fmt.Fprintln(tw, strings.Join(p.Row(&statuses[i], names), "\t"))
+	}
+	return tw.Flush()
+}
+
+// Reason renders the why of a state in one cell: the scheduler's message
+// for an unschedulable trial, the limit an OOMKilled trial hit, the reason
+// and exit code of a failure. Wide keeps messages whole.
+func Reason(s *trial.Status, wide bool) string {
+	msg := s.Message
+	if !wide {
+		msg = trial.ShortMessage(msg)
+	}
+	switch s.State {
+	case trial.OOMKilled:
+		out := "OOMKilled"
+		if s.MemoryLimit != "" {
+			out += " at limit " + s.MemoryLimit
+		}
+		if s.ExitCode != nil {
+			out += fmt.Sprintf(" (exit %d)", *s.ExitCode)
+		}
+		return out
+	case trial.Failed:
+		out := orDash(s.Reason)
+		if s.ExitCode != nil {
+			out += fmt.Sprintf(" (exit %d)", *s.ExitCode)
+		}
+		if wide && msg != "" {
+			out += ": " + msg
+		}
+		return out
+	case trial.Pending:
+		if msg != "" && (s.Reason == "Unschedulable" || wide) {
+			return s.Reason + ": " + msg
+		}
+		return orDash(s.Reason)
+	}
+	if wide && msg != "" {
+		return orDash(s.Reason) + ": " + msg
+	}
+	return orDash(s.Reason)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "<none>"
+	}
+	return s
+}

@@ -1,0 +1,93 @@
+package submit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/render"
+)
+
+// Action is what submit does with one trial.
+type Action string
+
+const (
+	// Create applies a trial that has no Job yet.
+	Create Action = "created"
+	// Unchanged leaves a trial whose Job matches the file.
+	Unchanged Action = "unchanged"
+	// Replace deletes and re-creates a trial whose Job changed (--force).
+	Replace Action = "replaced"
+)
+
+// Plan is what a submit will do, worked out from one List of the
+// experiment's Jobs before any write.
+type Plan struct {
+	// Actions holds one action per rendered trial, in trial order.
+	Actions []Action
+	// Existing maps trial name to its Job in the cluster.
+	Existing map[string]*batchv1.Job
+	// Changed names the trials whose rendered Job differs from the cluster's.
+	Changed []string
+	// Removed names the Jobs of the experiment that the file no longer has.
+	Removed []string
+}
+
+// MakePlan compares the rendered trials with the experiment's existing Jobs
+// by their spec-hash annotation.
+func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
+	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*batchv1.Job{}}
+	for i := range existing {
+		p.Existing[existing[i].Name] = &existing[i]
+	}
+	inFile := map[string]bool{}
+	for i, t := range trials {
+		inFile[t.Name] = true
+		old, ok := p.Existing[t.Name]
+		switch {
+		case !ok:
+			p.Actions[i] = Create
+		case old.Annotations[labels.SpecHash] == t.Job.Annotations[labels.SpecHash]:
+			p.Actions[i] = Unchanged
+		default:
+			p.Actions[i] = Replace
+			p.Changed = append(p.Changed, t.Name)
+		}
+	}
+	for name := range p.Existing {
+		if !inFile[name] {
+			p.Removed = append(p.Removed, name)
+		}
+	}
+	sort.Strings(p.Removed)
+	return p
+}
+
+// Count returns how many trials get action a.
+func (p Plan) Count(a Action) int {
+	n := 0
+	for _, x := range p.Actions {
+		if x == a {
+			n++
+		}
+	}
+	return n
+}
+
+// changedError explains why changed trials are not applied without --force.
+func changedError(exp string, changed []string) error {
+	return fmt.Errorf("%d trial(s) of experiment %q changed since they were submitted (%s): a Job's pod template cannot change in place; "+
+		"re-run with --force to delete and re-create them (they start again), or submit under a new --name",
+		len(changed), exp, abbreviate(changed, 5))
+}
+
+// abbreviate joins names, cutting the list after max entries.
+func abbreviate(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(", ... (%d more)", len(names)-max)
+}

@@ -1,0 +1,30 @@
+package kube
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/kubernetes"
+)
+
+// ListJobsAndPods lists the Jobs and the pods matching selector in
+// namespace ns concurrently: the two calls every status view needs.
+func ListJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]batchv1.Job, []corev1.Pod, error) {
+	var jobs []batchv1.Job
+	var pods []corev1.Pod
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		jobs, err = ListJobs(ctx, c, ns, selector)
+		return err
+	})
+	g.Go(func() (err error) {
+		pods, err = ListPods(ctx, c, ns, selector)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return jobs, pods, nil
+}
