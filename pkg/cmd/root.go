@@ -8,9 +8,13 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/delete"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/list"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/logs"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/results"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/top"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/versioncmd"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 )
@@ -60,6 +64,10 @@ func Subcommands(getter kube.Getter, streams genericiooptions.IOStreams) []*cobr
 		submit.NewCmdSubmit(getter, streams),
 		list.NewCmdList(getter, streams),
 		status.NewCmdStatus(getter, streams),
+		logs.NewCmdLogs(getter, streams),
+		top.NewCmdTop(getter, streams),
+		events.NewCmdEvents(getter, streams),
+		results.NewCmdResults(getter, streams),
 		delete.NewCmdDelete(getter, streams),
 	}
 }
