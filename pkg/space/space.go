@@ -220,6 +220,9 @@ func (s *Space) Validate() error {
 			}
 		}
 	}
+	if factors == 0 && len(s.Include) > 0 {
+		return s.errorf(s.Include[0].Pos, "include adds trials to grid, list or random: write explicit rows under list")
+	}
 	for _, r := range s.Include {
 		if !sameNames(names, r.Names) {
 			return s.errorf(r.Pos, "include rows must name every parameter: this row names %s, the parameters are %s",
@@ -230,7 +233,7 @@ func (s *Space) Validate() error {
 		return s.errorf(s.Pos, "the parameter space has more than %d trials", MaxTrials)
 	}
 	if factors == 0 && len(s.Include) == 0 {
-		return s.errorf(s.Pos, "the parameter space is empty: give grid, list, random or include")
+		return s.errorf(s.Pos, "the parameter space is empty: give grid, list or random")
 	}
 	return nil
 }
