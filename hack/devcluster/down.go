@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// HostPaths are directories outside the state dir that containerd, libcni or the kubelet
+// create; down removes those that did not exist before the first up, if empty.
+var HostPaths = []string{
+	"/run/containerd/s", "/run/containerd", "/var/lib/cni/results", "/var/lib/cni/cache", "/var/lib/cni",
+	"/var/log/containers", "/var/log/pods",
+}
+
+// recordHostState notes which HostPaths are absent before the first up.
+func recordHostState(l Layout) error {
+	if _, err := os.Stat(l.HostState()); err == nil {
+		return nil
+	}
+	var absent []string
+	for _, p := range HostPaths {
+		if _, err := os.Lstat(p); os.IsNotExist(err) {
+			absent = append(absent, p)
+		}
+	}
+	return os.WriteFile(l.HostState(), []byte(strings.Join(absent, "\n")+"\n"), 0o644)
+}
+
+// removeHostPaths removes the recorded paths that are now empty, deepest first.
+func removeHostPaths(l Layout) []string {
+	data, err := os.ReadFile(l.HostState())
+	if err != nil {
+		return nil
+	}
+	paths := strings.Fields(string(data))
+	sort.Slice(paths, func(i, j int) bool { return strings.Count(paths[i], "/") > strings.Count(paths[j], "/") })
+	var removed []string
+	for _, p := range paths {
+		if os.Remove(p) == nil {
+			removed = append(removed, p)
+		}
+	}
+	_ = os.Remove(l.HostState())
+	return removed
+}
+
+// stopGroups are stopped one group after the other, the members of a group at once: the
+// kubelet first so it restarts nothing, containerd last.
+var stopGroups = [][]string{
+	{"kubelet", "metrics-server"},
+	{"kube-scheduler", "kube-controller-manager", "kube-apiserver"},
+	{"etcd"},
+	{"containerd"},
+}
+
+// stopAll stops every component by its pid file and returns the names stopped.
+func stopAll(l Layout) ([]string, error) {
+	var stopped []string
+	var errs []error
+	for _, group := range stopGroups {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, name := range group {
+			wg.Add(1)
+			go func(name string) {
+				defer wg.Done()
+				ok, err := Stop(l, name, component(l, name).StopTimeout)
+				mu.Lock()
+				defer mu.Unlock()
+				if ok {
+					stopped = append(stopped, name)
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}(name)
+		}
+		wg.Wait()
+	}
+	return stopped, errors.Join(errs...)
+}
+
+// leftovers describes what an earlier run left: processes, mounts, links, cgroups, state.
+func leftovers(l Layout) []string {
+	var found []string
+	for _, c := range Components(l) {
+		if _, err := os.Stat(l.PidFile(c.Name)); err == nil {
+			found = append(found, "pid files")
+			break
+		}
+	}
+	if n := len(ourStrayProcesses(l)); n > 0 {
+		found = append(found, fmt.Sprintf("%d processes", n))
+	}
+	if n := len(cgroupPids()); n > 0 {
+		found = append(found, fmt.Sprintf("%d pod processes", n))
+	}
+	if n := len(MountsUnder(mounts(), l.Dir)); n > 0 {
+		found = append(found, fmt.Sprintf("%d mounts", n))
+	}
+	if linkExists(CNIBridge) {
+		found = append(found, "link "+CNIBridge)
+	}
+	if n := len(ourCgroupDirs()); n > 0 {
+		found = append(found, fmt.Sprintf("%d cgroups", n))
+	}
+	if _, err := os.Stat(l.SysctlSaved()); err == nil {
+		found = append(found, "saved sysctls")
+	}
+	return found
+}
+
+// Teardown stops everything of ours and removes what the processes left: pods' processes,
+// stray processes (shims), shim sockets, mounts, CNI links, cgroups, libcni cache; it
+// restores the sysctls. It is safe to run when nothing is up, and twice.
+func Teardown(l Layout) error {
+	var errs []error
+	stopped, err := stopAll(l)
+	errs = append(errs, err)
+	podProcs := killCgroupProcs()
+	strays := 0
+	for _, rec := range ourStrayProcesses(l) {
+		if err := killAndWait(rec, 2*time.Second); err != nil {
+			errs = append(errs, fmt.Errorf("pid %d (%s): %w", rec.Pid, rec.Cmdline[0], err))
+		}
+		strays++
+	}
+	sockets := removeShimSockets(l)
+	unmounted, left := unmountAll(l.Dir)
+	if len(left) > 0 {
+		errs = append(errs, fmt.Errorf("still mounted: %s", strings.Join(left, " ")))
+	}
+	if err := deleteCNILinks(); err != nil {
+		errs = append(errs, err)
+	}
+	if cg := removeCgroups(); len(cg) > 0 {
+		errs = append(errs, fmt.Errorf("cgroups not removed: %s", strings.Join(cg, " ")))
+	}
+	cache := removeCNICache()
+	restored, err := restoreSysctls(l, true)
+	errs = append(errs, err)
+	progress("stopped [%s]; killed %d pod and %d stray processes; removed %d shim sockets, %d mounts, %d CNI cache files; restored sysctls [%s]",
+		strings.Join(stopped, " "), podProcs, strays, sockets, unmounted, cache, strings.Join(restored, " "))
+	return errors.Join(errs...)
+}
+
+// wipeRuntime removes the runtime state (never bin, build or logs); it refuses while
+// anything is still mounted below the state dir.
+func wipeRuntime(l Layout) error {
+	if left := MountsUnder(mounts(), l.Dir); len(left) > 0 {
+		return fmt.Errorf("refusing to remove state while mounted: %s", strings.Join(left, " "))
+	}
+	for _, p := range l.RuntimeDirs() {
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Down stops the cluster and leaves the machine as it found it; purge also removes the
+// state dir with the binary cache.
+func Down(l Layout, purge bool) error {
+	if os.Geteuid() != 0 {
+		return errors.New("down needs root")
+	}
+	begin := time.Now()
+	if _, err := os.Stat(l.Dir); os.IsNotExist(err) {
+		progress("nothing to do: %s does not exist", l.Dir)
+		return nil
+	}
+	unlock, err := lock(l)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	errs := []error{Teardown(l)}
+	if err := wipeRuntime(l); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	errs = append(errs, deleteLink(NodeLink))
+	if removed := removeHostPaths(l); len(removed) > 0 {
+		progress("removed host dirs created by the cluster: %s", strings.Join(removed, " "))
+	}
+	if purge {
+		if err := os.RemoveAll(l.Dir); err != nil {
+			errs = append(errs, err)
+		} else {
+			progress("purged %s", l.Dir)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	progress("dev cluster is down (%s)", time.Since(begin).Round(100*time.Millisecond))
+	return nil
+}

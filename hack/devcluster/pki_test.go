@@ -1,0 +1,98 @@
+package main
+
+import (
+	"crypto/x509"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestGeneratePKI(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := GeneratePKI(dir, now); err != nil {
+		t.Fatal(err)
+	}
+	pool := func(name string) *x509.CertPool {
+		c, err := LoadCert(filepath.Join(dir, name+".crt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := x509.NewCertPool()
+		p.AddCert(c)
+		return p
+	}
+	tests := []struct {
+		name   string
+		signer string
+		cn     string
+		orgs   []string
+		dns    []string
+		ips    []string
+		usage  []x509.ExtKeyUsage
+	}{
+		{name: "apiserver", signer: caName, cn: "kube-apiserver",
+			dns:   []string{"localhost", NodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
+			ips:   []string{"127.0.0.1", NodeIP, "10.217.128.1"},
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
+		{name: "admin", signer: caName, cn: adminUser, orgs: []string{"system:masters"},
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+		{name: "kubelet-client", signer: caName, cn: "system:node:" + NodeName, orgs: []string{"system:nodes"},
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+		{name: "kubelet-server", signer: caName, cn: NodeName, dns: []string{NodeName, "localhost"},
+			ips: []string{NodeIP, "127.0.0.1"}, usage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
+		{name: "front-proxy-client", signer: frontProxyCA, cn: "front-proxy-client",
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+		{name: "etcd-server", signer: caName, cn: "mlexp-etcd", dns: []string{"localhost"}, ips: []string{"127.0.0.1"},
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}},
+		{name: "metrics-server", signer: caName, cn: "metrics-server",
+			dns:   []string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"},
+			ips:   []string{NodeIP},
+			usage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadCert(filepath.Join(dir, tt.name+".crt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Verify(x509.VerifyOptions{Roots: pool(tt.signer), KeyUsages: tt.usage, CurrentTime: now}); err != nil {
+				t.Errorf("verify: %v", err)
+			}
+			var ips []string
+			for _, ip := range c.IPAddresses {
+				ips = append(ips, ip.String())
+			}
+			got := []any{c.Subject.CommonName, c.Subject.Organization, c.DNSNames, ips, c.ExtKeyUsage}
+			want := []any{tt.cn, tt.orgs, tt.dns, tt.ips, tt.usage}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("cert (-want +got):\n%s", diff)
+			}
+			if fi, err := os.Stat(filepath.Join(dir, tt.name+".key")); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("key file: %v %v", fi.Mode(), err)
+			}
+		})
+	}
+}
+
+func TestFirstServiceIP(t *testing.T) {
+	if got := firstServiceIP(); !got.Equal(net.ParseIP("10.217.128.1")) {
+		t.Errorf("firstServiceIP() = %s", got)
+	}
+}
+
+func TestGeneratePKIServiceAccountKey(t *testing.T) {
+	dir := t.TempDir()
+	if err := GeneratePKI(dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"sa.key", "sa.pub", "ca.crt", "ca.key", "front-proxy-ca.crt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}

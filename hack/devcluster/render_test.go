@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func testLayout() Layout { return Layout{Dir: "/srv/dev"} }
+
+func TestRenderContainerdConfig(t *testing.T) {
+	got := RenderContainerdConfig(testLayout())
+	for _, want := range []string{
+		`root = "/srv/dev/containerd/root"`,
+		`state = "/srv/dev/containerd/state"`,
+		`address = "/srv/dev/run/containerd/containerd.sock"`,
+		`restrict_oom_score_adj = true`,
+		`netns_mounts_under_state_dir = true`,
+		`sandbox_image = "localhost/mlexp/pause:dev"`,
+		`conf_dir = "/srv/dev/cni/net.d"`,
+		`Root = "/srv/dev/run/runc"`,
+		`SystemdCgroup = false`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("containerd config lacks %s", want)
+		}
+	}
+}
+
+func TestRenderCNIConfig(t *testing.T) {
+	var conf struct {
+		Name    string
+		Plugins []map[string]any
+	}
+	if err := json.Unmarshal([]byte(RenderCNIConfig(testLayout())), &conf); err != nil {
+		t.Fatal(err)
+	}
+	bridge := conf.Plugins[0]
+	got := map[string]any{
+		"name": conf.Name, "type": bridge["type"], "bridge": bridge["bridge"],
+		"isGateway": bridge["isGateway"], "ipMasq": bridge["ipMasq"],
+		"ipam": bridge["ipam"], "second": conf.Plugins[1]["type"],
+	}
+	want := map[string]any{
+		"name": "mlexp-dev", "type": "bridge", "bridge": "mlexp-cni0", "isGateway": false, "ipMasq": false,
+		"ipam": map[string]any{"type": "host-local", "dataDir": "/srv/dev/cni/data/ipam",
+			"ranges": []any{[]any{map[string]any{"subnet": PodCIDR}}}},
+		"second": "loopback",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CNI config (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(CNIBridge, "mlexp") || !strings.Contains(NodeLink, "mlexp") {
+		t.Error("every link the tool creates must have mlexp in its name")
+	}
+}
+
+func TestRenderKubeletConfig(t *testing.T) {
+	got := RenderKubeletConfig(testLayout())
+	for _, want := range []string{
+		"address: " + NodeIP, "port: 20250", "readOnlyPort: 0", "cgroupDriver: cgroupfs", "cgroupRoot: /mlexp-dev",
+		"failCgroupV1: false", "failSwapOn: false", `resolvConf: ""`,
+		"containerRuntimeEndpoint: unix:///srv/dev/run/containerd/containerd.sock",
+		"imageGCHighThresholdPercent: 100", "imageGCLowThresholdPercent: 99",
+		`nodefs.available: "1%"`, "podLogsDir: /srv/dev/pod-logs", "makeIPTablesUtilChains: false",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("kubelet config lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"systemReserved", "kubeReserved", "%!"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("kubelet config has %q", bad)
+		}
+	}
+}
+
+func TestRenderKubeconfig(t *testing.T) {
+	got := RenderKubeconfig("https://127.0.0.1:16443", "admin", []byte("CA"), []byte("CERT"), []byte("KEY"))
+	b64 := base64.StdEncoding.EncodeToString
+	for _, want := range []string{
+		"server: https://127.0.0.1:16443",
+		"certificate-authority-data: " + b64([]byte("CA")),
+		"client-certificate-data: " + b64([]byte("CERT")),
+		"client-key-data: " + b64([]byte("KEY")),
+		"current-context: mlexp-dev",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("kubeconfig lacks %q", want)
+		}
+	}
+}
+
+func TestRenderMetricsServerManifests(t *testing.T) {
+	got := RenderMetricsServerManifests([]byte("CA"))
+	docs := strings.Split(got, "\n---\n")
+	var kinds []string
+	for _, d := range docs {
+		for _, line := range strings.Split(d, "\n") {
+			if strings.HasPrefix(line, "kind: ") {
+				kinds = append(kinds, strings.TrimPrefix(line, "kind: "))
+			}
+		}
+	}
+	want := []string{"ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "RoleBinding", "Service", "Endpoints", "APIService"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	for _, s := range []string{"ip: " + NodeIP, "port: 24443", "caBundle: " + base64.StdEncoding.EncodeToString([]byte("CA")), `name: "mlexp:metrics-server"`} {
+		if !strings.Contains(got, s) {
+			t.Errorf("manifests lack %q", s)
+		}
+	}
+}
+
+func TestComponents(t *testing.T) {
+	l := testLayout()
+	var names []string
+	for _, c := range Components(l) {
+		names = append(names, c.Name)
+		for _, a := range c.Args {
+			if strings.Contains(a, "0.0.0.0") || strings.Contains(a, "%!") {
+				t.Errorf("%s: bad arg %q", c.Name, a)
+			}
+		}
+	}
+	want := []string{"containerd", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "metrics-server"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("components (-want +got):\n%s", diff)
+	}
+	api := component(l, "kube-apiserver").Args
+	for _, f := range []string{"advertise-address=" + NodeIP, "bind-address=127.0.0.1", "secure-port=16443",
+		"authorization-mode=Node,RBAC", "enable-aggregator-routing=true", "kubelet-preferred-address-types=InternalIP,Hostname"} {
+		if !contains(api, "--"+f) {
+			t.Errorf("kube-apiserver lacks --%s", f)
+		}
+	}
+	if !contains(component(l, "metrics-server").Args, "--metric-resolution=10s") {
+		t.Error("metrics-server lacks a short resolution")
+	}
+	if !hasFlag(component(l, "kube-controller-manager").Args, "service-account-private-key-file") {
+		t.Error("controller-manager lacks the service account key")
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

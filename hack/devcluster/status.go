@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// Status prints what runs and the node's state; it returns false unless everything is up.
+func Status(l Layout, w io.Writer) bool {
+	fmt.Fprintf(w, "dev cluster state dir: %s (Kubernetes %s, etcd %s, metrics-server %s)\n", l.Dir, KubeVersion, EtcdVersion, MetricsServerVersion)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPONENT\tPID\tSTATE\tLOG")
+	all := true
+	for _, c := range Components(l) {
+		pid, state := "-", "stopped"
+		if rec, ok := readPid(l.PidFile(c.Name)); ok {
+			pid = fmt.Sprint(rec.Pid)
+			state = "dead (stale pid file)"
+			if rec.Matches() {
+				state = "running"
+			}
+		}
+		if state != "running" {
+			all = false
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, pid, state, l.Log(c.Name))
+	}
+	tw.Flush()
+	if !linkExists(NodeLink) {
+		fmt.Fprintf(w, "node address: link %s missing\n", NodeLink)
+		all = false
+	}
+	cl, err := newClient(l, "admin")
+	if err == nil {
+		err = cl.ok(apiURL("/readyz"))
+	}
+	if err != nil {
+		fmt.Fprintf(w, "api server: not answering (%v)\n", err)
+		return false
+	}
+	n, err := cl.node()
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "node %s: %v\n", NodeName, err)
+		all = false
+	case n.Ready:
+		fmt.Fprintf(w, "node %s: Ready, address %s, allocatable cpu %s memory %s, kubelet %s\n", NodeName, n.Address, n.CPU, n.Memory, n.Version)
+	default:
+		fmt.Fprintf(w, "node %s: NotReady (%s)\n", NodeName, n.Reason)
+		all = false
+	}
+	if err := cl.nodeMetrics(); err != nil {
+		fmt.Fprintf(w, "metrics.k8s.io: not serving (%v)\n", err)
+		all = false
+	} else {
+		fmt.Fprintln(w, "metrics.k8s.io: serving")
+	}
+	fmt.Fprintf(w, "kubeconfig: %s\nkubectl: %s\n", l.Kubeconfig(), l.Kubectl())
+	return all
+}
+
+// Env prints the shell exports for the dev cluster.
+func Env(l Layout, w io.Writer) {
+	fmt.Fprintf(w, "export KUBECONFIG=%s\nexport PATH=%s:$PATH\nexport MLEXP_DEV_DIR=%s\n", l.Kubeconfig(), l.BinDir(), l.Dir)
+}
