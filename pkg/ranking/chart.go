@@ -1,0 +1,62 @@
+package ranking
+
+import (
+	"math"
+	"strings"
+)
+
+// ChartWidth is the width of a bar at the maximum, in terminal cells.
+const ChartWidth = 20
+
+// eighths are the partial blocks of 1/8 to 7/8 of a cell.
+var eighths = []string{"▏", "▎", "▍", "▌", "▋", "▊", "▉"}
+
+// Bar draws v as a bar of at most width cells, scaled between lo and hi:
+// lo gets one eighth of a cell (so every value shows), hi the whole width,
+// +Inf the whole width and -Inf one eighth. When lo == hi every value gets
+// the whole width. NaN, or a width below 1, gives "".
+func Bar(v, lo, hi float64, width int) string {
+	if width < 1 || math.IsNaN(v) {
+		return ""
+	}
+	var f float64
+	switch {
+	case math.IsInf(v, 1):
+		f = 1
+	case math.IsInf(v, -1):
+		f = 0
+	case !(hi > lo):
+		f = 1
+	default:
+		// halves keep hi-lo finite when the span is near MaxFloat64
+		f = (v/2 - lo/2) / (hi/2 - lo/2)
+	}
+	if math.IsNaN(f) { // a span of subnormals halves to 0/0
+		f = 1
+	}
+	f = math.Max(0, math.Min(1, f))
+	total := width * 8
+	n := 1 + int(math.Round(f*float64(total-1)))
+	var b strings.Builder
+	b.WriteString(strings.Repeat("█", n/8))
+	if r := n % 8; r > 0 {
+		b.WriteString(eighths[r-1])
+	}
+	return b.String()
+}
+
+// span returns the smallest and largest finite value of the ranking metric.
+func (t *Table) span() (lo, hi float64, ok bool) {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if !r.HasValue || math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
+			continue
+		}
+		if !ok {
+			lo, hi, ok = r.Value, r.Value, true
+			continue
+		}
+		lo, hi = math.Min(lo, r.Value), math.Max(hi, r.Value)
+	}
+	return lo, hi, ok
+}

@@ -1,0 +1,77 @@
+package ranking
+
+import (
+	"math"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestBar(t *testing.T) {
+	cases := map[string]struct {
+		v, lo, hi float64
+		width     int
+		want      string
+	}{
+		"max is the full width":   {v: 1, lo: 0, hi: 1, width: 4, want: "████"},
+		"min is one eighth":       {v: 0, lo: 0, hi: 1, width: 4, want: "▏"},
+		"half, rounded up":        {v: 0.5, lo: 0, hi: 1, width: 4, want: "██▏"},
+		"three quarters, partial": {v: 0.75, lo: 0, hi: 1, width: 2, want: "█▌"},
+		"equal values are full":   {v: 3, lo: 3, hi: 3, width: 3, want: "███"},
+		"below lo clamps":         {v: -5, lo: 0, hi: 1, width: 4, want: "▏"},
+		"above hi clamps":         {v: 9, lo: 0, hi: 1, width: 4, want: "████"},
+		"+Inf is full":            {v: math.Inf(1), lo: 0, hi: 1, width: 2, want: "██"},
+		"-Inf is one eighth":      {v: math.Inf(-1), lo: 0, hi: 1, width: 2, want: "▏"},
+		"NaN is empty":            {v: math.NaN(), lo: 0, hi: 1, width: 4, want: ""},
+		"zero width is empty":     {v: 1, lo: 0, hi: 1, width: 0, want: ""},
+		"huge span":               {v: math.MaxFloat64, lo: -math.MaxFloat64, hi: math.MaxFloat64, width: 2, want: "██"},
+		"subnormal span":          {v: 5e-324, lo: 0, hi: 5e-324, width: 1, want: "█"},
+		"accuracies":              {v: 0.9712, lo: 0.9012, hi: 0.9812, width: 20, want: "█████████████████▌"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := Bar(tc.v, tc.lo, tc.hi, tc.width); got != tc.want {
+				t.Errorf("Bar(%v, %v, %v, %d) = %q, want %q", tc.v, tc.lo, tc.hi, tc.width, got, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzBar checks that a bar never exceeds its width, is never empty for a
+// number, and grows with the value.
+func FuzzBar(f *testing.F) {
+	f.Add(0.5, 0.0, 1.0, 20)
+	f.Add(math.Inf(1), 1.0, 1.0, 3)
+	f.Add(1e308, -1e308, 1e308, 7)
+	f.Fuzz(func(t *testing.T, v, lo, hi float64, width int) {
+		width %= 200
+		got := Bar(v, lo, hi, width)
+		if n := utf8.RuneCountInString(got); n > max(width, 0) {
+			t.Fatalf("Bar(%v, %v, %v, %d) = %q: %d cells", v, lo, hi, width, got, n)
+		}
+		if width > 0 && !math.IsNaN(v) && got == "" {
+			t.Fatalf("Bar(%v, %v, %v, %d) is empty", v, lo, hi, width)
+		}
+		if width > 0 && !math.IsNaN(v) && lo < hi {
+			if v2 := math.Nextafter(v, math.Inf(1)); eighthsOf(Bar(v2, lo, hi, width)) < eighthsOf(got) {
+				t.Fatalf("Bar shrinks from %v to %v", v, v2)
+			}
+		}
+	})
+}
+
+// eighthsOf measures a bar in eighths of a cell.
+func eighthsOf(bar string) int {
+	n := 0
+	for _, r := range bar {
+		if r == '█' {
+			n += 8
+			continue
+		}
+		for i, e := range eighths {
+			if string(r) == e {
+				n += i + 1
+			}
+		}
+	}
+	return n
+}
