@@ -1,0 +1,93 @@
+package status
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+)
+
+var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+
+func trialJob(name string, index, paramsJSON string) *batchv1.Job {
+	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
+		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-5 * time.Minute)),
+		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
+		Annotations: map[string]string{labels.Index: index, labels.Params: paramsJSON},
+	}}
+}
+
+func trialPod(job, name string, mutate func(*corev1.Pod)) *corev1.Pod {
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
+		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-4 * time.Minute)),
+		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: job},
+	}}
+	mutate(p)
+	return p
+}
+
+func TestStatusTable(t *testing.T) {
+	start := metav1.NewTime(now.Add(-3 * time.Minute))
+	c := fake.NewClientset(
+		trialJob("mnist-aaaa", "0", `{"activation":"softmax","dropout":0.2}`),
+		trialJob("mnist-bbbb", "1", `{"activation":"relu","dropout":0.3}`),
+		trialPod("mnist-aaaa", "mnist-aaaa-x1", func(p *corev1.Pod) {
+			p.Spec.NodeName = "node1"
+			p.Status.Phase = corev1.PodRunning
+			p.Status.StartTime = &start
+		}),
+		trialPod("mnist-bbbb", "mnist-bbbb-y2", func(p *corev1.Pod) {
+			p.Status.Phase = corev1.PodPending
+			p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable",
+				Message: "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."}}
+		}),
+	)
+	var out, errOut bytes.Buffer
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c}, Now: func() time.Time { return now }}
+	if err := o.Complete([]string{"mnist"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{
+		"TRIAL        ACTIVATION   DROPOUT   STATE     REASON                                                        RESTARTS   NODE     AGE   DURATION",
+		"mnist-aaaa   softmax      0.2       Running   -                                                             0          node1    5m    3m",
+		"mnist-bbbb   relu         0.3       Pending   Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.   0          <none>   5m    -",
+		"2 trials: 1 running, 1 pending",
+		"",
+	}, "\n")
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("status table (-want +got):\n%s", diff)
+	}
+}
+
+func TestStatusUnknownExperiment(t *testing.T) {
+	var out, errOut bytes.Buffer
+	cmd := NewCmdStatus(&kubefake.Getter{NS: "ml", Client: fake.NewClientset()}, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	cmd.SetArgs([]string{"nope"})
+	err := cmd.Execute()
+	if err == nil || !strings.Contains(err.Error(), `experiment "nope" not found in namespace "ml"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestStatusRejectsBadOutput(t *testing.T) {
+	var out, errOut bytes.Buffer
+	cmd := NewCmdStatus(&kubefake.Getter{NS: "ml", Client: fake.NewClientset()}, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	cmd.SetArgs([]string{"mnist", "-o", "xml"})
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--output") {
+		t.Fatalf("err = %v, want an error naming --output", err)
+	}
+}

@@ -1,0 +1,118 @@
+package submit
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+)
+
+const seedFile = "../../../examples/seed-experiments.yaml"
+
+func runSubmit(t *testing.T, g *kubefake.Getter, args ...string) (string, string, error) {
+	t.Helper()
+	t.Setenv("REPO", "registry.test")
+	var out, errOut bytes.Buffer
+	cmd := NewCmdSubmit(g, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func TestSubmitSeedIsIdempotent(t *testing.T) {
+	c := fake.NewClientset()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	args := []string{"-f", seedFile, "--name", "seed", "--command", "python train.py", "--cpu", "1", "--memory", "6Gi"}
+	out, _, err := runSubmit(t, g, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, " created\n"); n != 24 {
+		t.Fatalf("first submit created %d trials, want 24:\n%s", n, out)
+	}
+	jobs, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("seed")})
+	if err != nil || len(jobs.Items) != 24 {
+		t.Fatalf("jobs in cluster = %d, %v; want 24", len(jobs.Items), err)
+	}
+	writes := countWrites(c)
+	out, _, err = runSubmit(t, g, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, " unchanged\n"); n != 24 {
+		t.Errorf("second submit: %d unchanged, want 24:\n%s", n, out)
+	}
+	if got := countWrites(c); got != writes {
+		t.Errorf("second submit wrote %d times, want 0", got-writes)
+	}
+}
+
+func TestSubmitChangedTrialsNeedForceAndWriteNothing(t *testing.T) {
+	c := fake.NewClientset()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	base := []string{"-f", seedFile, "--name", "seed", "--command", "python train.py"}
+	if _, _, err := runSubmit(t, g, append(base, "--memory", "6Gi")...); err != nil {
+		t.Fatal(err)
+	}
+	writes := countWrites(c)
+	_, _, err := runSubmit(t, g, append(base, "--memory", "8Gi")...)
+	if err == nil || !strings.Contains(err.Error(), "24 trial(s) of experiment \"seed\" changed") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("err = %v, want a changed-trials error naming --force", err)
+	}
+	if got := countWrites(c); got != writes {
+		t.Errorf("a refused submit wrote %d times, want 0", got-writes)
+	}
+}
+
+func TestSubmitBadFileAppliesNothing(t *testing.T) {
+	c := fake.NewClientset()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	t.Setenv("REPO", "")
+	f := t.TempDir() + "/bad.yaml"
+	if err := writeFile(f, "- script: img\n  args:\n  - [1, a]\n  - [2]\n"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runSubmit(t, g, "-f", f)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:") {
+		t.Fatalf("err = %v, want an error naming the file and line", err)
+	}
+	if n := len(c.Actions()); n != 0 {
+		t.Errorf("bad file: %d API calls, want 0: %v", n, c.Actions())
+	}
+}
+
+func TestSubmitDryRunClientContactsNothing(t *testing.T) {
+	c := fake.NewClientset()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	out, _, err := runSubmit(t, g, "-f", seedFile, "--dry-run=client", "-o", "name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "job.batch/seed-experiments-"); n != 24 {
+		t.Errorf("-o name printed %d jobs, want 24:\n%s", n, out)
+	}
+	if n := len(c.Actions()); n != 0 {
+		t.Errorf("dry-run=client made %d API calls, want 0", n)
+	}
+}
+
+// countWrites counts the create/patch/update/delete calls the fake saw.
+func countWrites(c *fake.Clientset) int {
+	n := 0
+	for _, a := range c.Actions() {
+		switch a.GetVerb() {
+		case "create", "patch", "update", "delete", "deletecollection":
+			n++
+		}
+	}
+	return n
+}
