@@ -1,0 +1,53 @@
+# kubectl-mlexp. The README's two commands: `make demo` (the main job) and
+# `make check` (every test: unit, fuzz seeds, e2e on the local cluster, krew).
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+
+BIN := bin/kubectl-mlexp
+GO_MODULES := . hack/devcluster examples/mnist
+E2E_TIMEOUT ?= 60m
+
+.PHONY: all build test unit-test lint e2e check demo trainer-image clean help
+
+all: build
+
+## build: build the plugin into bin/kubectl-mlexp
+build:
+	go build -o $(BIN) ./cmd/kubectl-mlexp
+
+## test: unit tests of every module (no cluster needed)
+test: unit-test
+unit-test:
+	@set -e; for m in $(GO_MODULES); do echo "== go test $$m"; (cd $$m && go test -count=1 ./...); done
+
+## lint: gofmt and go vet on every module
+lint:
+	@set -e; for m in $(GO_MODULES); do \
+		out=$$(cd $$m && gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi; \
+		(cd $$m && go vet ./...); done
+	go vet -tags e2e ./test/e2e
+
+## e2e: end-to-end tests against the running local cluster (make dev-cluster)
+e2e:
+	go test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v ./test/e2e
+
+## check: everything CI runs: lint, unit tests, the local cluster (started and stopped if it was not up), e2e, krew install
+check:
+	bash hack/check.sh
+
+## demo: bring up the local cluster if no other is configured, build, submit the seed's experiment, show status and results
+demo:
+	bash hack/demo.sh
+
+## trainer-image: build localhost/mlexp/trainer:dev (examples/mnist) into the local cluster
+trainer-image:
+	bash examples/mnist/build-image.sh
+
+clean:
+	rm -rf bin dist
+
+help:
+	@grep -hE '^## ' $(MAKEFILE_LIST) | sed 's/^## //'
+
+include hack/devcluster.mk
+-include hack/release.mk

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make check`: lint and unit tests, then the end-to-end suite on the local
+# cluster. A cluster that was already up is reused and left up; one this
+# script started is brought down at exit, whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export MLEXP_DEV_DIR=${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}
+started=0
+t0=$SECONDS
+step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - t0)); }
+
+cleanup() {
+	rc=$?
+	if [ "$started" = 1 ]; then
+		step "dev-cluster-down"
+		make -s dev-cluster-down || rc=1
+	fi
+	step "check finished with status $rc"
+	exit $rc
+}
+trap cleanup EXIT
+
+step "lint"
+make -s lint
+step "unit tests"
+make -s unit-test
+
+if make -s dev-cluster-status >/dev/null 2>&1; then
+	step "local cluster already up: reusing it"
+else
+	started=1
+	step "dev-cluster up"
+	make -s dev-cluster
+fi
+step "trainer image"
+make -s trainer-image
+step "e2e"
+make -s e2e
+if grep -q '^krew-test:' hack/release.mk 2>/dev/null; then
+	step "krew install"
+	make -s krew-test
+fi
