@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -115,6 +116,7 @@ func train(o *options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	debug.FreeOSMemory() // hand the decoded files' buffers back: RSS is what `kubectl top` shows
 	fmt.Fprintf(stdout, "%d train samples\n", trainSet.Len())
 	fmt.Fprintf(stdout, "%d test samples\n", testSet.Len())
 	m, err := nn.New[float32](nn.Config{

@@ -65,6 +65,9 @@ func New[T Float](cfg Config) (*MLP[T], error) {
 	if cfg.Inputs <= 0 || cfg.Hidden <= 0 || cfg.Classes <= 0 {
 		return nil, errors.New("inputs, hidden and classes must be positive")
 	}
+	if cfg.Inputs > MaxInputs {
+		return nil, errors.New("too many inputs")
+	}
 	if cfg.Output < 0 || int(cfg.Output) >= len(activationNames) {
 		return nil, errors.New("unknown output activation")
 	}
