@@ -37,6 +37,8 @@ type Options struct {
 	Output  string
 	Wait    bool
 	Timeout time.Duration
+	// IgnoreNotFound makes a missing experiment a success, as in kubectl.
+	IgnoreNotFound bool
 
 	experiment string
 	namespace  string
@@ -64,6 +66,7 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints kubectl's \"deleted\" lines).")
 	cmd.Flags().BoolVar(&o.Wait, "wait", o.Wait, "Wait until the experiment's Jobs and pods are gone.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	cmd.Flags().BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat an experiment that does not exist as deleted.")
 	return cmd
 }
 
@@ -99,6 +102,9 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if len(jobs) == 0 {
+		if o.IgnoreNotFound {
+			return nil
+		}
 		return fmt.Errorf("experiment %q not found in namespace %q", o.experiment, o.namespace)
 	}
 	suffix := o.dryRun.Suffix()
