@@ -142,13 +142,13 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: p.file, Msg: "file is empty"}
 		}
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
 		return nil, p.errorf(&next, "a file holds one experiment: found a second YAML document")
 	} else if !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 		return nil, &Error{File: p.file, Msg: "file is empty"}
@@ -163,13 +163,26 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // yamlError turns a YAML syntax error into an *Error with the line.
-func (p *parser) yamlError(err error) error {
+func (p *parser) yamlError(err error, data []byte) error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: p.file, Pos: Pos{Line: line}, Msg: m[2]}
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return &Error{File: p.file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 	}
-	return &Error{File: p.file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	line, _ := strconv.Atoi(m[1])
+	msg = m[2]
+	// ${x} unquoted inside [...] or {...} reads as a YAML mapping.
+	// yaml.v3 reports errors inside [...] and {...} a line early.
+	lines := strings.Split(string(data), "\n")
+	for _, l := range []int{line, line + 1} {
+		if l-1 < len(lines) && strings.Contains(lines[l-1], "${") &&
+			strings.ContainsAny(strings.ReplaceAll(lines[l-1], "${", ""), "[{") {
+			line = l
+			msg += ` (quote values that hold ${...} inside [...] or {...}: "${name}")`
+			break
+		}
+	}
+	return &Error{File: p.file, Pos: Pos{Line: line}, Msg: msg}
 }
 
 // defaultName derives an experiment name from a file name: its base name

@@ -1,6 +1,8 @@
 package experiment
 
 import (
+	"fmt"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
@@ -233,7 +235,11 @@ func (p *parser) dist(kv field) (space.Dist, error) {
 	}
 	f := fields[0]
 	if !contains(distributions, f.Key) {
-		return d, p.errorf(f.KeyN, "unknown distribution %q for %q%s", f.Key, kv.Key, suggest(f.Key, distributions))
+		hint := ""
+		if c := closest(f.Key, distributions); c != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", c)
+		}
+		return d, p.errorf(f.KeyN, "unknown distribution %q for %q: want uniform, logUniform, intUniform or choice%s", f.Key, kv.Key, hint)
 	}
 	d.Kind = space.Kind(f.Key)
 	items, err := p.sequence(f.Value, f.Key+" of "+quote(kv.Key))

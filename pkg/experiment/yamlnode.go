@@ -234,16 +234,7 @@ func contains(list []string, s string) bool {
 // suggest returns ` (did you mean "x"?)` for the known name closest to s,
 // or the list of known names when none is close.
 func suggest(s string, known []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, k := range known {
-		if strings.EqualFold(k, s) {
-			return fmt.Sprintf(" (did you mean %q?)", k)
-		}
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best != "" {
+	if best := closest(s, known); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	if len(known) <= 8 {
@@ -252,6 +243,20 @@ func suggest(s string, known []string) string {
 		return " (known fields: " + strings.Join(sorted, ", ") + ")"
 	}
 	return ""
+}
+
+// closest returns the known name closest to s, or "" when none is close.
+func closest(s string, known []string) string {
+	best, bestD := "", len(s)/3+2
+	for _, k := range known {
+		if strings.EqualFold(k, s) {
+			return k
+		}
+		if d := distance(s, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
 }
 
 // distance is the Levenshtein distance between a and b.

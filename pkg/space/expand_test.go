@@ -152,7 +152,7 @@ func TestExpandErrors(t *testing.T) {
 		"uniform reversed": {space: Space{Random: &Random{Count: 1, Params: []Dist{{Name: "d", Kind: Uniform, Min: 2, Max: 1, Pos: Pos{Line: 4}}}}},
 			err: "f.yaml:4: uniform of \"d\" needs finite bounds low <= high, got [2, 1]"},
 		"too few distinct samples": {space: Space{Random: &Random{Count: 3, Pos: Pos{Line: 2}, Params: []Dist{{Name: "a", Kind: Choice, Choices: []Value{v("x", 3), v("y", 3)}, Pos: Pos{Line: 3}}}}},
-			err: "f.yaml:2: random: only 2 distinct samples after 1300 draws; lower random.count or widen the distributions"},
+			err: "f.yaml:2: random: only 2 distinct samples after 1030 draws; lower random.count or widen the distributions"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -24,7 +24,7 @@ func (s *Space) sample() ([][]Value, error) {
 	out := make([][]Value, 0, r.Count)
 	seen := make(map[string]bool, r.Count)
 	var key strings.Builder
-	maxDraws := r.Count*100 + 1000
+	maxDraws := r.Count*10 + 1000
 	for draws := 0; len(out) < r.Count; draws++ {
 		if draws == maxDraws {
 			return nil, s.errorf(r.Pos, "random: only %d distinct samples after %d draws; lower random.count or widen the distributions", len(out), draws)

@@ -364,3 +364,31 @@ func (s *Space) NamePos(name string) Pos {
 	}
 	return s.Pos
 }
+
+// Size returns how many trials the space holds before exclude rules:
+// the product of the grid axes, list rows and random samples, plus the
+// include rows. It is at most MaxTrials for a space that validates.
+func (s *Space) Size() int {
+	size, factors := 1, 0
+	mul := func(n int) {
+		factors++
+		if n > 0 && size > (MaxTrials+1)/n {
+			size = MaxTrials + 1
+			return
+		}
+		size = min(size*n, MaxTrials+1)
+	}
+	for _, a := range s.Grid {
+		mul(len(a.Values))
+	}
+	if len(s.List) > 0 {
+		mul(len(s.List))
+	}
+	if s.Random != nil {
+		mul(s.Random.Count)
+	}
+	if factors == 0 {
+		size = 0
+	}
+	return size + len(s.Include)
+}
