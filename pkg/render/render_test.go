@@ -222,6 +222,8 @@ func TestRenderErrors(t *testing.T) {
 			want: `t.yaml:14:20: trial t-18eea532 (model=m1): Job spec.template.spec.containers[0].image: image "$REPO/img:m1" contains "$": write ${env.NAME} to read an environment variable, ${name} for a parameter`},
 		"bad container name": {in: head + grid + strings.Replace(pod, "name: ml", "name: ML_${model}", 1),
 			want: `t.yaml:13:19: trial t-18eea532 (model=m1): Job spec.template.spec.containers[0].name: invalid container name "ML_m1": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
+		"int32 overflow from a param": {in: head + "  parameters:\n    grid:\n      n: [99999999999]\n  template:\n    spec:\n      backoffLimit: \"${n}\"\n" + pod,
+			want: `t.yaml:10:21: trial t-dc7da5f3 (n=99999999999): Job spec.backoffLimit: json: cannot unmarshal number 99999999999 into Go struct field JobSpec.spec.backoffLimit of type int32`},
 		"duplicate trials": {in: head + "  parameters:\n    list:\n    - {a: 1}\n    - {a: 1.0}\n  template:\n    spec:\n" + pod,
 			want: `t.yaml:8:7: duplicate trial a=1: the trial from line 7 has the same parameters`},
 	}
