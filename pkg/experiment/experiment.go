@@ -121,7 +121,7 @@ func Parse(filename string, data []byte, opts Options) (*Experiment, error) {
 		exp, err = p.seed(doc)
 	case yaml.MappingNode:
 		if opts.Command != nil || opts.CPU != "" || opts.Memory != "" || opts.ParamNames != nil {
-			return nil, p.errorf(doc, "--command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template")
+			return nil, &Error{File: filename, Msg: "--command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"}
 		}
 		exp, err = p.native(doc)
 	default:
