@@ -97,8 +97,8 @@ func stripEscapes(s string) string {
 	return b.String()
 }
 
-// epochMarker returns N from "Epoch N", "Epoch N/M", "Epoch [N/M]", "Epoch N:"
-// or "epoch #N" in line (case-insensitive, a whole word), or -1.
+// epochMarker returns N from "Epoch N", "Epoch N/M", "Epoch [N/M]", "Epoch N:",
+// "epoch #N" or "epoch: N" in line (case-insensitive, a whole word), or -1.
 func epochMarker(line string) int {
 	for off := 0; off < len(line); {
 		i := indexFold(line[off:], "epoch")
@@ -114,7 +114,7 @@ func epochMarker(line string) int {
 		for j < len(line) && line[j] == ' ' {
 			j++
 		}
-		if j < len(line) && strings.IndexByte("[(#", line[j]) >= 0 {
+		if j < len(line) && strings.IndexByte("[(#:=", line[j]) >= 0 {
 			j++
 			for j < len(line) && line[j] == ' ' {
 				j++
