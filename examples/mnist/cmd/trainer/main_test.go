@@ -228,8 +228,10 @@ func TestRunOOMPrintsProgress(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 4 || lines[0] != "['trainer', '--oom', '--oom-steps', '3', '--oom-chunk-mb', '1', '--oom-interval', '1ms', '20', 'softmax', '0.5']" ||
-		!strings.HasPrefix(lines[3], "Training: 100%|██████████| 3/3 [") {
+	if len(lines) != 5 || lines[0] != "['trainer', '--oom', '--oom-steps', '3', '--oom-chunk-mb', '1', '--oom-interval', '1ms', '20', 'softmax', '0.5']" ||
+		lines[1] != "Training:   0%|          | 0/3 [00:00<?, ?it/s]" ||
+		!strings.HasPrefix(lines[3], "Training:  67%|██████▋   | 2/3 [") ||
+		!strings.HasPrefix(lines[4], "Training: 100%|██████████| 3/3 [") {
 		t.Errorf("output:\n%s", out.String())
 	}
 }

@@ -18,6 +18,7 @@ func runOOM(o *options, stdout, stderr io.Writer) int {
 	var keep [][]byte
 	start := time.Now()
 	chunk := o.oomChunkMB * 1000 * 1000 // bytearray(12000000)
+	fmt.Fprintf(stdout, "Training:   0%%|          | 0/%d [00:00<?, ?it/s]\n", o.oomSteps)
 	for i := 0; i < o.oomSteps; i++ {
 		b := make([]byte, chunk)
 		for j := 0; j < len(b); j += pageSize {
@@ -50,7 +51,7 @@ func tqdmLine(desc string, n, total int, elapsed time.Duration) string {
 	bar += strings.Repeat(" ", width-len([]rune(bar)))
 	rate := float64(n) / max(elapsed.Seconds(), 1e-9)
 	left := time.Duration(float64(total-n) / max(rate, 1e-9) * float64(time.Second))
-	return fmt.Sprintf("%s: %3d%%|%s| %d/%d [%s<%s, %.2fit/s]", desc, int(frac*100), bar, n, total, mmss(elapsed), mmss(left), rate)
+	return fmt.Sprintf("%s: %3.0f%%|%s| %d/%d [%s<%s, %.2fit/s]", desc, frac*100, bar, n, total, mmss(elapsed), mmss(left), rate)
 }
 
 // mmss formats d as tqdm does, MM:SS.
