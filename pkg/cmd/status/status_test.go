@@ -3,6 +3,8 @@ package status
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,41 @@ func TestStatusRejectsBadOutput(t *testing.T) {
 	cmd.SetArgs([]string{"mnist", "-o", "xml"})
 	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--output") {
 		t.Fatalf("err = %v, want an error naming --output", err)
+	}
+}
+
+// TestStatusCallsAreConstant checks that status costs one List of Jobs and
+// one of pods however many trials the experiment has.
+func TestStatusCallsAreConstant(t *testing.T) {
+	for _, n := range []int{1, 24, 300} {
+		c := fake.NewClientset()
+		for i := 0; i < n; i++ {
+			name := fmt.Sprintf("mnist-%04d", i)
+			if err := c.Tracker().Add(trialJob(name, fmt.Sprint(i), `{"i":1}`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Tracker().Add(trialPod(name, name+"-x", func(p *corev1.Pod) { p.Status.Phase = corev1.PodPending })); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out, errOut bytes.Buffer
+		o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c}, Now: func() time.Time { return now }}
+		if err := o.Complete([]string{"mnist"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var verbs []string
+		for _, a := range c.Actions() {
+			verbs = append(verbs, a.GetVerb()+" "+a.GetResource().Resource)
+		}
+		sort.Strings(verbs)
+		if got := strings.Join(verbs, ","); got != "list jobs,list pods" {
+			t.Errorf("%d trials: API calls = %s, want one list of jobs and one of pods", n, got)
+		}
+		if !strings.Contains(out.String(), fmt.Sprintf("%d trial", n)) {
+			t.Errorf("%d trials: summary missing:\n%s", n, out.String())
+		}
 	}
 }
