@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -26,7 +27,7 @@ func syntheticMNIST(n int, seed uint64) *Dataset[float32] {
 // (6000 samples, hidden 64, batch 128) plus its validation on 2000 samples.
 func BenchmarkEpoch(b *testing.B) {
 	for _, h := range []int{64, 128} {
-		b.Run("hidden="+itoa(h), func(b *testing.B) {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
 			train, test := syntheticMNIST(6000, 1), syntheticMNIST(2000, 2)
 			m, err := New[float32](Config{Inputs: 784, Hidden: h, Classes: 10, Output: Softmax, Dropout: 0.2, Seed: 1})
 			if err != nil {
@@ -40,15 +41,4 @@ func BenchmarkEpoch(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/8000, "ns/sample")
 		})
 	}
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	s := ""
-	for ; i > 0; i /= 10 {
-		s = string(rune('0'+i%10)) + s
-	}
-	return s
 }
