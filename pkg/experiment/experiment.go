@@ -73,9 +73,9 @@ type Experiment struct {
 
 // ResultsSpec says how to read a trial's metrics from its log.
 type ResultsSpec struct {
-	Metric   string   // the metric to rank trials by; "" = none chosen
-	Goal     string   // "max", "min" or ""
-	Patterns []string // regular expressions whose named groups are metrics
+	Metric   string   `json:"metric,omitempty"`   // the metric to rank trials by; "" = none chosen
+	Goal     string   `json:"goal,omitempty"`     // "max", "min" or ""
+	Patterns []string `json:"patterns,omitempty"` // regular expressions whose named groups are metrics
 }
 
 // Load reads and parses the experiment file at path; "-" reads stdin.

@@ -32,6 +32,11 @@ const (
 	// metrics it parsed from a finished trial's log, so they outlive the pod.
 	Results = "mlexp.dev/results"
 
+	// ResultsSpec is the annotation on every Job where submit records the
+	// experiment file's spec.results (metric, goal, patterns) as JSON, since
+	// `results` reads only the cluster, never the file.
+	ResultsSpec = "mlexp.dev/results-spec"
+
 	// FieldManager is the server-side apply field manager of the plugin.
 	FieldManager = "kubectl-mlexp"
 )

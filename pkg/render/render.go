@@ -5,11 +5,14 @@
 package render
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -62,6 +65,10 @@ const block = 128
 // goroutines. The error returned is the one of the lowest trial index, so
 // it does not depend on scheduling.
 func renderAll(exp *experiment.Experiment, points []space.Point, names []string, trials []Trial) error {
+	resultsSpec, err := encodeResultsSpec(exp.Results)
+	if err != nil {
+		return err
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(points)+block-1)/block)
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -70,7 +77,7 @@ func renderAll(exp *experiment.Experiment, points []space.Point, names []string,
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			r := renderer{exp: exp, names: names}
+			r := renderer{exp: exp, names: names, resultsSpec: resultsSpec}
 			for !failed.Load() {
 				start := int(next.Add(block)) - block
 				if start >= len(points) {
@@ -101,9 +108,10 @@ func renderAll(exp *experiment.Experiment, points []space.Point, names []string,
 
 // renderer renders the trials of one experiment.
 type renderer struct {
-	exp   *experiment.Experiment
-	names []string
-	buf   []byte
+	exp         *experiment.Experiment
+	names       []string
+	resultsSpec string // the results-spec annotation, "" for none
+	buf         []byte
 }
 
 // job renders trial i.
@@ -153,6 +161,9 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 	}
 	if path, msg := validate(job); msg != "" {
 		return nil, r.errorAt(t.Lookup(path), pt, name, "Job "+path+": "+msg)
+	}
+	if r.resultsSpec != "" {
+		job.Annotations[labels.ResultsSpec] = r.resultsSpec
 	}
 	job.Annotations[labels.SpecHash] = SpecHash(job)
 	return job, nil
@@ -210,4 +221,20 @@ func errorOffset(err error) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// encodeResultsSpec returns the results-spec annotation of an experiment,
+// JSON without HTML escaping so patterns read as written; "" when the file
+// says nothing about results.
+func encodeResultsSpec(r experiment.ResultsSpec) (string, error) {
+	if r.Metric == "" && r.Goal == "" && len(r.Patterns) == 0 {
+		return "", nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
 }
