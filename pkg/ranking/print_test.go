@@ -171,7 +171,7 @@ func TestResultJSON(t *testing.T) {
 	tab := Rank([]Trial{
 		{Name: "a", Params: p("lr", 0.1), State: trial.Succeeded, Pod: "a-1", Source: SourceLog,
 			Metrics: map[string]float64{"acc": 0.9, "loss": math.NaN()},
-			Curves:  map[string][]CurvePoint{"loss": {{Step: 1, Value: 0.5}, {Step: 2, Value: Value(math.NaN())}}}},
+			Curves:  map[string][]CurvePoint{"loss": {{Step: 1, Line: 3, Value: 0.5}, {Step: -1, Line: 9, Value: Value(math.NaN())}}}},
 		{Name: "b", State: trial.Succeeded, PodGone: true},
 	}, "acc", "")
 	r := tab.Result()
@@ -206,10 +206,12 @@ func TestResultJSON(t *testing.T) {
         "loss": [
           {
             "step": 1,
+            "line": 3,
             "value": 0.5
           },
           {
-            "step": 2,
+            "step": -1,
+            "line": 9,
             "value": "NaN"
           }
         ]

@@ -23,10 +23,11 @@ const (
 
 // CurvePoint is one value of a metric during training.
 type CurvePoint struct {
-	// Step is the epoch (or step) the training code printed, or the
-	// 1-based position of the value in the log when it printed none.
+	// Step is the epoch the log named for the value, or -1 when it named none.
 	Step int `json:"step"`
-	// Value is the metric's value at Step.
+	// Line is the value's 1-based line number in the log.
+	Line int `json:"line"`
+	// Value is the metric's value.
 	Value Value `json:"value"`
 }
 

@@ -1,20 +1,164 @@
-// Package results implements `kubectl mlexp results`.
+// Package results implements `kubectl mlexp results EXP`: the metrics each
+// trial printed, parsed from its log, in a table ranked by one metric with
+// the best trial marked. A finished trial's metrics are recorded on its Job
+// so they outlive its pod.
 package results
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/kubectl/pkg/util/templates"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
+
+var long = templates.LongDesc(`
+	Show one row per trial: its parameters, its state and the metrics it printed,
+	ranked by one metric, the best trial marked with * and named on the last line.
+
+	Metrics are read from the log of each trial's newest pod: lines such as
+	"Test accuracy: 0.9812", "loss=0.12", Keras epoch lines and JSON lines; the last
+	value of each metric wins. Regular expressions with named groups, from
+	spec.results.patterns of the experiment file or --pattern, add metrics. The JSON
+	object a trainer writes to /dev/termination-log is read too.
+
+	The metrics of a finished trial are recorded on its Job (annotation
+	mlexp.dev/results), so they survive the pod, and later runs do not read its log
+	again. A finished trial whose pod is gone and whose metrics were never recorded
+	shows "(pod gone)".`)
+
+var example = templates.Examples(`
+	# Rank the trials of experiment mnist by the metric of its file (else test_accuracy)
+	kubectl mlexp results mnist
+
+	# Rank by the last validation loss, smallest first
+	kubectl mlexp results mnist --metric val_loss --goal min
+
+	# A metric the built-in patterns do not know
+	kubectl mlexp results mnist --pattern 'top-5: (?P<top5>[0-9.]+)' --metric top5
+
+	# Every metric and the per-epoch curves, for a notebook
+	kubectl mlexp results mnist -o json
+
+	# A spreadsheet
+	kubectl mlexp results mnist -o csv > mnist.csv`)
+
+// DefaultMaxRequests caps the concurrent log reads and Job patches.
+const DefaultMaxRequests = 16
+
+// OpenLogFunc opens the log of one container of a pod.
+type OpenLogFunc func(ctx context.Context, ns, pod, container string) (io.ReadCloser, error)
+
+// Options holds the results command's flags and clients.
+type Options struct {
+	genericiooptions.IOStreams
+	Getter kube.Getter
+
+	Metric      string
+	Goal        string
+	Patterns    []string
+	Output      string
+	Chart       bool
+	NoHeaders   bool
+	NoRecord    bool
+	Refresh     bool
+	MaxRequests int
+	// Timeout bounds the whole command, log reads included.
+	Timeout time.Duration
+
+	// OpenLog opens a container's log; nil reads it through the client.
+	// Tests swap it.
+	OpenLog OpenLogFunc
+
+	experiment string
+	namespace  string
+	goal       ranking.Goal
+	client     kubernetes.Interface
+}
 
 // NewCmdResults returns the results command.
 func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "results EXPERIMENT",
-		Short: "Not implemented yet",
-		RunE:  func(*cobra.Command, []string) error { return fmt.Errorf("results: not implemented yet") },
+	o := &Options{IOStreams: streams, Getter: getter, Chart: true, MaxRequests: DefaultMaxRequests}
+	cmd := &cobra.Command{
+		Use:               "results EXPERIMENT",
+		Short:             "Rank the trials of an experiment by the metrics in their logs",
+		Long:              long,
+		Example:           example,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: common.CompleteExperiments(getter),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
 	}
+	o.AddFlags(cmd)
+	return cmd
+}
+
+// AddFlags binds the command's flags to o.
+func (o *Options) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.Metric, "metric", "", "Metric to rank by. Default: spec.results.metric of the experiment file, else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
+	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal, else min for loss- and error-like names and max for the others.")
+	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: wide, csv, json or yaml.")
+	f.BoolVar(&o.Chart, "chart", o.Chart, "Draw a bar of the ranking metric beside it in the table.")
+	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table or CSV without its header row.")
+	f.BoolVar(&o.NoRecord, "no-record", false, "Do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
+	f.BoolVar(&o.Refresh, "refresh", false, "Read the log of every trial whose pod exists, even when its metrics were recorded.")
+	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
+	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "Give up after this long.")
+}
+
+// Complete reads the experiment argument and builds the client.
+func (o *Options) Complete(args []string) error {
+	var err error
+	if o.experiment, err = common.ExperimentArg(args); err != nil {
+		return err
+	}
+	if o.namespace, err = o.Getter.Namespace(); err != nil {
+		return err
+	}
+	if o.client, err = o.Getter.KubernetesClientSet(); err != nil {
+		return err
+	}
+	if o.OpenLog == nil {
+		o.OpenLog = o.clientLog
+	}
+	return nil
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if err := common.ValidateOutput(o.Output, "", "wide", "csv", "json", "yaml"); err != nil {
+		return err
+	}
+	var err error
+	if o.goal, err = ranking.ParseGoal(o.Goal); err != nil {
+		return fmt.Errorf("--goal: %w", err)
+	}
+	if o.MaxRequests < 1 {
+		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
+	}
+	return nil
+}
+
+// clientLog reads a container's whole current log through the API server.
+func (o *Options) clientLog(ctx context.Context, ns, pod, container string) (io.ReadCloser, error) {
+	return o.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{Container: container}).Stream(ctx)
 }
