@@ -118,7 +118,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: wide, csv, json or yaml.")
 	f.BoolVar(&o.Chart, "chart", o.Chart, "Draw a bar of the ranking metric beside it in the table.")
-	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table or CSV without its header row.")
+	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
 	f.BoolVar(&o.NoRecord, "no-record", false, "Do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
 	f.BoolVar(&o.Refresh, "refresh", false, "Read the log of every trial whose pod exists, even when its metrics were recorded.")
 	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
