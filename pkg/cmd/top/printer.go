@@ -1,0 +1,152 @@
+package top
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"k8s.io/cli-runtime/pkg/printers"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
+	"github.com/mlexp/kubectl-mlexp/pkg/usage"
+)
+
+// pending fills the usage cells of a trial metrics-server has no sample for.
+const pending = "<pending>"
+
+// TablePrinter writes a frame of top as kubectl-style tables.
+type TablePrinter struct {
+	// NoHeaders leaves out the header rows.
+	NoHeaders bool
+	// Containers prints one row per container instead of one per trial.
+	Containers bool
+}
+
+// Print writes the trials table with its TOTAL row, the nodes table and
+// the summary line; it writes nothing when no trial runs.
+func (p TablePrinter) Print(w io.Writer, r Result) error {
+	if len(r.Trials) == 0 {
+		return nil
+	}
+	tw := printers.GetNewTabWriter(w)
+	names := paramNames(r.Trials)
+	if !p.NoHeaders {
+		h := []string{"TRIAL"}
+		if p.Containers {
+			h = append(h, "CONTAINER")
+		}
+		for _, n := range names {
+			h = append(h, strings.ToUpper(n))
+		}
+		h = append(h, "CPU(cores)", "CPU%LIMIT", "MEMORY(bytes)", "MEMORY%LIMIT", "REQUESTS", "LIMITS", "NODE")
+		fmt.Fprintln(tw, strings.Join(h, "\t"))
+	}
+	for _, row := range r.Trials {
+		lead := []string{row.Trial}
+		for _, n := range names {
+			v, ok := row.Params.Get(n)
+			if !ok {
+				lead = append(lead, "<none>")
+				continue
+			}
+			lead = append(lead, params.Format(v))
+		}
+		if !p.Containers {
+			fmt.Fprintln(tw, strings.Join(append(lead, usageCells(row.Usage, row.Requests, row.Limits,
+				row.CPULimitPercent, row.MemoryLimitPercent, row.Node)...), "\t"))
+			continue
+		}
+		for _, c := range row.Containers {
+			cells := append([]string{lead[0], c.Name}, lead[1:]...)
+			cells = append(cells, usageCells(c.Usage, c.Requests, c.Limits, c.CPULimitPercent, c.MemoryLimitPercent, row.Node)...)
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+	}
+	t := r.Total
+	total := []string{"TOTAL"}
+	if p.Containers {
+		total = append(total, "")
+	}
+	for range names {
+		total = append(total, "")
+	}
+	u := &t.Usage
+	if t.NoSample == t.Trials {
+		u = nil
+	}
+	nodes := len(usage.NodeNames(r.Trials))
+	total = append(total, usageCells(u, t.Requests, t.Limits, t.CPULimitPercent, t.MemoryLimitPercent, fmt.Sprint(nodes, " ", plural(nodes, "node")))...)
+	fmt.Fprintln(tw, strings.Join(total, "\t"))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, r.counts.String())
+	if len(r.Nodes) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return p.printNodes(w, r.Nodes)
+}
+
+func (p TablePrinter) printNodes(w io.Writer, nodes []usage.Node) error {
+	tw := printers.GetNewTabWriter(w)
+	if !p.NoHeaders {
+		fmt.Fprintln(tw, "NODE\tTRIALS\tCPU(cores)\tCPU%\tMEMORY(bytes)\tMEMORY%")
+	}
+	for _, n := range nodes {
+		cpu, mem := "<unknown>", "<unknown>"
+		if n.Usage != nil {
+			cpu, mem = orDash(n.Usage.CPU, usage.FormatCPU), orDash(n.Usage.Memory, usage.FormatMemory)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", n.Name, n.Trials, cpu, pct(n.CPUPercent), mem, pct(n.MemoryPercent))
+	}
+	return tw.Flush()
+}
+
+// usageCells renders CPU, CPU%LIMIT, MEMORY, MEMORY%LIMIT, REQUESTS, LIMITS
+// and NODE; a nil usage shows <pending>.
+func usageCells(u *usage.Resources, req, lim usage.Resources, cpuPct, memPct *float64, node string) []string {
+	cpu, cpuP, mem, memP := pending, pending, pending, pending
+	if u != nil {
+		cpu, mem = orDash(u.CPU, usage.FormatCPU), orDash(u.Memory, usage.FormatMemory)
+		cpuP, memP = pct(cpuPct), pct(memPct)
+	}
+	return []string{cpu, cpuP, mem, memP, pair(req), pair(lim), node}
+}
+
+// pair renders "cpu/memory", "-" for an unset part, "-" when both are.
+func pair(r usage.Resources) string {
+	if r.CPU == nil && r.Memory == nil {
+		return "-"
+	}
+	return orDash(r.CPU, usage.FormatCPU) + "/" + orDash(r.Memory, usage.FormatMemory)
+}
+
+func orDash(v *int64, format func(int64) string) string {
+	if v == nil {
+		return "-"
+	}
+	return format(*v)
+}
+
+func pct(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return usage.FormatPercent(*p)
+}
+
+// paramNames returns the union of the rows' parameter names in first-seen order.
+func paramNames(rows []usage.Row) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range rows {
+		for _, p := range r.Params {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				names = append(names, p.Name)
+			}
+		}
+	}
+	return names
+}
