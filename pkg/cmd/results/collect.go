@@ -152,14 +152,21 @@ func (o *Options) parseLog(ctx context.Context, parser *logmetrics.Parser, it *i
 // eachLine calls fn with each line of r, without its line ending; of a line
 // longer than maxLineBytes only its start.
 func eachLine(r io.Reader, fn func(string)) error {
-	br := bufio.NewReaderSize(r, maxLineBytes)
+	br := bufio.NewReaderSize(r, 16<<10)
+	var long []byte // a line longer than the reader's buffer, so far
 	for {
-		line, isPrefix, err := br.ReadLine()
-		if len(line) > 0 || (err == nil && !isPrefix) {
-			fn(string(line))
+		frag, isPrefix, err := br.ReadLine()
+		if isPrefix || long != nil {
+			if room := maxLineBytes - len(long); room > 0 {
+				long = append(long, frag[:min(room, len(frag))]...)
+			}
+			if isPrefix && err == nil {
+				continue
+			}
+			frag, long = long, nil
 		}
-		for isPrefix && err == nil { // skip the rest of an overlong line
-			_, isPrefix, err = br.ReadLine()
+		if err == nil || len(frag) > 0 {
+			fn(string(frag))
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
