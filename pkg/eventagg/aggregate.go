@@ -95,6 +95,12 @@ func (a *Aggregator) recompute(k Key) Group {
 	return g
 }
 
+// Group returns the group of key k, if it has any event.
+func (a *Aggregator) Group(k Key) (Group, bool) {
+	g, ok := a.cache[k]
+	return g, ok
+}
+
 // Groups returns every group, oldest last-seen first (the newest at the
 // bottom, as kubectl events prints), ties broken by type, reason and message.
 func (a *Aggregator) Groups() []Group {

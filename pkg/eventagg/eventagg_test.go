@@ -151,6 +151,10 @@ func TestAggregatorReplacesNewerVersion(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Add (-want +got):\n%s", diff)
 	}
+	k := a.KeyOf(ev("1", "Warning", "FailedScheduling", "Pod", "mnist-4567abcd-bbbbb", "0/2 nodes", 1, 0, 0))
+	if g, ok := a.Group(k); !ok || g.Count != 5 {
+		t.Errorf("Group(%+v) = %+v, %v; want the group of count 5", k, g, ok)
+	}
 	// A message that now normalizes differently moves the event to another group.
 	a.Add(ev("1", "Warning", "FailedScheduling", "Pod", "mnist-0123abcd-aaaaa", "0/1 nodes are full", 6, 0, 70))
 	if gs := a.Groups(); len(gs) != 1 || gs[0].Message != "0/1 nodes are full" || gs[0].Count != 6 {

@@ -1,20 +1,293 @@
-// Package events implements `kubectl mlexp events`.
+// Package events implements `kubectl mlexp events EXP`: the events of all
+// of an experiment's Jobs and pods, grouped by what they say.
 package events
 
 import (
+	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/kubectl/pkg/util/templates"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
+
+var long = templates.LongDesc(`
+	Show the events of every Job and pod of an experiment, grouped: events of
+	the same type and reason whose messages differ only in names and numbers
+	become one row with their total count (x20), the objects they happened
+	to (20 pods), when they were first and last seen, and the latest message.
+	--raw lists them one by one, as kubectl events does.
+
+	Pods already deleted still count: their events name a trial's Job plus
+	the Job controller's suffix. Events expire (one hour after they were last
+	seen, by default), so an old experiment has few or none: the state of
+	its trials, from their Jobs and pods, is in 'kubectl mlexp status'.
+
+	Calls: one List each of the experiment's Jobs, its pods and the events of
+	the namespace (filtered here). With --watch, the events are watched after
+	that List.`)
+
+var example = templates.Examples(`
+	# What happened to the trials of experiment mnist, grouped
+	kubectl mlexp events mnist
+
+	# Only the warnings (FailedScheduling, BackoffLimitExceeded, ...)
+	kubectl mlexp events mnist --type Warning
+
+	# Every event, one per line, of one trial
+	kubectl mlexp events mnist --raw --for mnist-0123abcd
+
+	# Follow new events as they come
+	kubectl mlexp events mnist -w`)
+
+// Options holds the events command's flags and client.
+type Options struct {
+	genericiooptions.IOStreams
+	Getter    kube.Getter
+	Output    string
+	Raw       bool
+	Watch     bool
+	Types     []string
+	For       string
+	NoHeaders bool
+	// Now returns the current time; tests fix it.
+	Now func() time.Time
+
+	experiment string
+	namespace  string
+	client     kubernetes.Interface
+}
+
+// GroupsResult is what `events -o json|yaml` prints.
+type GroupsResult struct {
+	Experiment string           `json:"experiment"`
+	Namespace  string           `json:"namespace"`
+	Groups     []eventagg.Group `json:"groups"`
+}
+
+// EventsResult is what `events --raw -o json|yaml` prints.
+type EventsResult struct {
+	Experiment string       `json:"experiment"`
+	Namespace  string       `json:"namespace"`
+	Events     []TrialEvent `json:"events"`
+}
+
+// TrialEvent is one event with the trial it is about.
+type TrialEvent struct {
+	Trial string `json:"trial"`
+	eventagg.Event
+}
 
 // NewCmdEvents returns the events command.
 func NewCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "events EXPERIMENT",
-		Short: "Not implemented yet",
-		RunE:  func(*cobra.Command, []string) error { return fmt.Errorf("events: not implemented yet") },
+	return newCmdEvents(getter, streams, time.Now)
+}
+
+// newCmdEvents returns the events command measuring ages against now.
+func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now func() time.Time) *cobra.Command {
+	o := &Options{IOStreams: streams, Getter: getter, Now: now}
+	cmd := &cobra.Command{
+		Use:               "events EXPERIMENT",
+		Short:             "Show the events of an experiment's Jobs and pods, grouped",
+		Long:              long,
+		Example:           example,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: common.CompleteExperiments(getter),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml.")
+	f.BoolVar(&o.Raw, "raw", false, "List events one by one, oldest first, instead of grouping them.")
+	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C.")
+	f.StringArrayVar(&o.Types, "type", nil, "Only events of this type: Warning or Normal (repeatable).")
+	f.StringVar(&o.For, "for", "", "Only the events of this trial's Job and pods.")
+	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
+	return cmd
+}
+
+// Complete reads the experiment argument and builds the client.
+func (o *Options) Complete(args []string) error {
+	var err error
+	if o.experiment, err = common.ExperimentArg(args); err != nil {
+		return err
+	}
+	if o.namespace, err = o.Getter.Namespace(); err != nil {
+		return err
+	}
+	o.client, err = o.Getter.KubernetesClientSet()
+	return err
+}
+
+// Validate checks the flags and puts --type values in their canonical case.
+func (o *Options) Validate() error {
+	if err := common.ValidateOutput(o.Output, "", "json", "yaml"); err != nil {
+		return err
+	}
+	if o.Watch && o.Output != "" {
+		return fmt.Errorf("--watch prints tables: it cannot be used with --output %s", o.Output)
+	}
+	for i, t := range o.Types {
+		switch strings.ToLower(t) {
+		case "warning":
+			o.Types[i] = corev1.EventTypeWarning
+		case "normal":
+			o.Types[i] = corev1.EventTypeNormal
+		default:
+			return fmt.Errorf("--type: unknown event type %q (allowed: Warning, Normal)", t)
+		}
+	}
+	return nil
+}
+
+// Run prints the experiment's events once, or follows them with --watch.
+func (o *Options) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var (
+		jobs   []batchv1.Job
+		pods   []corev1.Pod
+		events []corev1.Event
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		jobs, pods, err = kube.ListJobsAndPods(gctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+		return err
+	})
+	if !o.Watch {
+		g.Go(func() (err error) {
+			events, err = listEvents(gctx, o.client, o.namespace)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	m, err := o.members(jobs, pods)
+	if err != nil {
+		return err
+	}
+	if o.Watch {
+		return o.follow(ctx, m)
+	}
+	evs := o.pick(m, events)
+	if o.Output != "" {
+		return common.PrintData(o.Out, o.Output, o.result(evs))
+	}
+	if len(evs) == 0 {
+		o.noEvents()
+		return nil
+	}
+	p := o.printer()
+	if o.Raw {
+		return p.PrintRaw(o.Out, evs)
+	}
+	return p.PrintGroups(o.Out, o.aggregate(evs))
+}
+
+// members builds the experiment's membership test, or says the experiment
+// (or the --for trial) does not exist.
+func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*members, error) {
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)", o.experiment, o.namespace, labels.ForExperiment(o.experiment))
+	}
+	m := newMembers(o.experiment, jobs, pods)
+	if o.For != "" {
+		if !m.jobs[o.For] {
+			return nil, fmt.Errorf("--for: trial %q is not in experiment %q (see `kubectl mlexp status %s`)", o.For, o.experiment, o.experiment)
+		}
+		m.only = o.For
+	}
+	m.follow = o.Watch
+	return m, nil
+}
+
+// pick keeps the events about the experiment's objects and of the
+// wanted types, oldest first.
+func (o *Options) pick(m *members, events []corev1.Event) []TrialEvent {
+	var out []TrialEvent
+	for i := range events {
+		if te, ok := o.keep(m, &events[i]); ok {
+			out = append(out, te)
+		}
+	}
+	sortTrialEvents(out)
+	return out
+}
+
+func (o *Options) keep(m *members, e *corev1.Event) (TrialEvent, bool) {
+	ev := eventagg.FromCore(e)
+	t, ok := m.trialOf(ev.Object)
+	if !ok || !eventagg.HasType(ev, o.Types) {
+		return TrialEvent{}, false
+	}
+	return TrialEvent{Trial: t, Event: ev}, true
+}
+
+func (o *Options) aggregate(evs []TrialEvent) []eventagg.Group {
+	a := eventagg.NewAggregator(eventagg.NewNormalizer(o.experiment))
+	for _, e := range evs {
+		a.Add(e.Event)
+	}
+	return a.Groups()
+}
+
+func (o *Options) result(evs []TrialEvent) any {
+	if o.Raw {
+		if evs == nil {
+			evs = []TrialEvent{}
+		}
+		return EventsResult{Experiment: o.experiment, Namespace: o.namespace, Events: evs}
+	}
+	gs := o.aggregate(evs)
+	if gs == nil {
+		gs = []eventagg.Group{}
+	}
+	return GroupsResult{Experiment: o.experiment, Namespace: o.namespace, Groups: gs}
+}
+
+func (o *Options) noEvents() {
+	fmt.Fprintf(o.ErrOut, "No events found for experiment %s in namespace %s (events expire an hour after they were last seen by default; `kubectl mlexp status %s` shows the trials' state).\n",
+		o.experiment, o.namespace, o.experiment)
+}
+
+func (o *Options) printer() *Printer {
+	return &Printer{NoHeaders: o.NoHeaders, Now: o.Now}
+}
+
+// listEvents lists the namespace's events page by page.
+func listEvents(ctx context.Context, c kubernetes.Interface, ns string) ([]corev1.Event, error) {
+	var out []corev1.Event
+	opts := metav1.ListOptions{Limit: kube.PageSize}
+	for {
+		l, err := c.CoreV1().Events(ns).List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Items...)
+		if l.Continue == "" {
+			return out, nil
+		}
+		opts.Continue = l.Continue
 	}
 }

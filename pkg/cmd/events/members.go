@@ -1,0 +1,87 @@
+package events
+
+import (
+	"regexp"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+)
+
+// podSuffix is what the Job controller appends to a Job's name to name its
+// pods: "-" and 5 random characters, after the completion index if any.
+var podSuffix = regexp.MustCompile(`^-(?:[0-9]+-)?[a-z0-9]{5}$`)
+
+// members tells which events are about the experiment's objects: its Jobs
+// and pods by name (from one List each), and pods already deleted whose
+// name is a trial's name plus the Job controller's suffix.
+type members struct {
+	exp  string
+	jobs map[string]bool
+	pods map[string]string // pod name -> trial name
+	// trialName matches a trial name of the experiment; when follow is
+	// set, Jobs created after the Lists (and their pods) are members too.
+	trialName *regexp.Regexp
+	follow    bool
+	// only keeps the events of one trial when set (--for).
+	only string
+}
+
+func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
+	m := &members{
+		exp:       exp,
+		jobs:      make(map[string]bool, len(jobs)),
+		pods:      make(map[string]string, len(pods)),
+		trialName: regexp.MustCompile(`^` + regexp.QuoteMeta(exp) + `-[0-9a-f]{8}(?:[0-9a-f]{8})?$`),
+	}
+	for _, j := range jobs {
+		m.jobs[j.Name] = true
+	}
+	for _, p := range pods {
+		t := p.Labels[labels.Trial]
+		if t == "" {
+			t = p.Labels[batchv1.JobNameLabel]
+		}
+		m.pods[p.Name] = t
+	}
+	return m
+}
+
+// isTrial reports whether name is a trial of the experiment.
+func (m *members) isTrial(name string) bool {
+	return m.jobs[name] || (m.follow && m.trialName.MatchString(name))
+}
+
+// trialOf returns the trial an event's object belongs to, and whether it
+// belongs to the experiment (and to the --for trial, if any).
+func (m *members) trialOf(o eventagg.Object) (string, bool) {
+	t, ok := m.lookup(o)
+	if !ok || (m.only != "" && t != m.only) {
+		return "", false
+	}
+	return t, true
+}
+
+func (m *members) lookup(o eventagg.Object) (string, bool) {
+	switch o.Kind {
+	case "Job":
+		return o.Name, m.isTrial(o.Name)
+	case "Pod":
+		if t, ok := m.pods[o.Name]; ok {
+			return t, true
+		}
+		// A deleted pod: the trial's name, then the Job controller's suffix.
+		for _, n := range []int{8, 16} {
+			cut := len(m.exp) + 1 + n
+			if len(o.Name) <= cut {
+				continue
+			}
+			if t := o.Name[:cut]; m.isTrial(t) && podSuffix.MatchString(o.Name[cut:]) {
+				return t, true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,48 @@
+package events
+
+import (
+	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+)
+
+func TestMembers(t *testing.T) {
+	const long = "mnist-00000001aaaaaaaa"
+	jobs := []batchv1.Job{*job(t1), *job(long)}
+	pods := []corev1.Pod{*pod("renamed-pod", t1)}
+	tests := []struct {
+		kind, name string
+		follow     bool
+		only       string
+		want       string
+		ok         bool
+	}{
+		{kind: "Job", name: t1, want: t1, ok: true},
+		{kind: "Pod", name: "renamed-pod", want: t1, ok: true},
+		{kind: "Pod", name: t1 + "-x7k2p", want: t1, ok: true},
+		{kind: "Pod", name: t1 + "-3-x7k2p", want: t1, ok: true},
+		{kind: "Pod", name: long + "-x7k2p", want: long, ok: true},
+		{kind: "Pod", name: t1 + "-x7k2", ok: false},
+		{kind: "Pod", name: t1 + "-x7k2p-extra", ok: false},
+		{kind: "Pod", name: t1, ok: false},
+		{kind: "Job", name: t2, ok: false},
+		{kind: "Job", name: t2, follow: true, want: t2, ok: true},
+		{kind: "Pod", name: t2 + "-x7k2p", follow: true, want: t2, ok: true},
+		{kind: "Job", name: "mnist-0000000g", follow: true, ok: false},
+		{kind: "Job", name: "other-00000001", follow: true, ok: false},
+		{kind: "ConfigMap", name: t1, ok: false},
+		{kind: "Pod", name: t1 + "-x7k2p", only: t1, want: t1, ok: true},
+		{kind: "Job", name: long, only: t1, ok: false},
+	}
+	for _, tc := range tests {
+		m := newMembers("mnist", jobs, pods)
+		m.follow, m.only = tc.follow, tc.only
+		got, ok := m.trialOf(eventagg.Object{Kind: tc.kind, Name: tc.name})
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("trialOf(%s/%s, follow=%v, only=%q) = %q, %v; want %q, %v", tc.kind, tc.name, tc.follow, tc.only, got, ok, tc.want, tc.ok)
+		}
+	}
+}
