@@ -251,7 +251,7 @@ func TestResultsErrors(t *testing.T) {
 	}{
 		"bad goal":      {args: []string{"mnist", "--goal", "up"}, want: `--goal: invalid goal "up": want max or min`},
 		"bad output":    {args: []string{"mnist", "-o", "xml"}, want: `--output: unknown format "xml" (allowed: [ wide csv json yaml])`},
-		"bad pattern":   {args: []string{"mnist", "--pattern", "(?P<x>"}, want: "metric patterns: "},
+		"bad pattern":   {args: []string{"mnist", "--pattern", "(?P<x>"}, want: `metric pattern "(?P<x>": `},
 		"no experiment": {args: []string{"other"}, want: `experiment "other" not found in namespace "ml" (no Jobs with label ` + labels.Experiment + `=other)`},
 		"no argument":   {args: nil, want: "an experiment name is required (see `kubectl mlexp list`)"},
 		"requests":      {args: []string{"mnist", "--max-log-requests", "0"}, want: "--max-log-requests must be at least 1, got 0"},

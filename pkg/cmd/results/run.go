@@ -37,7 +37,7 @@ func (o *Options) Run(ctx context.Context) error {
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
 	parser, err := logmetrics.New(patterns)
 	if err != nil {
-		return fmt.Errorf("metric patterns: %w", err)
+		return err // names the pattern
 	}
 	key := ranking.PatternsKey(patterns)
 	items := plan(trial.Collect(jobs, pods), jobs, pods, key, o.Refresh)
