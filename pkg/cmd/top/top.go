@@ -32,7 +32,7 @@ var long = templates.LongDesc(`
 
 	Trials that are not running are counted in the summary line, not shown.
 	metrics-server samples every pod about every 15 seconds: a trial that
-	just started shows <pending> until its first sample.
+	just started reads pending in its usage columns until its first sample.
 
 	Calls: one List each of the experiment's Jobs, its pods and its pods'
 	metrics, plus one List each of nodes and node metrics when trials run.
