@@ -37,7 +37,7 @@ type fakeLog struct {
 	breaks    []int
 	breakErrs []error
 	breakMid  bool
-	openErr  []error // openErr[i] fails open i
+	openErr   []error // openErr[i] fails open i
 }
 
 func newFakeLog() *fakeLog {

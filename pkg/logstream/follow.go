@@ -59,7 +59,19 @@ func follow(ctx context.Context, cfg *Config) (Summary, error) {
 		defer close(written)
 		out.drain(f.out)
 	}()
-	err := cfg.watch()(ctx, cfg.Client, cfg.Namespace, labels.ForExperiment(cfg.Experiment), f.changed)
+	// The callback cancels the watch's own context before it says done:
+	// kube.WatchJobsAndPods shuts its informers down before its deferred
+	// cancel runs, and would wait for them forever.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	err := cfg.watch()(watchCtx, cfg.Client, cfg.Namespace, labels.ForExperiment(cfg.Experiment),
+		func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
+			done, err := f.changed(jobs, pods)
+			if done || err != nil {
+				stopWatch()
+			}
+			return done, err
+		})
 	f.mu.Lock()
 	f.final = true
 	f.mu.Unlock()

@@ -127,10 +127,14 @@ func TestSettled(t *testing.T) {
 		pod  func() corev1.Pod
 		want bool
 	}{
-		"pod failed":          {func() corev1.Pod { return testPod(&job, 1, corev1.PodFailed) }, true},
-		"pod still running":   {func() corev1.Pod { return testPod(&job, 1, corev1.PodRunning) }, false},
-		"pod still pending":   {func() corev1.Pod { return testPod(&job, 1, corev1.PodPending) }, false},
-		"pending and deleted": {func() corev1.Pod { p := testPod(&job, 1, corev1.PodPending); p.DeletionTimestamp = &metav1.Time{}; return p }, true},
+		"pod failed":        {func() corev1.Pod { return testPod(&job, 1, corev1.PodFailed) }, true},
+		"pod still running": {func() corev1.Pod { return testPod(&job, 1, corev1.PodRunning) }, false},
+		"pod still pending": {func() corev1.Pod { return testPod(&job, 1, corev1.PodPending) }, false},
+		"pending and deleted": {func() corev1.Pod {
+			p := testPod(&job, 1, corev1.PodPending)
+			p.DeletionTimestamp = &metav1.Time{}
+			return p
+		}, true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
