@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 )
 
@@ -102,14 +103,18 @@ type Options struct {
 
 // NewCmdLogs returns the logs command.
 func NewCmdLogs(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, IsTerminal: isTerminal}
+	return newCmd(&Options{IOStreams: streams, Getter: getter, IsTerminal: isTerminal})
+}
+
+// newCmd returns the logs command running o; tests set o's seams first.
+func newCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "logs EXPERIMENT (--all | TRIAL)",
 		Short:             "Print the logs of an experiment's trials in one stream",
 		Long:              long,
 		Example:           example,
 		Args:              cobra.RangeArgs(1, 2),
-		ValidArgsFunction: common.CompleteExperiments(getter),
+		ValidArgsFunction: completeArgs(o.Getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
@@ -239,7 +244,7 @@ func (o *Options) color() (bool, error) {
 	case "never":
 		return false, nil
 	case "auto":
-		_, noColor := os.LookupEnv("NO_COLOR")
+		noColor := os.Getenv("NO_COLOR") != "" // https://no-color.org
 		return o.Output == "" && !noColor && o.IsTerminal != nil && o.IsTerminal(o.Out), nil
 	}
 	return false, fmt.Errorf(`--color: unknown value %q (allowed: auto, always, never)`, o.Color)
@@ -258,6 +263,41 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintln(o.ErrOut, sum.String())
 	}
 	return nil
+}
+
+// completeArgs completes the experiment, then the trials of it.
+func completeArgs(getter kube.Getter) cobra.CompletionFunc {
+	experiments := common.CompleteExperiments(getter)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) != 1 {
+			return experiments(cmd, args, toComplete)
+		}
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		ns, err := getter.Namespace()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		c, err := getter.KubernetesClientSet()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(args[0]))
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []string
+		for _, j := range jobs {
+			if strings.HasPrefix(j.Name, toComplete) {
+				out = append(out, j.Name)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 // isTerminal reports whether w is a terminal.
