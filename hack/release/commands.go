@@ -72,6 +72,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	strict := fs.Bool("strict", false, "fail, rather than skip the sha256 comparison, when the manifest is stale")
 	noBuild := fs.Bool("no-build", false, "check shape and template only, never rebuild")
 	plats := fs.String("platforms", "all", "platforms to rebuild and compare")
+	dist := fs.String("dist", "", "compare with the archives in this directory (e.g. goreleaser's dist) instead of rebuilding")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,6 +100,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *noBuild {
 		return nil
 	}
+	if *dist != "" {
+		return compareDist(*manifest, p, *dist, stdout)
+	}
 
 	s, err := readSource(".")
 	if err != nil {
@@ -118,12 +122,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	dist, err := os.MkdirTemp("", "mlexp-release-check-")
+	tmp, err := os.MkdirTemp("", "mlexp-release-check-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dist)
-	archives, err := buildArchives(ctx, version, s, platforms, dist, stderr)
+	defer os.RemoveAll(tmp)
+	archives, err := buildArchives(ctx, version, s, platforms, tmp, stderr)
 	if err != nil {
 		return err
 	}
@@ -144,7 +148,30 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "%s: rebuilt, sha256 %s matches\n", filepath.Base(a), got)
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("%s does not match a rebuild of its own source (the build is not reproducible here): %w", *manifest, errors.Join(errs...))
+		return fmt.Errorf("%s does not match a rebuild of its own source: hack/release lays archives out differently since (run `make krew-manifest`), or the build is not reproducible here: %w", *manifest, errors.Join(errs...))
+	}
+	return nil
+}
+
+// compareDist compares the manifest's sha256 values with the archives of
+// the same names in dist, as goreleaser left them.
+func compareDist(manifest string, p Plugin, dist string, stdout io.Writer) error {
+	var errs []error
+	for _, pl := range p.Spec.Platforms {
+		name := filepath.Base(pl.URI)
+		got, err := fileSHA256(filepath.Join(dist, name))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if got != pl.Sha256 {
+			errs = append(errs, fmt.Errorf("%s: the manifest has sha256 %s, %s has %s", name, pl.Sha256, dist, got))
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: sha256 %s matches\n", name, got)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s does not describe the archives in %s: %w", manifest, dist, errors.Join(errs...))
 	}
 	return nil
 }
