@@ -1,0 +1,65 @@
+package list
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+)
+
+var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+
+func job(ns, exp, name string, age time.Duration, conds ...batchv1.JobCondition) *batchv1.Job {
+	return &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, CreationTimestamp: metav1.NewTime(now.Add(-age)),
+			Labels: map[string]string{labels.Experiment: exp, labels.Trial: name}},
+		Status: batchv1.JobStatus{Conditions: conds},
+	}
+}
+
+func runList(t *testing.T, c *fake.Clientset, all bool) (string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
+		AllNamespaces: all, Now: func() time.Time { return now }}
+	if err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String()
+}
+
+func TestListCountsTrialsByState(t *testing.T) {
+	done := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}
+	running := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "a-2-x", Namespace: "ml", Labels: map[string]string{labels.Experiment: "a", labels.Trial: "a-2"}},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning}}
+	c := fake.NewClientset(job("ml", "a", "a-1", time.Hour, done), job("ml", "a", "a-2", 2*time.Hour), job("ml", "a", "a-3", time.Hour),
+		job("ml", "b", "b-1", 3*time.Minute, done), job("other", "c", "c-1", time.Minute), running)
+	out, _ := runList(t, c, false)
+	want := "NAME   TRIALS   PENDING   RUNNING   SUCCEEDED   FAILED   AGE\n" +
+		"a      3        1         1         1           0        120m\n" +
+		"b      1        0         0         1           0        3m\n"
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("list (-want +got):\n%s", diff)
+	}
+	out, _ = runList(t, c, true)
+	if want := "other       c      1        1         0         0           0        60s\n"; !bytes.HasSuffix([]byte(out), []byte(want)) {
+		t.Errorf("list -A does not end with %q:\n%s", want, out)
+	}
+}
+
+func TestListEmptySaysSoOnStderr(t *testing.T) {
+	out, errOut := runList(t, fake.NewClientset(), false)
+	if out != "" || errOut != "No resources found in ml namespace.\n" {
+		t.Errorf("stdout %q, stderr %q", out, errOut)
+	}
+}
