@@ -171,7 +171,7 @@ func buildInto(l Layout, modDir, outDir, ldflags string, pkgs ...string) error {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return err
 	}
-	args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", tmp + "/"}
+	args := []string{"build", "-ldflags", ldflags, "-o", tmp + "/"}
 	if err := runGo(l, modDir, append(args, pkgs...)...); err != nil {
 		return err
 	}

@@ -263,7 +263,7 @@ func shimSocket(containerdSock, ns, id string) string {
 }
 
 // removeShimSockets removes the shim sockets of every task our containerd knew (a shim
-// killed by a signal leaves its socket behind).
+// killed by a signal leaves its socket behind): the task's address file names it.
 func removeShimSockets(l Layout) int {
 	n := 0
 	tasks := filepath.Join(l.ContainerdState(), "io.containerd.runtime.v2.task")
@@ -271,7 +271,11 @@ func removeShimSockets(l Layout) int {
 	for _, ns := range nss {
 		ids, _ := os.ReadDir(filepath.Join(tasks, ns.Name()))
 		for _, id := range ids {
-			if os.Remove(shimSocket(l.ContainerdSock(), ns.Name(), id.Name())) == nil {
+			sock := shimSocket(l.ContainerdSock(), ns.Name(), id.Name())
+			if addr, err := os.ReadFile(filepath.Join(tasks, ns.Name(), id.Name(), "address")); err == nil {
+				sock = strings.TrimPrefix(strings.TrimSpace(string(addr)), "unix://")
+			}
+			if under(sock, "/run/containerd/s") && os.Remove(sock) == nil {
 				n++
 			}
 		}
@@ -279,14 +283,47 @@ func removeShimSockets(l Layout) int {
 	return n
 }
 
-// removeCNICache removes libcni's cached results for our network (libcni keeps them under
+// containerIDs lists the ids of sandboxes and containers our containerd knows from its
+// state dir (CRI sandboxes and runtime v2 tasks).
+func containerIDs(l Layout) map[string]bool {
+	ids := map[string]bool{}
+	dirs := []string{filepath.Join(l.ContainerdState(), "io.containerd.grpc.v1.cri", "sandboxes")}
+	nss, _ := os.ReadDir(filepath.Join(l.ContainerdState(), "io.containerd.runtime.v2.task"))
+	for _, ns := range nss {
+		dirs = append(dirs, filepath.Join(l.ContainerdState(), "io.containerd.runtime.v2.task", ns.Name()))
+	}
+	for _, d := range dirs {
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			ids[e.Name()] = true
+		}
+	}
+	return ids
+}
+
+// IsOurCNICacheFile decides whether a libcni cached result (NETWORK-CONTAINERID-IFNAME) is
+// ours: our network, or containerd's loopback network for one of our sandboxes.
+func IsOurCNICacheFile(name string, ids map[string]bool) bool {
+	if strings.HasPrefix(name, CNINetwork+"-") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(name, "cni-loopback-")
+	if !ok {
+		return false
+	}
+	id, _, _ := strings.Cut(rest, "-")
+	return ids[id]
+}
+
+// removeCNICache removes libcni's cached results for our pods (libcni keeps them under
 // /var/lib/cni whatever the runtime's own state dir).
-func removeCNICache() int {
+func removeCNICache(l Layout) int {
 	n := 0
+	ids := containerIDs(l)
 	for _, dir := range []string{"/var/lib/cni/results", "/var/lib/cni/cache/results"} {
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), CNINetwork+"-") && os.Remove(filepath.Join(dir, e.Name())) == nil {
+			if IsOurCNICacheFile(e.Name(), ids) && os.Remove(filepath.Join(dir, e.Name())) == nil {
 				n++
 			}
 		}
@@ -301,4 +338,20 @@ func deleteCNILinks() error {
 		_ = deleteLink(p.Name())
 	}
 	return deleteLink(CNIBridge)
+}
+
+// containerLogLinks is where the kubelet (whatever its podLogsDir) links container logs.
+const containerLogLinks = "/var/log/containers"
+
+// removeContainerLogLinks removes the kubelet's links to our pod logs.
+func removeContainerLogLinks(l Layout) int {
+	n := 0
+	ents, _ := os.ReadDir(containerLogLinks)
+	for _, e := range ents {
+		p := filepath.Join(containerLogLinks, e.Name())
+		if target, err := os.Readlink(p); err == nil && under(target, l.Dir) && os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n
 }

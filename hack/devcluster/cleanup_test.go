@@ -79,3 +79,22 @@ func TestShimSocket(t *testing.T) {
 		t.Errorf("shimSocket = %s", got)
 	}
 }
+
+func TestIsOurCNICacheFile(t *testing.T) {
+	ids := map[string]bool{"abc123": true}
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"mlexp-dev-abc123-eth0", true},
+		{"mlexp-dev-zzz-eth0", true},
+		{"cni-loopback-abc123-lo", true},
+		{"cni-loopback-other-lo", false},
+		{"k8s-pod-network-abc123-eth0", false},
+	}
+	for _, tt := range tests {
+		if got := IsOurCNICacheFile(tt.name, ids); got != tt.want {
+			t.Errorf("IsOurCNICacheFile(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

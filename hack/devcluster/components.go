@@ -78,6 +78,8 @@ func Components(l Layout) []Component {
 			"authorization-kubeconfig", c("controller-manager.kubeconfig"),
 			"bind-address", "127.0.0.1",
 			"secure-port", fmt.Sprint(ControllerManagerPort),
+			"tls-cert-file", p("controller-manager-server.crt"),
+			"tls-private-key-file", p("controller-manager-server.key"),
 			"leader-elect", "false",
 			"use-service-account-credentials", "true",
 			"service-account-private-key-file", p("sa.key"),
@@ -94,6 +96,8 @@ func Components(l Layout) []Component {
 			"authorization-kubeconfig", c("scheduler.kubeconfig"),
 			"bind-address", "127.0.0.1",
 			"secure-port", fmt.Sprint(SchedulerPort),
+			"tls-cert-file", p("scheduler-server.crt"),
+			"tls-private-key-file", p("scheduler-server.key"),
 			"leader-elect", "false",
 			"profiling", "false",
 		)},
@@ -117,6 +121,7 @@ func Components(l Layout) []Component {
 			"kubelet-preferred-address-types", "InternalIP",
 			"kubelet-use-node-status-port", "true",
 			"metric-resolution", "10s",
+			"kubelet-request-timeout", "5s",
 		)},
 	}
 }

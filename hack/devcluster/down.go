@@ -141,10 +141,10 @@ func Teardown(l Layout) error {
 	if cg := removeCgroups(); len(cg) > 0 {
 		errs = append(errs, fmt.Errorf("cgroups not removed: %s", strings.Join(cg, " ")))
 	}
-	cache := removeCNICache()
+	cache := removeCNICache(l) + removeContainerLogLinks(l)
 	restored, err := restoreSysctls(l, true)
 	errs = append(errs, err)
-	progress("stopped [%s]; killed %d pod and %d stray processes; removed %d shim sockets, %d mounts, %d CNI cache files; restored sysctls [%s]",
+	progress("stopped [%s]; killed %d pod and %d stray processes; removed %d shim sockets, %d mounts, %d CNI cache files and log links; restored sysctls [%s]",
 		strings.Join(stopped, " "), podProcs, strays, sockets, unmounted, cache, strings.Join(restored, " "))
 	return errors.Join(errs...)
 }

@@ -64,6 +64,8 @@ func CertSpecs() []CertSpec {
 		{Name: "admin", Signer: caName, CN: adminUser, Orgs: []string{"system:masters"}, Client: true},
 		{Name: "controller-manager", Signer: caName, CN: "system:kube-controller-manager", Client: true},
 		{Name: "scheduler", Signer: caName, CN: "system:kube-scheduler", Client: true},
+		{Name: "controller-manager-server", Signer: caName, CN: "kube-controller-manager", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
+		{Name: "scheduler-server", Signer: caName, CN: "kube-scheduler", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
 		{Name: "kubelet-client", Signer: caName, CN: kubeletUserName, Orgs: []string{"system:nodes"}, Client: true},
 		{Name: "kubelet-server", Signer: caName, CN: NodeName, DNS: []string{NodeName, "localhost"}, IPs: []net.IP{node, lo}, Server: true},
 		{Name: "metrics-server-client", Signer: caName, CN: metricsUser, Client: true},

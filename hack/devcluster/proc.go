@@ -123,6 +123,7 @@ func Start(l Layout, c Component) error {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Dir = l.Dir
+	cmd.Env = childEnv()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", c.Name, err)
 	}
@@ -226,4 +227,17 @@ func allPids() []int {
 		}
 	}
 	return pids
+}
+
+// childEnv is the environment of every component: ours, with the system dirs (runc lives
+// in /usr/sbin, the shims in /usr/bin) surely on PATH.
+func childEnv() []string {
+	env := os.Environ()
+	for i, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			env[i] = e + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+			return env
+		}
+	}
+	return append(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 }
