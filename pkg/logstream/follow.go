@@ -145,7 +145,9 @@ func (f *follower) start(t *Target) {
 			return
 		}
 		defer func() { <-f.sem }()
-		err := newTail(f.cfg, t, f.out, f.state).run(f.ctx)
+		tl := newTail(f.cfg, t, f.out, f.state)
+		tl.warn = f.warn.printf
+		err := tl.run(f.ctx)
 		switch {
 		case err == nil:
 		case errors.Is(err, errPodDeleted):

@@ -39,6 +39,7 @@ type tail struct {
 	lf    lineFormat
 	out   chan<- *chunk
 	state func(*Target) targetState // nil unless following
+	warn  func(format string, args ...any)
 	sleep func(context.Context, time.Duration) bool
 
 	br    *bufio.Reader
@@ -85,6 +86,10 @@ func (tl *tail) run(ctx context.Context) error {
 			tl.flushHeld(ctx)
 			return errPodDeleted
 		}
+		if permanent(err) {
+			tl.flushHeld(ctx)
+			return err
+		}
 		if tl.state == nil || !base.Follow {
 			if err == nil || failures >= maxFailures {
 				tl.flushHeld(ctx)
@@ -109,11 +114,19 @@ func (tl *tail) run(ctx context.Context) error {
 			}
 			follow = false // read what is left, then stop
 		default:
+			if failures == maxFailures && err != nil && tl.warn != nil {
+				tl.warn("trial %s (pod %s, container %s): %v; still trying", tl.t.Trial, tl.t.Pod, tl.t.Container, err)
+			}
 			if !tl.sleep(ctx, tl.delay(failures)) {
 				return nil
 			}
 		}
 	}
+}
+
+// permanent reports whether err will not go away by asking again.
+func permanent(err error) bool {
+	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
 }
 
 // delay returns the pause before the next round: RetryDelay doubled for

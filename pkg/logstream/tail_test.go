@@ -3,6 +3,7 @@ package logstream
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // runTail runs one tail of l to its end and returns its output.
@@ -197,5 +200,18 @@ func TestTailLastLineWithoutNewline(t *testing.T) {
 	}
 	if diff := cmp.Diff("[mnist-1a2b3c4d] a\n[mnist-1a2b3c4d] b\n", got.String()); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestTailStopsOnPermanentError(t *testing.T) {
+	l := newFakeLog()
+	forbidden := apierrors.NewForbidden(schema.GroupResource{Resource: "pods/log"}, "p", errors.New("no"))
+	l.openErr = []error{forbidden, forbidden}
+	_, err := runTail(t, Config{Tail: -1, Follow: true}, l, func(*Target) targetState { return stateRunning })
+	if !apierrors.IsForbidden(err) {
+		t.Errorf("err = %v, want Forbidden", err)
+	}
+	if n := l.openCount(); n != 1 {
+		t.Errorf("opened %d times, want 1: a forbidden request is not retried", n)
 	}
 }
