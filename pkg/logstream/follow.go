@@ -41,6 +41,8 @@ type follower struct {
 
 // follow runs a follower until the chosen trials finish or ctx ends.
 func follow(ctx context.Context, cfg *Config) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	f := &follower{
 		cfg:     cfg,
 		ctx:     ctx,
@@ -50,9 +52,6 @@ func follow(ctx context.Context, cfg *Config) (Summary, error) {
 		started: map[string]bool{},
 		first:   true,
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	f.ctx = ctx
 	out := &sink{w: cfg.Out, cancel: cancel}
 	written := make(chan struct{})
 	go func() {
