@@ -75,7 +75,9 @@ else
 fi
 
 phase "build krew $KREW_MODULE_VERSION from sigs.k8s.io/krew"
-GOFLAGS='' CGO_ENABLED=0 GOBIN="$work/tools" go install "sigs.k8s.io/krew/cmd/krew@$KREW_MODULE_VERSION"
+GOFLAGS='' CGO_ENABLED=0 GOBIN="$work/tools" go install \
+	-ldflags "-X sigs.k8s.io/krew/internal/version.gitTag=$KREW_MODULE_VERSION" \
+	"sigs.k8s.io/krew/cmd/krew@$KREW_MODULE_VERSION"
 mv "$work/tools/krew" "$work/tools/kubectl-krew"
 
 # A PATH without the user's Go bin or the repository's bin/, so the only
@@ -85,8 +87,12 @@ export KREW_NO_UPGRADE_CHECK=1
 export PATH="$KREW_ROOT/bin:$work/tools:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export HOME="$work/home"
 mkdir -p "$HOME"
+# `install --manifest` reads no index, but list and uninstall insist that one
+# was cloned (a git work tree under $KREW_ROOT/index/). An empty repository
+# stands in for `kubectl krew update`, which would clone it from GitHub.
+git init -q "$KREW_ROOT/index/default"
 "$KUBECTL" krew version >/dev/null 2>&1 || die "\`kubectl krew version\` failed: kubectl does not find kubectl-krew"
-ok "kubectl runs krew as a plugin ($("$KUBECTL" krew version 2>/dev/null | awk '/GitTag|OS\/Arch/ {printf "%s ", $0}'))"
+ok "kubectl runs krew as a plugin: krew $("$KUBECTL" krew version 2>/dev/null | awk '$1 == "GitTag" {print $2}')"
 
 phase "kubectl krew install"
 "$KUBECTL" krew install --manifest="$manifest" --archive="$archive" </dev/null >&2 ||
@@ -95,7 +101,8 @@ ok "kubectl krew install --manifest --archive installed mlexp $version"
 
 [[ "$(command -v kubectl-mlexp)" == "$KREW_ROOT/bin/kubectl-mlexp" ]] ||
 	die "kubectl-mlexp on PATH is $(command -v kubectl-mlexp || echo nothing), want $KREW_ROOT/bin/kubectl-mlexp"
-"$KUBECTL" krew list 2>/dev/null | grep -qw mlexp || die "\`kubectl krew list\` does not show mlexp"
+list="$("$KUBECTL" krew list 2>&1)" || die "\`kubectl krew list\` failed: $list"
+grep -qE '^(detached/)?mlexp$' <<<"$list" || die "\`kubectl krew list\` does not show mlexp: $list"
 ok "kubectl krew list shows mlexp; its binary is linked from $KREW_ROOT/bin"
 
 out="$("$KUBECTL" mlexp version)" || die "\`kubectl mlexp version\` failed: $out"
