@@ -116,7 +116,9 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "MLEXP_SOURCE_COMMIT=%s\nMLEXP_SOURCE_DATE=%s\n", s.Commit, s.DateString())
+	// goreleaser's mod_timestamp wants Unix seconds, the rest RFC 3339.
+	fmt.Fprintf(stdout, "MLEXP_SOURCE_COMMIT=%s\nMLEXP_SOURCE_DATE=%s\nMLEXP_SOURCE_EPOCH=%d\n",
+		s.Commit, s.DateString(), s.Date.Unix())
 	if len(s.Dirty) > 0 {
 		fmt.Fprintf(stderr, "warning: the work tree differs from %.12s in: %s\n", s.Commit, strings.Join(s.Dirty, ", "))
 	}
