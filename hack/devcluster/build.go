@@ -171,7 +171,7 @@ func buildInto(l Layout, modDir, outDir, ldflags string, pkgs ...string) error {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return err
 	}
-	args := []string{"build", "-ldflags", ldflags, "-o", tmp + "/"}
+	args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", tmp + "/"}
 	if err := runGo(l, modDir, append(args, pkgs...)...); err != nil {
 		return err
 	}
@@ -226,7 +226,28 @@ func buildAll(l Layout) ([]Timing, error) {
 		progress("built %s in %s", s.name, d)
 		times = append(times, Timing{s.name, d})
 	}
-	return times, installKubectl(l)
+	if err := installKubectl(l); err != nil {
+		return times, err
+	}
+	pruneCache(l)
+	return times, nil
+}
+
+// pruneCache removes cached binaries and build modules of other versions.
+func pruneCache(l Layout) {
+	keep := map[string]bool{}
+	for _, p := range []string{l.PauseBin(), l.EtcdBin(), l.KubeBin("kubectl"), l.MetricsServerBin()} {
+		keep[filepath.Base(filepath.Dir(p))] = true
+	}
+	for _, dir := range []string{l.BinDir(), l.BuildDir()} {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if e.IsDir() && !keep[e.Name()] {
+				progress("removing %s (another version)", filepath.Join(dir, e.Name()))
+				_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 func kubeBinPaths(l Layout) []string {
@@ -264,6 +285,9 @@ func buildEtcd(l Layout) error {
 	return buildInto(l, dir, filepath.Dir(l.EtcdBin()), "-s -w", ".")
 }
 
+// buildMetricsServer builds metrics-server in its own module: v0.8.0's generated OpenAPI
+// names do not match the k8s.io/metrics v0.37 types, so it cannot share the Kubernetes
+// build module ("unable to get openapi models: cannot find model definition for ...NodeMetrics").
 func buildMetricsServer(l Layout) error {
 	dir := filepath.Join(l.BuildDir(), "metrics-server-"+MetricsServerVersion)
 	pkg := "sigs.k8s.io/metrics-server/cmd/metrics-server"

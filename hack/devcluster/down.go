@@ -97,20 +97,23 @@ func leftovers(l Layout) []string {
 	if n := len(ourStrayProcesses(l)); n > 0 {
 		found = append(found, fmt.Sprintf("%d processes", n))
 	}
-	if n := len(cgroupPids()); n > 0 {
-		found = append(found, fmt.Sprintf("%d pod processes", n))
-	}
 	if n := len(MountsUnder(mounts(), l.Dir)); n > 0 {
 		found = append(found, fmt.Sprintf("%d mounts", n))
+	}
+	if _, err := os.Stat(l.SysctlSaved()); err == nil {
+		found = append(found, "saved sysctls")
+	}
+	if !ownsGlobals(l) {
+		return found
 	}
 	if linkExists(CNIBridge) {
 		found = append(found, "link "+CNIBridge)
 	}
+	if n := len(cgroupPids()); n > 0 {
+		found = append(found, fmt.Sprintf("%d pod processes", n))
+	}
 	if n := len(ourCgroupDirs()); n > 0 {
 		found = append(found, fmt.Sprintf("%d cgroups", n))
-	}
-	if _, err := os.Stat(l.SysctlSaved()); err == nil {
-		found = append(found, "saved sysctls")
 	}
 	return found
 }
@@ -120,9 +123,16 @@ func leftovers(l Layout) []string {
 // restores the sysctls. It is safe to run when nothing is up, and twice.
 func Teardown(l Layout) error {
 	var errs []error
+	global := ownsGlobals(l)
+	if !global {
+		progress("another dev cluster (%s) owns the links and cgroups: leaving them alone", owner())
+	}
 	stopped, err := stopAll(l)
 	errs = append(errs, err)
-	podProcs := killCgroupProcs()
+	podProcs := 0
+	if global {
+		podProcs = killCgroupProcs()
+	}
 	strays := 0
 	for _, rec := range ourStrayProcesses(l) {
 		if err := killAndWait(rec, 2*time.Second); err != nil {
@@ -135,13 +145,16 @@ func Teardown(l Layout) error {
 	if len(left) > 0 {
 		errs = append(errs, fmt.Errorf("still mounted: %s", strings.Join(left, " ")))
 	}
-	if err := deleteCNILinks(); err != nil {
-		errs = append(errs, err)
+	cache := removeContainerLogLinks(l)
+	if global {
+		if err := deleteCNILinks(); err != nil {
+			errs = append(errs, err)
+		}
+		if cg := removeCgroups(); len(cg) > 0 {
+			errs = append(errs, fmt.Errorf("cgroups not removed: %s", strings.Join(cg, " ")))
+		}
+		cache += removeCNICache(l)
 	}
-	if cg := removeCgroups(); len(cg) > 0 {
-		errs = append(errs, fmt.Errorf("cgroups not removed: %s", strings.Join(cg, " ")))
-	}
-	cache := removeCNICache(l) + removeContainerLogLinks(l)
 	restored, err := restoreSysctls(l, true)
 	errs = append(errs, err)
 	progress("stopped [%s]; killed %d pod and %d stray processes; removed %d shim sockets, %d mounts, %d CNI cache files and log links; restored sysctls [%s]",
@@ -183,7 +196,10 @@ func Down(l Layout, purge bool) error {
 	if err := wipeRuntime(l); err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	errs = append(errs, deleteLink(NodeLink))
+	if ownsGlobals(l) {
+		errs = append(errs, deleteLink(NodeLink))
+		releaseGlobals(l)
+	}
 	if removed := removeHostPaths(l); len(removed) > 0 {
 		progress("removed host dirs created by the cluster: %s", strings.Join(removed, " "))
 	}

@@ -111,6 +111,7 @@ failCgroupV1: false
 failSwapOn: false
 resolvConf: ""
 clusterDomain: cluster.local
+clusterDNS: [%s]
 podLogsDir: %s
 volumePluginDir: %s
 staticPodPath: ""
@@ -131,7 +132,7 @@ imageGCLowThresholdPercent: 99
 maxPods: 110
 `, NodeIP, KubeletPort, KubeletHealthzPort,
 		filepath.Join(pki, "kubelet-server.crt"), filepath.Join(pki, "kubelet-server.key"),
-		filepath.Join(pki, "ca.crt"), l.ContainerdSock(), CgroupRoot, l.PodLogDir(),
+		filepath.Join(pki, "ca.crt"), l.ContainerdSock(), CgroupRoot, ClusterDNSIP, l.PodLogDir(),
 		filepath.Join(l.KubeletDir(), "volume-plugins"))
 }
 

@@ -65,7 +65,7 @@ func TestRenderKubeletConfig(t *testing.T) {
 		"failCgroupV1: false", "failSwapOn: false", `resolvConf: ""`,
 		"containerRuntimeEndpoint: unix:///srv/dev/run/containerd/containerd.sock",
 		"imageGCHighThresholdPercent: 100", "imageGCLowThresholdPercent: 99",
-		`nodefs.available: "1%"`, "podLogsDir: /srv/dev/pod-logs", "makeIPTablesUtilChains: false",
+		`nodefs.available: "1%"`, "clusterDNS: [10.217.128.10]", "podLogsDir: /srv/dev/pod-logs", "makeIPTablesUtilChains: false",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("kubelet config lacks %q", want)

@@ -101,6 +101,9 @@ func Up(l Layout) error {
 		return err
 	}
 	defer unlock()
+	if err := claimGlobals(l); err != nil {
+		return err
+	}
 	if healthy(l) {
 		progress("the dev cluster is already up (%s); nothing to do", l.Dir)
 		printUsage(l)
