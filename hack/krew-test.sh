@@ -12,8 +12,10 @@
 #      `kubectl plugin list` and `kubectl krew list` show it, that completion
 #      works through the installed kubectl_complete-mlexp, and uninstalls.
 # When the local archive is not the one whose sha256 plugins/mlexp.yaml names
-# (HEAD is not the source the manifest was generated from), krew would refuse
-# it, so the install uses a copy of the manifest with the local sha256.
+# because the source moved on since the manifest was generated, krew would
+# refuse it, so the install uses a copy of the manifest with the local sha256.
+# When the source is the one the manifest names, the archive must be
+# byte-identical (a reproducibility check of this platform's archive).
 #
 # Env: KUBECTL (default /var/lib/mlexp-dev/bin/kubectl, else kubectl on PATH),
 # KREW_MODULE_VERSION (default v0.4.3), KEEP=1 keeps the temporary directory.
@@ -69,8 +71,10 @@ state="$(release localize -manifest "$MANIFEST" -archive "$archive" -o "$work/ml
 if [[ "$state" == same ]]; then
 	log "$(basename "$archive") is byte-identical to the one $MANIFEST names: installing with $MANIFEST itself"
 else
+	stale="$(release stale -manifest "$MANIFEST")"
+	[[ -n "$stale" ]] || die "$MANIFEST was generated from this very source with this Go, yet $(basename "$archive") differs from the archive it names: the release build is not reproducible here"
 	manifest="$work/mlexp.yaml"
-	log "$(basename "$archive") differs from the one $MANIFEST names (the source moved on since \`make krew-manifest\`):"
+	log "$(basename "$archive") differs from the one $MANIFEST names, as expected: $stale"
 	log "installing with a copy of $MANIFEST that has the local archive's sha256"
 fi
 

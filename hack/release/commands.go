@@ -318,3 +318,23 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, p.Spec.Version)
 	return nil
 }
+
+func runStale(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("stale", stderr)
+	manifest := fs.String("manifest", filepath.Join("plugins", pluginName+".yaml"), "manifest to read")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(*manifest)
+	if err != nil {
+		return err
+	}
+	s, err := readSource(".")
+	if err != nil {
+		return err
+	}
+	if reason := staleness(data, s); reason != "" {
+		fmt.Fprintln(stdout, reason)
+	}
+	return nil
+}

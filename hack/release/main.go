@@ -32,6 +32,8 @@ commands:
             when it was generated from the current source
   localize  copy a manifest, setting the sha256 of ARCHIVE's platform to ARCHIVE's
   version   print a manifest's spec.version
+  stale     say why a manifest's sha256 values need not match a rebuild of
+            the current source (prints nothing when they must match)
 
 Run "go run ./hack/release COMMAND -h" for a command's flags.
 `
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runLocalize(args, stdout, stderr)
 	case "version":
 		return runVersion(args, stdout, stderr)
+	case "stale":
+		return runStale(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
