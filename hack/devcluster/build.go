@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -190,6 +191,16 @@ func allExist(paths ...string) bool {
 	return true
 }
 
+// childrenCPU is the user+system CPU time of every finished child process so far (go
+// build and the compilers it waited for): the cost of a build regardless of machine load.
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // Timing is a measured duration of one step, reported at the end of up.
 type Timing struct {
 	Name string
@@ -217,14 +228,14 @@ func buildAll(l Layout) ([]Timing, error) {
 			continue
 		}
 		progress("building %s (cached in %s; log %s)", s.name, filepath.Dir(s.out[0]), l.Log("build"))
-		start := time.Now()
+		start, cpu0 := time.Now(), childrenCPU()
 		if err := s.fn(l); err != nil {
 			tailLog(l.Log("build"), 30)
 			return times, fmt.Errorf("build %s: %w", s.name, err)
 		}
-		d := time.Since(start).Round(time.Second)
-		progress("built %s in %s", s.name, d)
-		times = append(times, Timing{s.name, d})
+		d, cpu := time.Since(start).Round(time.Second), (childrenCPU() - cpu0).Round(time.Second)
+		progress("built %s in %s (cpu %s)", s.name, d, cpu)
+		times = append(times, Timing{s.name + " (cpu " + cpu.String() + ")", d})
 	}
 	if err := installKubectl(l); err != nil {
 		return times, err

@@ -154,3 +154,10 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
+
+func TestConfigStamp(t *testing.T) {
+	a, b := ConfigStamp(testLayout()), ConfigStamp(Layout{Dir: "/other"})
+	if a == b || a != ConfigStamp(testLayout()) || len(a) != 64 {
+		t.Errorf("ConfigStamp: %s vs %s", a, b)
+	}
+}

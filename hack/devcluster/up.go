@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -104,13 +106,20 @@ func Up(l Layout) error {
 	if err := claimGlobals(l); err != nil {
 		return err
 	}
+	restart := false
 	if healthy(l) {
-		progress("the dev cluster is already up (%s); nothing to do", l.Dir)
-		printUsage(l)
-		return nil
+		if stamp, _ := os.ReadFile(l.stampFile()); string(stamp) == ConfigStamp(l) {
+			progress("the dev cluster is already up (%s); nothing to do", l.Dir)
+			printUsage(l)
+			return nil
+		}
+		progress("the dev cluster runs with another configuration than this tool's: restarting it")
+		restart = true
 	}
 	if found := leftovers(l); len(found) > 0 {
-		progress("cleaning up leftovers of an earlier run: %s", strings.Join(found, ", "))
+		if !restart {
+			progress("cleaning up leftovers of an earlier run: %s", strings.Join(found, ", "))
+		}
 		if err := Teardown(l); err != nil {
 			return err
 		}
@@ -146,6 +155,9 @@ func Up(l Layout) error {
 	started := time.Now()
 	if err := startCluster(l); err != nil {
 		progress("up failed; `make dev-cluster-down` (devcluster down) cleans up, logs are in %s", l.LogDir())
+		return err
+	}
+	if err := os.WriteFile(l.stampFile(), []byte(ConfigStamp(l)), 0o644); err != nil {
 		return err
 	}
 	ready := time.Since(started).Round(time.Second)
@@ -238,4 +250,20 @@ func printUsage(l Layout) {
 images on the node: %s (busybox, sh); build more with: devcluster image --name localhost/mlexp/NAME:dev --add SRC:DST
 stop with: make dev-cluster-down (state and logs in %s)
 `, NodeName, NodeIP, KubeVersion, APIServerPort, l.Kubeconfig(), l.BinDir(), ToolboxImage, l.Dir)
+}
+
+func (l Layout) stampFile() string { return l.join("run", "config.stamp") }
+
+// ConfigStamp fingerprints what the running cluster was started with (versions, every
+// command line, the rendered configs and manifests), so up notices a changed tool.
+func ConfigStamp(l Layout) string {
+	h := sha256.New()
+	fmt.Fprintln(h, KubeVersion, EtcdVersion, MetricsServerVersion)
+	for _, c := range Components(l) {
+		fmt.Fprintln(h, strings.Join(c.Command(), " "))
+	}
+	for _, s := range []string{RenderContainerdConfig(l), RenderKubeletConfig(l), RenderCNIConfig(l), RenderMetricsServerManifests(nil)} {
+		fmt.Fprintln(h, s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
