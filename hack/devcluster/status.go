@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -10,22 +13,27 @@ import (
 func Status(l Layout, w io.Writer) bool {
 	fmt.Fprintf(w, "dev cluster state dir: %s (Kubernetes %s, etcd %s, metrics-server %s)\n", l.Dir, KubeVersion, EtcdVersion, MetricsServerVersion)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPONENT\tPID\tSTATE\tLOG")
+	fmt.Fprintln(tw, "COMPONENT\tPID\tSTATE\tRSS\tLOG")
 	all := true
+	var total int64
 	for _, c := range Components(l) {
-		pid, state := "-", "stopped"
+		pid, state, rss := "-", "stopped", "-"
 		if rec, ok := readPid(l.PidFile(c.Name)); ok {
 			pid = fmt.Sprint(rec.Pid)
 			state = "dead (stale pid file)"
 			if rec.Matches() {
 				state = "running"
+				kb := rssKB(rec.Pid)
+				total += kb
+				rss = fmt.Sprintf("%dMi", kb/1024)
 			}
 		}
 		if state != "running" {
 			all = false
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, pid, state, l.Log(c.Name))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, pid, state, rss, l.Log(c.Name))
 	}
+	fmt.Fprintf(tw, "total\t\t\t%dMi\t\n", total/1024)
 	tw.Flush()
 	if !linkExists(NodeLink) {
 		fmt.Fprintf(w, "node address: link %s missing\n", NodeLink)
@@ -63,4 +71,19 @@ func Status(l Layout, w io.Writer) bool {
 // Env prints the shell exports for the dev cluster.
 func Env(l Layout, w io.Writer) {
 	fmt.Fprintf(w, "export KUBECONFIG=%s\nexport PATH=%s:$PATH\nexport MLEXP_DEV_DIR=%s\n", l.Kubeconfig(), l.BinDir(), l.Dir)
+}
+
+// rssKB is the resident set size of a process in KiB (0 if unknown).
+func rssKB(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
 }

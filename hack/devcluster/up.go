@@ -171,6 +171,7 @@ func Up(l Layout) error {
 
 // startCluster starts every component in order and waits for each.
 func startCluster(l Layout) error {
+	begin := time.Now()
 	admin, err := newClient(l, "admin")
 	if err != nil {
 		return err
@@ -221,6 +222,7 @@ func startCluster(l Layout) error {
 			return err
 		}
 	}
+	progress("node %s Ready %s after containerd started", NodeName, time.Since(begin).Round(time.Second))
 	if changed, err := restoreSysctls(l, false); err != nil {
 		return err
 	} else if len(changed) > 0 {
