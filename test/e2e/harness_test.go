@@ -114,13 +114,16 @@ func MlexpStdin(t testing.TB, stdin, ns string, args ...string) Result {
 
 func runCmd(t testing.TB, stdin *strings.Reader, ns string, args ...string) Result {
 	t.Helper()
-	full := append([]string{"--kubeconfig", kubeconfig}, args...)
+	// kubectl refuses flags before a plugin's name: the kubeconfig goes in
+	// the environment, the namespace after the arguments.
+	full := append([]string{}, args...)
 	if ns != "" {
 		full = append(full, "-n", ns)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, kubectlBin, full...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != nil {
