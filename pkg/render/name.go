@@ -51,12 +51,16 @@ func names(exp string, points []space.Point) []string {
 
 // SpecHash returns the hash recorded in a Job's spec-hash annotation: the
 // first 16 hex digits of the SHA-256 of the Job's JSON without that
-// annotation. Equal hashes mean a re-submit has nothing to change.
+// annotation and without the results-spec annotation, which can change in
+// place. Equal hashes mean the Job's pods would be the same.
 func SpecHash(job *batchv1.Job) string {
-	if _, ok := job.Annotations[labels.SpecHash]; ok {
+	_, hasHash := job.Annotations[labels.SpecHash]
+	_, hasSpec := job.Annotations[labels.ResultsSpec]
+	if hasHash || hasSpec {
 		c := *job
 		c.Annotations = maps.Clone(job.Annotations)
 		delete(c.Annotations, labels.SpecHash)
+		delete(c.Annotations, labels.ResultsSpec)
 		job = &c
 	}
 	b, err := json.Marshal(job)

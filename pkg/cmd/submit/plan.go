@@ -19,6 +19,9 @@ const (
 	Create Action = "created"
 	// Unchanged leaves a trial whose Job matches the file.
 	Unchanged Action = "unchanged"
+	// Configure applies a trial whose Job differs only in what may change in
+	// place (the results spec).
+	Configure Action = "configured"
 	// Replace deletes and re-creates a trial whose Job changed (--force).
 	Replace Action = "replaced"
 )
@@ -50,11 +53,13 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
 		switch {
 		case !ok:
 			p.Actions[i] = Create
-		case old.Annotations[labels.SpecHash] == t.Job.Annotations[labels.SpecHash]:
-			p.Actions[i] = Unchanged
-		default:
+		case old.Annotations[labels.SpecHash] != t.Job.Annotations[labels.SpecHash]:
 			p.Actions[i] = Replace
 			p.Changed = append(p.Changed, t.Name)
+		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec]:
+			p.Actions[i] = Configure
+		default:
+			p.Actions[i] = Unchanged
 		}
 	}
 	for name := range p.Existing {

@@ -52,7 +52,7 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 func (o *Options) summary(actions []Action) string {
 	p := Plan{Actions: actions}
 	var parts []string
-	for _, a := range []Action{Create, Replace, Unchanged} {
+	for _, a := range []Action{Create, Replace, Configure, Unchanged} {
 		if n := p.Count(a); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, a))
 		}

@@ -116,3 +116,44 @@ func countWrites(c *fake.Clientset) int {
 	}
 	return n
 }
+
+func TestSubmitResultsSpecChangesInPlace(t *testing.T) {
+	c := fake.NewClientset()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	file := func(metric string) string {
+		f := t.TempDir() + "/exp.yaml"
+		if err := writeFile(f, `apiVersion: mlexp.dev/v1alpha1
+kind: Experiment
+metadata: {name: rs}
+spec:
+  parameters:
+    grid: {n: [1, 2]}
+  template:
+    spec:
+      template:
+        spec:
+          containers:
+          - {name: ml, image: busybox, args: ["${n}"], resources: {limits: {memory: 16Mi}}}
+  results: {metric: `+metric+`}
+`); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if _, _, err := runSubmit(t, g, "-f", file("accuracy")); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runSubmit(t, g, "-f", file("loss"))
+	if err != nil {
+		t.Fatalf("changing only spec.results needs no --force: %v", err)
+	}
+	if n := strings.Count(out, " configured\n"); n != 2 {
+		t.Errorf("want 2 configured trials:\n%s", out)
+	}
+	jobs, _ := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{})
+	for _, j := range jobs.Items {
+		if got := j.Annotations[labels.ResultsSpec]; got != `{"metric":"loss"}` {
+			t.Errorf("job %s results-spec = %s", j.Name, got)
+		}
+	}
+}
