@@ -60,7 +60,7 @@ func timedRun(b *testing.B, args ...string) (time.Duration, int) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kubectlBin, append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	cmd := exec.CommandContext(ctx, kubectlBin, append(args, "--kubeconfig", kubeconfig)...)
 	var errb strings.Builder
 	cmd.Stderr = &errb
 	start := time.Now()
@@ -81,9 +81,9 @@ func timedRun(b *testing.B, args ...string) (time.Duration, int) {
 //	go test -tags e2e -run '^$' -bench LogsVsKubectl -benchtime 1x ./test/e2e
 func BenchmarkLogsVsKubectl(b *testing.B) {
 	ns := NewNamespace(b, "logsbench")
-	MustMlexp(b, ns, "submit", "-f", WriteFile(b, "loud.yaml", benchLogsExperiment()))
+	mustLogsMlexp(b, ns, "submit", "-f", WriteFile(b, "loud.yaml", benchLogsExperiment()))
 	WaitFor(b, 15*time.Minute, "every trial to finish", func() (bool, string) {
-		st, r := Status(b, ns, "loud")
+		st, r := logsStatus(b, ns, "loud")
 		return r.Err == nil && st.Count("Succeeded") == benchLogsTrials, st.Describe() + r.Stderr
 	})
 	sel := "mlexp.dev/experiment=loud"
