@@ -26,7 +26,7 @@ release-archives:
 ## krew-manifest: rebuild every archive and regenerate plugins/mlexp.yaml from krew.yaml (RELEASE_VERSION=vX.Y.Z for a new release)
 krew-manifest:
 	rm -rf $(RELEASE_DIST)
-	go run ./hack/release build -version $(RELEASE_VERSION) -dist $(RELEASE_DIST)
+	go run ./hack/release build -require-clean -version $(RELEASE_VERSION) -dist $(RELEASE_DIST)
 	go run ./hack/release manifest -version $(RELEASE_VERSION) -dist $(RELEASE_DIST) -o plugins/mlexp.yaml
 	@echo "plugins/mlexp.yaml: regenerated for $(RELEASE_VERSION); commit it"
 

@@ -194,6 +194,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	version := fs.String("version", "", "release tag, e.g. v0.1.0 (required)")
 	dist := fs.String("dist", "dist", "output directory")
 	plats := fs.String("platforms", "all", "comma-separated os/arch list")
+	requireClean := fs.Bool("require-clean", false, "refuse to build uncommitted changes to the source")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -207,6 +208,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	s, err := readSource(".")
 	if err != nil {
 		return err
+	}
+	if len(s.Dirty) > 0 && *requireClean {
+		return fmt.Errorf("uncommitted changes to %s: commit them first", strings.Join(s.Dirty, ", "))
 	}
 	if len(s.Dirty) > 0 {
 		fmt.Fprintf(stderr, "warning: building uncommitted changes (%s); the archives will not match a rebuild of %.12s\n",
