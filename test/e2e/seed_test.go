@@ -84,7 +84,7 @@ metadata:
 spec:
   parameters:
     list:
-      - {run: hog, script: "echo start; dd if=/dev/zero of=/dev/null bs=256M count=1; echo survived"}
+      - {run: hog, script: "echo start; exec dd if=/dev/zero of=/dev/null bs=256M count=1"}
       - {run: ok1, script: "echo fine; sleep 2; echo Test accuracy: 0.91"}
       - {run: ok2, script: "echo fine; sleep 2; echo Test accuracy: 0.92"}
   template:
