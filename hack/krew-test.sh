@@ -17,7 +17,8 @@
 # When the source is the one the manifest names, the archive must be
 # byte-identical (a reproducibility check of this platform's archive).
 #
-# Env: KUBECTL (default /var/lib/mlexp-dev/bin/kubectl, else kubectl on PATH),
+# Env: KUBECTL (default $MLEXP_DEV_DIR/bin/kubectl, MLEXP_DEV_DIR defaulting to
+# /var/lib/mlexp-dev, else kubectl on PATH),
 # KREW_MODULE_VERSION (default v0.4.3), KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
@@ -34,12 +35,15 @@ phase() { log "-- $* (t=$((SECONDS - start))s)"; }
 
 if [[ -n "${KUBECTL:-}" ]]; then
 	[[ -x "$KUBECTL" ]] || die "KUBECTL=$KUBECTL is not executable"
-elif [[ -x /var/lib/mlexp-dev/bin/kubectl ]]; then
-	KUBECTL=/var/lib/mlexp-dev/bin/kubectl
+elif [[ -x "${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}/bin/kubectl" ]]; then
+	KUBECTL="${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}/bin/kubectl"
 elif command -v kubectl >/dev/null 2>&1; then
 	KUBECTL="$(command -v kubectl)"
 else
-	die "no kubectl found: run \`make dev-cluster\` (it builds /var/lib/mlexp-dev/bin/kubectl), put kubectl on PATH, or set KUBECTL"
+	die "no kubectl found: run \`make dev-cluster\` (it builds ${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}/bin/kubectl), put kubectl on PATH, or set KUBECTL"
+fi
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+	PATH="/usr/local/go/bin:$PATH"
 fi
 command -v go >/dev/null 2>&1 || die "go is not on PATH"
 
