@@ -31,7 +31,9 @@ var long = templates.LongDesc(`
 	--raw lists them one by one, as kubectl events does.
 
 	Pods already deleted still count: their events name a trial's Job plus
-	the Job controller's suffix. Events expire (one hour after they were last
+	the Job controller's suffix. The kubelet records no event when a
+	container hits its memory limit, so OOMKilled rows come from the pods'
+	statuses (their source is "pod status"). Events expire (one hour after they were last
 	seen, by default), so an old experiment has few or none: the state of
 	its trials, from their Jobs and pods, is in 'kubectl mlexp status'.
 
@@ -170,11 +172,16 @@ func (o *Options) Run(ctx context.Context) error {
 		events []corev1.Event
 	)
 	g, gctx := errgroup.WithContext(ctx)
+	sel := labels.ForExperiment(o.experiment)
 	g.Go(func() (err error) {
-		jobs, pods, err = kube.ListJobsAndPods(gctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+		jobs, err = kube.ListJobs(gctx, o.client, o.namespace, sel)
 		return err
 	})
-	if !o.Watch {
+	if !o.Watch { // --watch gets pods and events from its informers
+		g.Go(func() (err error) {
+			pods, err = kube.ListPods(gctx, o.client, o.namespace, sel)
+			return err
+		})
 		g.Go(func() (err error) {
 			events, err = listEvents(gctx, o.client, o.namespace)
 			return err
@@ -190,7 +197,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Watch {
 		return o.follow(ctx, m)
 	}
-	evs := o.pick(m, events)
+	evs := o.pick(m, events, pods)
 	if o.Output != "" {
 		return common.PrintData(o.Out, o.Output, o.result(evs))
 	}
@@ -222,21 +229,27 @@ func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*members, erro
 	return m, nil
 }
 
-// pick keeps the events about the experiment's objects and of the
-// wanted types, oldest first.
-func (o *Options) pick(m *members, events []corev1.Event) []TrialEvent {
+// pick keeps the events about the experiment's objects and of the wanted
+// types, with the OOM kills the pods' statuses record, oldest first.
+func (o *Options) pick(m *members, events []corev1.Event, pods []corev1.Pod) []TrialEvent {
 	var out []TrialEvent
 	for i := range events {
-		if te, ok := o.keep(m, &events[i]); ok {
+		if te, ok := o.keep(m, eventagg.FromCore(&events[i])); ok {
 			out = append(out, te)
+		}
+	}
+	for i := range pods {
+		for _, ev := range oomEvents(&pods[i]) {
+			if te, ok := o.keep(m, ev); ok {
+				out = append(out, te)
+			}
 		}
 	}
 	sortTrialEvents(out)
 	return out
 }
 
-func (o *Options) keep(m *members, e *corev1.Event) (TrialEvent, bool) {
-	ev := eventagg.FromCore(e)
+func (o *Options) keep(m *members, ev eventagg.Event) (TrialEvent, bool) {
 	t, ok := m.trialOf(ev.Object)
 	if !ok || !eventagg.HasType(ev, o.Types) {
 		return TrialEvent{}, false

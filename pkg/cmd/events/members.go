@@ -39,14 +39,19 @@ func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
 	for _, j := range jobs {
 		m.jobs[j.Name] = true
 	}
-	for _, p := range pods {
-		t := p.Labels[labels.Trial]
-		if t == "" {
-			t = p.Labels[batchv1.JobNameLabel]
-		}
-		m.pods[p.Name] = t
+	for i := range pods {
+		m.addPod(&pods[i])
 	}
 	return m
+}
+
+// addPod records the trial of one of the experiment's pods.
+func (m *members) addPod(p *corev1.Pod) {
+	t := p.Labels[labels.Trial]
+	if t == "" {
+		t = p.Labels[batchv1.JobNameLabel]
+	}
+	m.pods[p.Name] = t
 }
 
 // isTrial reports whether name is a trial of the experiment.

@@ -6,27 +6,30 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // queue hands events from the informer's goroutine to the printer without
 // ever blocking the informer.
 type queue struct {
 	mu    sync.Mutex
-	items []*corev1.Event
+	items []any // *corev1.Event or *corev1.Pod
 	kick  chan struct{}
 }
 
 func (q *queue) push(obj any) {
-	e, ok := obj.(*corev1.Event)
-	if !ok {
+	switch obj.(type) {
+	case *corev1.Event, *corev1.Pod:
+	default:
 		return
 	}
 	q.mu.Lock()
-	q.items = append(q.items, e)
+	q.items = append(q.items, obj)
 	q.mu.Unlock()
 	select {
 	case q.kick <- struct{}{}:
@@ -34,7 +37,7 @@ func (q *queue) push(obj any) {
 	}
 }
 
-func (q *queue) drain() []*corev1.Event {
+func (q *queue) drain() []any {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := q.items
@@ -42,24 +45,31 @@ func (q *queue) drain() []*corev1.Event {
 	return out
 }
 
-// follow watches the namespace's events (one List, then a watch, through
-// an informer that resumes broken watches), prints what is there, then
-// each new or updated event (or the group it updates) until ctx ends.
+// follow watches the namespace's events and the experiment's pods (one
+// List then a watch each, through informers that resume broken watches),
+// prints what is there, then each new or updated event, or the group it
+// updates, until ctx ends. Pods are watched for their OOM kills, which
+// the kubelet records in their status only.
 func (o *Options) follow(ctx context.Context, m *members) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := informers.NewSharedInformerFactoryWithOptions(o.client, 0, informers.WithNamespace(o.namespace))
-	inf := f.Core().V1().Events().Informer()
+	evf := informers.NewSharedInformerFactoryWithOptions(o.client, 0, informers.WithNamespace(o.namespace))
+	podf := informers.NewSharedInformerFactoryWithOptions(o.client, 0, informers.WithNamespace(o.namespace),
+		informers.WithTweakListOptions(func(lo *metav1.ListOptions) { lo.LabelSelector = labels.ForExperiment(o.experiment) }))
+	evInf := evf.Core().V1().Events().Informer()
+	podInf := podf.Core().V1().Pods().Informer()
 	q := &queue{kick: make(chan struct{}, 1)}
-	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    q.push,
-		UpdateFunc: func(_, obj any) { q.push(obj) },
-	}); err != nil {
-		return err
+	handler := cache.ResourceEventHandlerFuncs{AddFunc: q.push, UpdateFunc: func(_, obj any) { q.push(obj) }}
+	for _, inf := range []cache.SharedIndexInformer{evInf, podInf} {
+		if _, err := inf.AddEventHandler(handler); err != nil {
+			return err
+		}
 	}
-	f.Start(ctx.Done())
-	defer f.Shutdown()
-	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+	evf.Start(ctx.Done())
+	podf.Start(ctx.Done())
+	defer evf.Shutdown()
+	defer podf.Shutdown()
+	if !cache.WaitForCacheSync(ctx.Done(), evInf.HasSynced, podInf.HasSynced) {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -69,15 +79,10 @@ func (o *Options) follow(ctx context.Context, m *members) error {
 	seen := map[string]string{} // event ID -> resourceVersion printed
 	agg := eventagg.NewAggregator(eventagg.NewNormalizer(o.experiment))
 	p := o.printer()
-	var first []TrialEvent
-	for _, obj := range inf.GetStore().List() {
-		e := obj.(*corev1.Event)
-		if te, ok := o.keep(m, e); ok {
-			seen[te.ID] = e.ResourceVersion
-			first = append(first, te)
-		}
-	}
-	sortTrialEvents(first)
+	var objs []any
+	objs = append(objs, podInf.GetStore().List()...)
+	objs = append(objs, evInf.GetStore().List()...)
+	first := o.fresh(m, seen, objs)
 	if len(first) == 0 {
 		o.noEvents()
 	}
@@ -90,20 +95,38 @@ func (o *Options) follow(ctx context.Context, m *members) error {
 			return nil
 		case <-q.kick:
 		}
-		var batch []TrialEvent
-		for _, e := range q.drain() {
-			te, ok := o.keep(m, e)
-			if !ok || seen[te.ID] == e.ResourceVersion {
-				continue
-			}
-			seen[te.ID] = e.ResourceVersion
-			batch = append(batch, te)
-		}
-		sortTrialEvents(batch)
-		if err := o.print(p, agg, batch); err != nil {
+		if err := o.print(p, agg, o.fresh(m, seen, q.drain())); err != nil {
 			return err
 		}
 	}
+}
+
+// fresh returns the experiment's events among objs (events, and pods'
+// OOM kills) not printed yet in this version, oldest first; pods also
+// join the experiment's members.
+func (o *Options) fresh(m *members, seen map[string]string, objs []any) []TrialEvent {
+	var out []TrialEvent
+	add := func(ev eventagg.Event, version string) {
+		te, ok := o.keep(m, ev)
+		if !ok || seen[te.ID] == version {
+			return
+		}
+		seen[te.ID] = version
+		out = append(out, te)
+	}
+	for _, obj := range objs {
+		switch x := obj.(type) {
+		case *corev1.Pod:
+			m.addPod(x)
+			for _, ev := range oomEvents(x) {
+				add(ev, "1")
+			}
+		case *corev1.Event:
+			add(eventagg.FromCore(x), x.ResourceVersion)
+		}
+	}
+	sortTrialEvents(out)
+	return out
 }
 
 // print writes events while following: each as a raw line, or the groups
