@@ -24,6 +24,11 @@ type ChangeFunc func(jobs []batchv1.Job, pods []corev1.Pod) (done bool, err erro
 // the start and again after changes, coalescing bursts. It returns when
 // changed says done, returns an error, or ctx ends (then with nil).
 func WatchJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector string, changed ChangeFunc) error {
+	// One List first: a cluster that cannot be reached or a forbidden
+	// resource is an error now, not an informer retrying forever.
+	if _, _, err := ListJobsAndPods(ctx, c, ns, selector); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := informers.NewSharedInformerFactoryWithOptions(c, 0,
@@ -44,7 +49,11 @@ func WatchJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector 
 		return err
 	}
 	f.Start(ctx.Done())
-	defer f.Shutdown()
+	// Shutdown waits for the informers, which stop only once ctx is done.
+	defer func() {
+		cancel()
+		f.Shutdown()
+	}()
 	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
 		if !ok {
 			if ctx.Err() != nil {
