@@ -33,9 +33,9 @@ type Status struct {
 }
 
 // Duration returns how long the trial ran: until it finished, or until now
-// while it runs; zero if it never started.
+// while it runs; zero while it waits or if it never started.
 func (s *Status) Duration(now time.Time) time.Duration {
-	if s.Started == nil {
+	if s.Started == nil || s.State == Pending || s.State == Suspended {
 		return 0
 	}
 	end := now

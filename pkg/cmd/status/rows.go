@@ -1,21 +1,40 @@
 package status
 
 import (
-	"fmt"
 	"io"
 	"strings"
-
-	"k8s.io/cli-runtime/pkg/printers"
+	"unicode/utf8"
 )
 
-// printRows writes rows aligned among themselves, as `kubectl get -w` does.
-func printRows(w io.Writer, rows [][]string) {
-	if len(rows) == 0 {
-		return
-	}
-	tw := printers.GetNewTabWriter(w)
+// rowWriter prints table rows one batch at a time with the column widths
+// of everything printed before, so rows printed by --watch line up with
+// the table above them, as `kubectl get -w` does.
+type rowWriter struct {
+	w      io.Writer
+	widths []int
+}
+
+// write prints rows, widening columns only where a cell needs it.
+func (rw *rowWriter) write(rows [][]string) {
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		for i, c := range r {
+			n := utf8.RuneCountInString(c)
+			if i >= len(rw.widths) {
+				rw.widths = append(rw.widths, n)
+			} else if n > rw.widths[i] {
+				rw.widths[i] = n
+			}
+		}
 	}
-	tw.Flush()
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", rw.widths[i]-utf8.RuneCountInString(c)+3))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(rw.w, b.String())
 }

@@ -152,14 +152,15 @@ func (o *Options) result(statuses []trial.Status) Result {
 }
 
 // watch prints the table, then one row for every trial whose state, reason,
-// restarts or node changes, and the summary whenever it changes; it ends when
-// every trial has finished.
+// restarts or node changes, aligned with the table, and the summary
+// whenever it changes; it ends when every trial has finished.
 func (o *Options) watch(ctx context.Context, sel string) error {
 	last := map[string]string{}
 	lastSummary := ""
 	var names []string
 	first := true
-	err := kube.WatchJobsAndPods(ctx, o.client, o.namespace, sel, func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
+	rw := &rowWriter{w: o.Out}
+	return kube.WatchJobsAndPods(ctx, o.client, o.namespace, sel, func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 		if len(jobs) == 0 {
 			if first {
 				return true, o.notFound()
@@ -169,15 +170,14 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		statuses := trial.Collect(jobs, pods)
 		p := o.printer()
+		var rows [][]string
 		if first {
 			names = ParamNames(statuses)
-			p.NoHeaders = true
 			if !o.NoHeaders {
-				fmt.Fprintln(o.Out, strings.Join(o.printer().Header(names), "\t"))
+				rows = append(rows, p.Header(names))
 			}
 			first = false
 		}
-		var rows [][]string
 		for i := range statuses {
 			s := &statuses[i]
 			key := fmt.Sprintf("%s|%s|%d|%s", s.State, Reason(s, true), s.Restarts, s.Node)
@@ -187,7 +187,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 			last[s.Name] = key
 			rows = append(rows, p.Row(s, names))
 		}
-		printRows(o.Out, rows)
+		rw.write(rows)
 		counts := trial.Count(statuses)
 		if sum := counts.String(); sum != lastSummary {
 			fmt.Fprintln(o.ErrOut, sum)
@@ -195,5 +195,4 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		return counts.Finished(), nil
 	})
-	return err
 }
