@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -323,88 +322,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// oomPod is a trial's pod whose container "ml" was OOMKilled at sec.
-func oomPod(name, trialName string, sec int) *corev1.Pod {
-	p := pod(name, trialName)
-	p.Spec.Containers = []corev1.Container{{Name: "ml", Resources: corev1.ResourceRequirements{
-		Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("32Mi")}}}}
-	p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "ml", State: corev1.ContainerState{
-		Terminated: &corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137, FinishedAt: metav1.NewTime(at(sec))}}}}
-	return p
-}
-
-// TestEventsOOMFromPodStatus: the kubelet records no event for an OOM
-// kill, so events reads it from the pod's status.
-func TestEventsOOMFromPodStatus(t *testing.T) {
-	objs := []runtime.Object{job(t1), job(t2), oomPod(t1+"-aaaaa", t1, 200), oomPod(t2+"-bbbbb", t2, 250),
-		oldEvent("Job", t1, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", 1, 201, 201)}
-	const msg = "Container ml exceeded its memory limit of 32Mi and was killed (exit code 137); from the pod's status, the kubelet records no event for it"
-	tests := map[string]struct {
-		args []string
-		want string
-	}{
-		"grouped": {
-			args: []string{"mnist", "--type", "Warning"},
-			want: `TYPE      REASON                 COUNT   OBJECTS              FIRST SEEN   LAST SEEN   MESSAGE
-Warning   BackoffLimitExceeded   x1      job/mnist-00000001   99s          99s         Job has reached the specified backoff limit
-Warning   OOMKilled              x2      2 pods               100s         50s         ` + msg + `
-`,
-		},
-		"raw, one trial": {
-			args: []string{"mnist", "--raw", "--for", t2},
-			want: `LAST SEEN   TYPE      REASON      OBJECT                     MESSAGE
-50s         Warning   OOMKilled   pod/mnist-00000002-bbbbb   ` + msg + `
-`,
-		},
-		"not a warning": {
-			args: []string{"mnist", "--raw", "--type", "Normal", "--no-headers"},
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			out, _, err := run(t, &fakeGetter{kubefake.NewClientset(objs...)}, tc.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, out); diff != "" {
-				t.Errorf("stdout (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestEventsWatchOOM follows a pod until its container is OOMKilled.
-func TestEventsWatchOOM(t *testing.T) {
-	g := &fakeGetter{kubefake.NewClientset(job(t1), pod(t1+"-aaaaa", t1))}
-	var out syncBuffer
-	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: true,
-		Now: func() time.Time { return at(300) }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- o.Run(ctx) }()
-	waitFor(t, func() bool { return strings.Contains(out.String(), "MESSAGE") })
-	if _, err := g.kube.CoreV1().Pods("ns").Update(ctx, oomPod(t1+"-aaaaa", t1, 290), metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, func() bool { return strings.Contains(out.String(), "OOMKilled   pod/mnist-00000001-aaaaa") })
-	// The same status again (another update of the pod) prints nothing new.
-	p := oomPod(t1+"-aaaaa", t1, 290)
-	p.Annotations = map[string]string{"touched": "yes"}
-	if _, err := g.kube.CoreV1().Pods("ns").Update(ctx, p, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(200 * time.Millisecond)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(out.String(), "OOMKilled"); n != 1 {
-		t.Errorf("OOMKilled printed %d times, want once:\n%s", n, out.String())
-	}
 }
