@@ -23,6 +23,7 @@ func (s *Status) fromPod(pod *corev1.Pod) {
 		}
 	case corev1.PodSucceeded:
 		s.State = Succeeded
+		s.noteSurvivedOOM([]corev1.Pod{*pod})
 		if t := terminated(pod); t != nil {
 			ft := t.FinishedAt.Time
 			s.Finished = &ft
@@ -185,4 +186,23 @@ func ShortMessage(msg string) string {
 		msg = msg[:i]
 	}
 	return strings.TrimSpace(msg)
+}
+
+// noteSurvivedOOM explains a trial that succeeded although the kernel
+// OOM-killed one of its processes (a child of a shell that went on): the
+// kubelet then reports OOMKilled for a container that exited 0.
+func (s *Status) noteSurvivedOOM(pods []corev1.Pod) {
+	oom := findOOM(pods)
+	if oom == nil || oom.status.ExitCode != 0 {
+		return
+	}
+	s.Reason = "ProcessOOMKilled"
+	s.Message = "a process of container " + oom.name + " was OOM-killed"
+	for _, c := range oom.pod.Spec.Containers {
+		if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok && c.Name == oom.name {
+			s.MemoryLimit = q.String()
+			s.Message += " at its limit of " + s.MemoryLimit
+		}
+	}
+	s.Message += "; the container still exited 0"
 }

@@ -116,6 +116,7 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 	if c := jobCondition(job, batchv1.JobComplete, batchv1.JobSuccessCriteriaMet); c != nil {
 		s.State = Succeeded
 		s.Finished = finishTime(job, c)
+		s.noteSurvivedOOM(pods)
 		return s
 	}
 	if c := jobCondition(job, batchv1.JobFailed, batchv1.JobFailureTarget); c != nil {

@@ -112,6 +112,14 @@ func TestFromJob(t *testing.T) {
 			want: Status{State: OOMKilled, Reason: "OOMKilled", Message: "container ml exceeded its memory limit of 32Mi",
 				ExitCode: code(137), MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1", Finished: ptr(t0.Add(time.Minute))},
 		},
+		"succeeded although a child process was OOM-killed": {
+			job: job("t1", complete),
+			pods: []corev1.Pod{pod("t1-a", corev1.PodSucceeded, oomKilled, func(p *corev1.Pod) {
+				p.Status.ContainerStatuses[0].State.Terminated.ExitCode = 0
+			})},
+			want: Status{State: Succeeded, Reason: "ProcessOOMKilled", MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1",
+				Message: "a process of container ml was OOM-killed at its limit of 32Mi; the container still exited 0"},
+		},
 		"suspended job": {
 			job: func() *batchv1.Job {
 				j := job("t1")
