@@ -24,7 +24,7 @@ type follower struct {
 	warn *warner
 	wg   sync.WaitGroup
 
-	active atomic.Int64 // streams started and not yet ended
+	following atomic.Int64 // streams of running containers not yet ended
 	failed atomic.Int64
 
 	mu    sync.Mutex
@@ -118,11 +118,14 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 		t := sel.Targets[i]
 		if key := t.Key(); !f.started[key] {
 			f.started[key] = true
-			f.start(&t)
+			p := index[t.Namespace+"/"+t.Pod]
+			f.start(&t, p != nil && containerRunning(p, t.Container))
 		}
 	}
+	// Streams of ended containers are short reads; those of running ones
+	// hold their request until the container ends.
 	limit := int64(f.cfg.maxRequests())
-	if n := f.active.Load(); n > limit && n > f.reported {
+	if n := f.following.Load(); n > limit && n > f.reported {
 		f.reported = n
 		f.warn.printf("%d streams to follow but --max-requests is %d: %d wait for a stream to end (raise it with --max-requests=%d)",
 			n, limit, n-limit, n)
@@ -130,14 +133,19 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 	return sel.Settled, nil
 }
 
-// start runs a stream for t once a request slot is free.
-func (f *follower) start(t *Target) {
+// start runs a stream for t once a request slot is free; running says
+// its container runs, so the stream will hold a request open.
+func (f *follower) start(t *Target, running bool) {
 	f.streams++
-	f.active.Add(1)
 	f.wg.Add(1)
+	if running {
+		f.following.Add(1)
+	}
 	go func() {
 		defer f.wg.Done()
-		defer f.active.Add(-1)
+		if running {
+			defer f.following.Add(-1)
+		}
 		select {
 		case f.sem <- struct{}{}:
 		case <-f.ctx.Done():

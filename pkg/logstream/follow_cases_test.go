@@ -63,6 +63,18 @@ func openedUnfinished(t *testing.T, logs *fakeLogs, v view, finished map[int]boo
 	return 0
 }
 
+// waitOutput waits until out holds want.
+func waitOutput(t *testing.T, out *lockedBuffer, want string) {
+	t.Helper()
+	for range 10000 {
+		if strings.Contains(out.String(), want) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("output lacks %q:\n%s", want, out.String())
+}
+
 func TestFollowQueuesBeyondMaxRequests(t *testing.T) {
 	w := make(fakeWatch)
 	logs := newFakeLogs()
@@ -141,7 +153,7 @@ func TestFollowPodDeletedAndRetried(t *testing.T) {
 	wait := startFollow(t, Config{Out: &out, ErrOut: &errOut, OpenStream: logs.open, Watch: w.watch})
 	w <- v
 	first := logs.get(v.pods[0].Name, "ml")
-	waitOpen(t, first, 1)
+	waitOutput(t, &out, "start 0\n")
 	// The pod is deleted under the stream; the Job makes another.
 	retry := testPod(&v.jobs[0], 2, corev1.PodPending)
 	w <- view{jobs: v.jobs, pods: []corev1.Pod{retry}}

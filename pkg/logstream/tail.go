@@ -61,7 +61,10 @@ func newTail(cfg *Config, t *Target, out chan<- *chunk, state func(*Target) targ
 // went away, nil when ctx ends.
 func (tl *tail) run(ctx context.Context) error {
 	base := tl.cfg.logOptions(tl.t)
-	follow := base.Follow && tl.state != nil
+	// A container that has already ended is read without follow: the
+	// kubelet flushes a followed stream line by line, which makes reading
+	// a finished log several times slower.
+	follow := base.Follow && tl.state != nil && tl.state(tl.t) == stateRunning
 	failures := 0
 	for {
 		opts := base

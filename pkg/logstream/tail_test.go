@@ -215,3 +215,18 @@ func TestTailStopsOnPermanentError(t *testing.T) {
 		t.Errorf("opened %d times, want 1: a forbidden request is not retried", n)
 	}
 }
+
+func TestTailReadsEndedContainerWithoutFollow(t *testing.T) {
+	l := sameSecondLog(10)
+	l.finish()
+	got, err := runTail(t, Config{Tail: -1, Follow: true}, l, func(*Target) targetState { return stateDone })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantLines(l, 0), got); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if len(l.opens) != 1 || l.opens[0].Follow {
+		t.Errorf("requests %+v; want one, without follow, for a container that has ended", l.opens)
+	}
+}
