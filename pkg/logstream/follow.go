@@ -25,7 +25,7 @@ type follower struct {
 	wg   sync.WaitGroup
 
 	following atomic.Int64 // streams of running containers not yet ended
-	failed atomic.Int64
+	failed    atomic.Int64
 
 	mu    sync.Mutex
 	pods  map[string]*corev1.Pod // namespace/name -> latest pod
