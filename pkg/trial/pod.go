@@ -14,10 +14,6 @@ func (s *Status) fromPod(pod *corev1.Pod) {
 	switch pod.Status.Phase {
 	case corev1.PodRunning:
 		s.State = Running
-		if pod.Status.StartTime != nil && s.Started == nil {
-			t := pod.Status.StartTime.Time
-			s.Started = &t
-		}
 		if c := lastTerminatedOOM(pod); c != nil {
 			s.Reason = "Restarted after OOMKilled"
 		}

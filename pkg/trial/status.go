@@ -112,6 +112,12 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 	if pod != nil {
 		s.Pod = pod.Name
 		s.Node = pod.Spec.NodeName
+		// The kubelet's start of the pod, not the Job's: a trial's duration
+		// leaves out the time it waited for the scheduler.
+		if pod.Status.StartTime != nil {
+			t := pod.Status.StartTime.Time
+			s.Started = &t
+		}
 	}
 	if c := jobCondition(job, batchv1.JobComplete, batchv1.JobSuccessCriteriaMet); c != nil {
 		s.State = Succeeded
