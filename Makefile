@@ -7,7 +7,7 @@ BIN := bin/kubectl-mlexp
 GO_MODULES := . hack/devcluster examples/mnist
 E2E_TIMEOUT ?= 60m
 
-.PHONY: all build test unit-test lint e2e check demo trainer-image clean help
+.PHONY: all build test unit-test lint e2e check demo trainer-image clean help docs
 
 all: build
 
@@ -51,3 +51,7 @@ help:
 
 include hack/devcluster.mk
 -include hack/release.mk
+
+## docs: regenerate docs/commands.md from the command tree
+docs:
+	go run ./hack/gendocs docs/commands.md
