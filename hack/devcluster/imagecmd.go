@@ -16,7 +16,10 @@ const busyboxPath = "/bin/busybox"
 // stringList is a repeatable string flag.
 type stringList []string
 
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
+// String joins the values (flag.Value).
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+// Set appends a value (flag.Value).
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // BusyboxEntries puts the static busybox at /bin/busybox, one symlink per applet at the
