@@ -58,9 +58,8 @@ func follow(ctx context.Context, cfg *Config) (Summary, error) {
 		defer close(written)
 		out.drain(f.out)
 	}()
-	// The callback cancels the watch's own context before it says done:
-	// kube.WatchJobsAndPods shuts its informers down before its deferred
-	// cancel runs, and would wait for them forever.
+	// The callback stops the watch's own context as soon as it is done or
+	// fails, so the informers shut down before the streams drain.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	err := cfg.watch()(watchCtx, cfg.Client, cfg.Namespace, labels.ForExperiment(cfg.Experiment),

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -61,44 +62,6 @@ spec:
               limits: {cpu: 100m, memory: 16Mi}
 `
 
-// logsMlexp runs `kubectl mlexp ARGS` with the connection flags after the
-// plugin's name: kubectl refuses flags placed before it ("flags cannot be
-// placed before plugin name"), as the harness's Mlexp places them.
-func logsMlexp(t testing.TB, ns string, args ...string) Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	full := append(append([]string{"mlexp"}, args...), "--kubeconfig", kubeconfig, "-n", ns)
-	cmd := exec.CommandContext(ctx, kubectlBin, full...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	return Result{Stdout: out.String(), Stderr: errb.String(), Err: err}
-}
-
-// mustLogsMlexp is logsMlexp failing the test when the command fails.
-func mustLogsMlexp(t testing.TB, ns string, args ...string) Result {
-	t.Helper()
-	r := logsMlexp(t, ns, args...)
-	if r.Err != nil {
-		t.Fatalf("kubectl mlexp %s: %s", strings.Join(args, " "), r)
-	}
-	return r
-}
-
-// logsStatus runs `kubectl mlexp status EXP -o json` and decodes it.
-func logsStatus(t testing.TB, ns, exp string) (StatusResult, Result) {
-	t.Helper()
-	r := logsMlexp(t, ns, "status", exp, "-o", "json")
-	var s StatusResult
-	if r.Err == nil {
-		if err := json.Unmarshal([]byte(r.Stdout), &s); err != nil {
-			t.Fatalf("status -o json: %v\n%s", err, r)
-		}
-	}
-	return s, r
-}
-
 // logLine is one prefixed line: "[TRIAL] MESSAGE".
 var logLine = regexp.MustCompile(`^\[(chatty-[0-9a-f]{8,16})\] (.*)$`)
 
@@ -123,11 +86,12 @@ func byTrial(t *testing.T, out string) map[string][]string {
 // every trial's lines once, in order, under its own prefix.
 func TestLogsFollowEndsWithExperiment(t *testing.T) {
 	ns := NewNamespace(t, "logs")
-	mustLogsMlexp(t, ns, "submit", "-f", WriteFile(t, "chatty.yaml", logsExperiment))
+	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "chatty.yaml", logsExperiment))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kubectlBin, "mlexp", "logs", "chatty", "--all", "-f", "--kubeconfig", kubeconfig, "-n", ns)
+	cmd := exec.CommandContext(ctx, kubectlBin, "mlexp", "logs", "chatty", "--all", "-f", "-n", ns)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig) // flags may not come before a plugin's name
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
@@ -140,7 +104,7 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 		t.Fatalf("logs -f: %v\nstdout:\n%s", err, out.String())
 	}
 
-	st, r := logsStatus(t, ns, "chatty")
+	st, r := Status(t, ns, "chatty")
 	if r.Err != nil || st.Count("Succeeded") != 6 {
 		t.Fatalf("logs -f ended before every trial finished:\n%s%s", st.Describe(), r)
 	}
@@ -168,7 +132,7 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 
 	// Once more without -f: the same lines, a trial after another in
 	// the experiment's order.
-	r = mustLogsMlexp(t, ns, "logs", "chatty", "--all")
+	r = MustMlexp(t, ns, "logs", "chatty", "--all")
 	var order []string
 	for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
 		if m := logLine.FindStringSubmatch(line); m != nil && strings.HasPrefix(m[2], "Test accuracy") {
@@ -188,12 +152,12 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 // the parameter selector, and the JSON lines.
 func TestLogsOneTrialAndJSON(t *testing.T) {
 	ns := NewNamespace(t, "logs1")
-	mustLogsMlexp(t, ns, "submit", "-f", WriteFile(t, "chatty.yaml", logsExperiment))
+	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "chatty.yaml", logsExperiment))
 	WaitFor(t, 6*time.Minute, "every trial to finish", func() (bool, string) {
-		st, r := logsStatus(t, ns, "chatty")
+		st, r := Status(t, ns, "chatty")
 		return r.Err == nil && st.Count("Succeeded") == 6, st.Describe() + r.Stderr
 	})
-	st, _ := logsStatus(t, ns, "chatty")
+	st, _ := Status(t, ns, "chatty")
 	var name string
 	for _, tr := range st.Trials {
 		if tr.Params["i"].(float64) == 2 {
@@ -201,12 +165,12 @@ func TestLogsOneTrialAndJSON(t *testing.T) {
 		}
 	}
 
-	r := mustLogsMlexp(t, ns, "logs", "chatty", strings.TrimPrefix(name, "chatty-"), "--tail", "1")
+	r := MustMlexp(t, ns, "logs", "chatty", strings.TrimPrefix(name, "chatty-"), "--tail", "1")
 	if want := "[" + name + "] Test accuracy: 0.92\n"; r.Stdout != want {
 		t.Errorf("logs chatty TRIAL --tail 1: got %q, want %q", r.Stdout, want)
 	}
 
-	r = mustLogsMlexp(t, ns, "logs", "chatty", "--selector", "i=2", "-o", "json", "--params")
+	r = MustMlexp(t, ns, "logs", "chatty", "--selector", "i=2", "-o", "json", "--params")
 	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
 	if len(lines) != 4 {
 		t.Fatalf("--selector i=2 -o json: %d lines, want 4:\n%s", len(lines), r.Stdout)
@@ -228,7 +192,7 @@ func TestLogsOneTrialAndJSON(t *testing.T) {
 		}
 	}
 
-	r = mustLogsMlexp(t, ns, "logs", "chatty", "--all", "--all-containers", "--tail", "1", "--timestamps")
+	r = MustMlexp(t, ns, "logs", "chatty", "--all", "--all-containers", "--tail", "1", "--timestamps")
 	if n := strings.Count(r.Stdout, "/ml] "); n != 6 {
 		t.Errorf("--all-containers: %d lines of container ml, want 6 (the init container prints nothing):\n%s", n, r.Stdout)
 	}
