@@ -168,6 +168,40 @@ func archiveName(name string) string {
 	return r.Replace(name) + ".tar"
 }
 
+// importTar imports a docker-archive tar into the cluster's containerd.
+func importTar(l Layout, path string) error {
+	out, err := exec.Command("ctr", "--address", l.ContainerdSock(), "-n", "k8s.io", "images", "import", path).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("ctr images import %s: %w: %s", path, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// reimportImages imports every tar kept in the image dir except those named in skip.
+func reimportImages(l Layout, skip ...string) ([]string, error) {
+	ents, err := os.ReadDir(l.ImageDir())
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	var done []string
+outer:
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tar") {
+			continue
+		}
+		for _, s := range skip {
+			if archiveName(s) == e.Name() {
+				continue outer
+			}
+		}
+		if err := importTar(l, filepath.Join(l.ImageDir(), e.Name())); err != nil {
+			return done, err
+		}
+		done = append(done, e.Name())
+	}
+	return done, nil
+}
+
 // ImportImage writes spec as a tar under the state dir and imports it into the cluster's
 // containerd (namespace k8s.io, where the kubelet looks).
 func ImportImage(l Layout, spec ImageSpec) error {
@@ -175,11 +209,7 @@ func ImportImage(l Layout, spec ImageSpec) error {
 	if err := writeArchiveFile(spec, path); err != nil {
 		return err
 	}
-	out, err := exec.Command("ctr", "--address", l.ContainerdSock(), "-n", "k8s.io", "images", "import", path).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("ctr images import %s: %w: %s", path, err, strings.TrimSpace(string(out)))
-	}
-	return nil
+	return importTar(l, path)
 }
 
 // runImage is the image subcommand.

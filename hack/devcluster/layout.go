@@ -171,14 +171,15 @@ func (l Layout) SysctlSaved() string { return l.join("sysctl.saved") }
 // HostState records facts about the host before the first up (e.g. whether /run/netns was a mount).
 func (l Layout) HostState() string { return l.join("host.state") }
 
-// ImageDir holds image tars built for import.
+// ImageDir holds the image tars built for import; down keeps them and up imports them
+// again, so images built with the image command survive a down/up like in a registry.
 func (l Layout) ImageDir() string { return l.join("images") }
 
-// RuntimeDirs are wiped by down: everything but bin, build and logs.
+// RuntimeDirs are wiped by down: everything but bin, build, images and logs.
 func (l Layout) RuntimeDirs() []string {
 	return []string{
 		l.RunDir(), l.PKIDir(), l.ConfDir(), l.EtcdDataDir(), l.join("containerd"),
-		l.KubeletDir(), l.PodLogDir(), l.join("cni"), l.ImageDir(), l.Kubeconfig(),
+		l.KubeletDir(), l.PodLogDir(), l.join("cni"), l.Kubeconfig(),
 	}
 }
 

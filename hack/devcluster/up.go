@@ -196,6 +196,11 @@ func startCluster(l Layout) error {
 			return err
 		}
 	}
+	if again, err := reimportImages(l, PauseImage, ToolboxImage); err != nil {
+		return err
+	} else if len(again) > 0 {
+		progress("imported images built earlier: %s", strings.Join(again, " "))
+	}
 	steps := []struct {
 		name    string
 		timeout time.Duration
