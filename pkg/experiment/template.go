@@ -5,11 +5,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/subst"
+	"github.com/mlexp/kubectl-mlexp/pkg/jsonstr"
 )
 
 // Template is an experiment's Job template, checked against batch/v1 Job
@@ -148,7 +148,7 @@ func (e *emitter) node(dst []byte, n *Node) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = jsonstr.Append(dst, k)
 			dst = append(dst, ':')
 			if dst, err = e.node(dst, n.Values[i]); err != nil {
 				return nil, err
@@ -211,7 +211,7 @@ func (e *emitter) str(dst []byte, n *Node) ([]byte, error) {
 			}
 		}
 	}
-	return appendString(dst, s), nil
+	return jsonstr.Append(dst, s), nil
 }
 
 // errorf returns the ValueError of a substituted value that is not what
@@ -226,47 +226,4 @@ func (e *emitter) errorf(n *Node, got, want string) error {
 		from = " (from " + strings.Join(refs, ", ") + ")"
 	}
 	return &ValueError{Node: n, Msg: fmt.Sprintf("want %s, got %q%s", want, got, from)}
-}
-
-// appendString appends s as a JSON string.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -2,7 +2,8 @@ package logstream
 
 import (
 	"hash/fnv"
-	"unicode/utf8"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/jsonstr"
 )
 
 // Format says how lines are written.
@@ -43,11 +44,11 @@ func (f Format) compile(t *Target) lineFormat {
 	lf := lineFormat{json: f.JSON, timestamps: f.Timestamps}
 	if f.JSON {
 		b := append([]byte(nil), `{"trial":`...)
-		b = appendJSONString(b, []byte(t.Trial))
+		b = jsonstr.Append(b, []byte(t.Trial))
 		b = append(b, `,"pod":`...)
-		b = appendJSONString(b, []byte(t.Pod))
+		b = jsonstr.Append(b, []byte(t.Pod))
 		b = append(b, `,"container":`...)
-		b = appendJSONString(b, []byte(t.Container))
+		b = jsonstr.Append(b, []byte(t.Container))
 		lf.head = b
 		if f.Params {
 			pj, err := t.Params.MarshalJSON()
@@ -85,7 +86,7 @@ func (lf *lineFormat) append(dst, ts, msg []byte) []byte {
 			dst = append(dst, '"')
 		}
 		dst = append(dst, `,"message":`...)
-		dst = appendJSONString(dst, msg)
+		dst = jsonstr.Append(dst, msg)
 		return append(dst, lf.tail...)
 	}
 	dst = append(dst, lf.head...)
@@ -95,56 +96,4 @@ func (lf *lineFormat) append(dst, ts, msg []byte) []byte {
 	}
 	dst = append(dst, msg...)
 	return append(dst, '\n')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD,
-// as encoding/json does.
-func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/jsonstr"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
@@ -104,7 +105,7 @@ func FuzzAppendJSONString(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, s []byte) {
-		got := appendJSONString(nil, s)
+		got := jsonstr.Append(nil, s)
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Fatalf("%q -> invalid JSON %q: %v", s, got, err)
