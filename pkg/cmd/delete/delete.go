@@ -73,20 +73,18 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 // Complete reads the argument and flags.
 func (o *Options) Complete(args []string) error {
 	var err error
-	if o.experiment, err = common.ExperimentArg(args); err != nil {
-		return err
-	}
 	if o.dryRun, err = common.ParseDryRun(o.DryRun); err != nil {
 		return err
 	}
 	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
 		return err
 	}
-	if o.namespace, err = o.Getter.Namespace(); err != nil {
+	t, err := common.ResolveTarget(o.Getter, args)
+	if err != nil {
 		return err
 	}
-	o.client, err = o.Getter.KubernetesClientSet()
-	return err
+	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	return nil
 }
 
 // Run deletes the experiment: one List to name what goes, then one

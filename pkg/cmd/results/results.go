@@ -127,16 +127,11 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 
 // Complete reads the experiment argument and builds the client.
 func (o *Options) Complete(args []string) error {
-	var err error
-	if o.experiment, err = common.ExperimentArg(args); err != nil {
+	t, err := common.ResolveTarget(o.Getter, args)
+	if err != nil {
 		return err
 	}
-	if o.namespace, err = o.Getter.Namespace(); err != nil {
-		return err
-	}
-	if o.client, err = o.Getter.KubernetesClientSet(); err != nil {
-		return err
-	}
+	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
 	if o.OpenLog == nil {
 		o.OpenLog = o.clientLog
 	}

@@ -85,15 +85,12 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 
 // Complete reads the experiment argument and builds the client.
 func (o *Options) Complete(args []string) error {
-	var err error
-	if o.experiment, err = common.ExperimentArg(args); err != nil {
+	t, err := common.ResolveTarget(o.Getter, args)
+	if err != nil {
 		return err
 	}
-	if o.namespace, err = o.Getter.Namespace(); err != nil {
-		return err
-	}
-	o.client, err = o.Getter.KubernetesClientSet()
-	return err
+	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	return nil
 }
 
 // Validate checks the flags.

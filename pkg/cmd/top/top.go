@@ -106,16 +106,11 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 
 // Complete reads the experiment argument and builds the clients.
 func (o *Options) Complete(args []string) error {
-	var err error
-	if o.experiment, err = common.ExperimentArg(args); err != nil {
+	t, err := common.ResolveTarget(o.Getter, args)
+	if err != nil {
 		return err
 	}
-	if o.namespace, err = o.Getter.Namespace(); err != nil {
-		return err
-	}
-	if o.client, err = o.Getter.KubernetesClientSet(); err != nil {
-		return err
-	}
+	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
 	o.metrics, err = o.Getter.MetricsClientSet()
 	return err
 }
