@@ -168,15 +168,9 @@ func (t *Table) Best() (best *Row, tied int) {
 }
 
 func paramNames(trials []Trial) []string {
-	seen := map[string]bool{}
-	names := []string{}
-	for _, t := range trials {
-		for _, p := range t.Params {
-			if !seen[p.Name] {
-				seen[p.Name] = true
-				names = append(names, p.Name)
-			}
-		}
+	var u params.NameUnion
+	for i := range trials {
+		u.Add(trials[i].Params)
 	}
-	return names
+	return u.Names()
 }

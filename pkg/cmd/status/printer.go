@@ -25,17 +25,11 @@ type TablePrinter struct {
 
 // ParamNames returns the union of parameter names in first-seen order.
 func ParamNames(statuses []trial.Status) []string {
-	seen := map[string]bool{}
-	var names []string
-	for _, s := range statuses {
-		for _, p := range s.Params {
-			if !seen[p.Name] {
-				seen[p.Name] = true
-				names = append(names, p.Name)
-			}
-		}
+	var u params.NameUnion
+	for i := range statuses {
+		u.Add(statuses[i].Params)
 	}
-	return names
+	return u.Names()
 }
 
 // Header returns the header cells for the given parameter names.

@@ -138,15 +138,9 @@ func pct(p *float64) string {
 
 // paramNames returns the union of the rows' parameter names in first-seen order.
 func paramNames(rows []usage.Row) []string {
-	seen := map[string]bool{}
-	var names []string
-	for _, r := range rows {
-		for _, p := range r.Params {
-			if !seen[p.Name] {
-				seen[p.Name] = true
-				names = append(names, p.Name)
-			}
-		}
+	var u params.NameUnion
+	for i := range rows {
+		u.Add(rows[i].Params)
 	}
-	return names
+	return u.Names()
 }
