@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
@@ -180,7 +179,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		})
 		g.Go(func() (err error) {
-			events, err = listEvents(gctx, o.client, o.namespace)
+			events, err = kube.ListEvents(gctx, o.client, o.namespace)
 			return err
 		})
 	}
@@ -283,21 +282,4 @@ func (o *Options) noEvents() {
 
 func (o *Options) printer() *Printer {
 	return &Printer{NoHeaders: o.NoHeaders, Now: o.Now}
-}
-
-// listEvents lists the namespace's events page by page.
-func listEvents(ctx context.Context, c kubernetes.Interface, ns string) ([]corev1.Event, error) {
-	var out []corev1.Event
-	opts := metav1.ListOptions{Limit: kube.PageSize}
-	for {
-		l, err := c.CoreV1().Events(ns).List(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l.Items...)
-		if l.Continue == "" {
-			return out, nil
-		}
-		opts.Continue = l.Continue
-	}
 }
