@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // DefaultMaxRequests is the default cap on concurrent log requests: enough
@@ -35,6 +36,9 @@ type Config struct {
 	// Namespace and Experiment name the experiment.
 	Namespace  string
 	Experiment string
+	// Selector is the label selector of the experiment's Jobs and pods,
+	// possibly narrowed; empty means every object of the experiment.
+	Selector string
 	// Filter chooses trials, pods and containers.
 	Filter Filter
 	// Format says how lines are written.
@@ -108,6 +112,14 @@ func (c *Config) maxRequests() int {
 		return c.MaxRequests
 	}
 	return DefaultMaxRequests
+}
+
+// selector returns the label selector the run lists and watches by.
+func (c *Config) selector() string {
+	if c.Selector != "" {
+		return c.Selector
+	}
+	return labels.ForExperiment(c.Experiment)
 }
 
 func (c *Config) watch() WatchFunc {

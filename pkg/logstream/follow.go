@@ -9,7 +9,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -62,7 +61,7 @@ func follow(ctx context.Context, cfg *Config) (Summary, error) {
 	// fails, so the informers shut down before the streams drain.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	err := cfg.watch()(watchCtx, cfg.Client, cfg.Namespace, labels.ForExperiment(cfg.Experiment),
+	err := cfg.watch()(watchCtx, cfg.Client, cfg.Namespace, cfg.selector(),
 		func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 			done, err := f.changed(jobs, pods)
 			if done || err != nil {
@@ -126,7 +125,7 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 	limit := int64(f.cfg.maxRequests())
 	if n := f.following.Load(); n > limit && n > f.reported {
 		f.reported = n
-		f.warn.printf("%d streams to follow but --max-requests is %d: %d wait for a stream to end (raise it with --max-requests=%d)",
+		f.warn.printf("%d streams to follow but --max-log-requests is %d: %d wait for a stream to end (raise it with --max-log-requests=%d)",
 			n, limit, n-limit, n)
 	}
 	return sel.Settled, nil

@@ -105,7 +105,7 @@ func TestFollowQueuesBeyondMaxRequests(t *testing.T) {
 			}
 		}
 	}
-	wantErr := "5 streams to follow but --max-requests is 2: 3 wait for a stream to end (raise it with --max-requests=5)\n"
+	wantErr := "5 streams to follow but --max-log-requests is 2: 3 wait for a stream to end (raise it with --max-log-requests=5)\n"
 	if diff := cmp.Diff(wantErr, errOut.String()); diff != "" {
 		t.Errorf("stderr (-want +got):\n%s", diff)
 	}

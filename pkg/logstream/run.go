@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -27,7 +26,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 // concurrently (at most MaxRequests) but are written in trial order: a
 // stream ahead of the one being written waits, with a few chunks read.
 func once(ctx context.Context, cfg *Config) (Summary, error) {
-	jobs, pods, err := kube.ListJobsAndPods(ctx, cfg.Client, cfg.Namespace, labels.ForExperiment(cfg.Experiment))
+	jobs, pods, err := kube.ListJobsAndPods(ctx, cfg.Client, cfg.Namespace, cfg.selector())
 	if err != nil {
 		return Summary{}, err
 	}
@@ -95,8 +94,7 @@ func once(ctx context.Context, cfg *Config) (Summary, error) {
 
 // notFound is the error of an experiment without Jobs.
 func notFound(cfg *Config) error {
-	return fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)",
-		cfg.Experiment, cfg.Namespace, labels.ForExperiment(cfg.Experiment))
+	return kube.ExperimentNotFound(cfg.Experiment, cfg.Namespace)
 }
 
 // checkSelection fails when --trial names unknown trials or no trial is chosen.

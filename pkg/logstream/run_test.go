@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -110,7 +111,7 @@ func TestOnceProblems(t *testing.T) {
 		"unknown experiment": {experiment: "cifar", wantErr: `experiment "cifar" not found in namespace "ns"`},
 		"unknown trial": {filter: Filter{Trials: []string{"mnist-00000009"}},
 			wantErr: "experiment \"mnist\" has no trial mnist-00000009"},
-		"no trial matches": {filter: Filter{Selector: Selector{{Name: "activation", Value: "elu"}}},
+		"no trial matches": {filter: Filter{Selector: params.Selector{{Name: "activation", Value: "elu"}}},
 			wantErr: "no trial of experiment \"mnist\" has parameters matching activation=elu"},
 		"a log fails": {filter: Filter{Trials: []string{"mnist-00000001"}}, breakLog: true,
 			wantErr: "1 of 1 log requests failed", wantStderr: "error: trial mnist-00000001 (pod mnist-00000001-p1, container ml): boom\n"},

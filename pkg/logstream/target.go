@@ -39,7 +39,7 @@ type Filter struct {
 	// Trials are the trial names to show; empty means every trial.
 	Trials []string
 	// Selector keeps the trials whose parameters match; empty keeps all.
-	Selector Selector
+	Selector params.Selector
 	// NewestPodOnly shows only the newest pod of a trial the Job retried.
 	NewestPodOnly bool
 	// Container names the container to show; empty means the pod's default

@@ -7,6 +7,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 // testExperiment returns three trials: 0 succeeded after a retry, 1 runs,
@@ -47,7 +49,7 @@ func TestSelect(t *testing.T) {
 			wantMissing: []string{"mnist-0000000f"},
 		},
 		"by parameters": {
-			filter: Filter{Selector: Selector{{Name: "dropout", Value: "0.3"}}},
+			filter: Filter{Selector: params.Selector{{Name: "dropout", Value: "0.3"}}},
 			want:   []pick{{"mnist-00000001", "mnist-00000001-p1", "ml"}},
 		},
 		"previous instances only where restarted": {

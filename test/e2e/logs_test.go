@@ -170,10 +170,10 @@ func TestLogsOneTrialAndJSON(t *testing.T) {
 		t.Errorf("logs chatty TRIAL --tail 1: got %q, want %q", r.Stdout, want)
 	}
 
-	r = MustMlexp(t, ns, "logs", "chatty", "--selector", "i=2", "-o", "json", "--params")
+	r = MustMlexp(t, ns, "logs", "chatty", "--param-selector", "i=2", "-o", "json", "--params")
 	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
 	if len(lines) != 4 {
-		t.Fatalf("--selector i=2 -o json: %d lines, want 4:\n%s", len(lines), r.Stdout)
+		t.Fatalf("--param-selector i=2 -o json: %d lines, want 4:\n%s", len(lines), r.Stdout)
 	}
 	for _, line := range lines {
 		var obj struct {

@@ -103,7 +103,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if o.IgnoreNotFound {
 			return nil
 		}
-		return fmt.Errorf("experiment %q not found in namespace %q", o.experiment, o.namespace)
+		return kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
 	suffix := o.dryRun.Suffix()
 	if o.dryRun != common.DryRunClient {

@@ -212,7 +212,7 @@ func (o *Options) Run(ctx context.Context) error {
 // (or the --for trial) does not exist.
 func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*members, error) {
 	if len(jobs) == 0 {
-		return nil, fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)", o.experiment, o.namespace, labels.ForExperiment(o.experiment))
+		return nil, kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
 	m := newMembers(o.experiment, jobs, pods)
 	if o.For != "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 var long = templates.LongDesc(`
@@ -26,10 +27,12 @@ var long = templates.LongDesc(`
 	prefixed by its trial's name, e.g. "[mnist-1a2b3c4d] Epoch 3/10".
 
 	With --all every trial is shown; with a TRIAL argument only that trial (its
-	newest pod, when the Job retried it); --trial and --selector narrow --all.
+	newest pod, when the Job retried it); --trial, --param-selector (on the
+	trials' parameters) and -l/--selector (a label selector on their Jobs, as
+	in kubectl) narrow --all.
 	Without --follow the logs of every pod that has started are printed once, a
 	trial after another in the experiment's order (several trials are read at a
-	time, up to --max-requests), and trials that have not started are named on
+	time, up to --max-log-requests), and trials that have not started are named on
 	stderr. --tail applies to each container and defaults to the whole log.
 
 	With --follow new lines are printed as they come, trials whose pods start
@@ -41,7 +44,7 @@ var long = templates.LongDesc(`
 	Ctrl-C stops it with exit status 0.
 
 	Each followed container holds one request open; when more containers are
-	to be followed than --max-requests allows, the rest wait for a stream to
+	to be followed than --max-log-requests allows, the rest wait for a stream to
 	end and the command says how many wait and how to raise the limit.
 
 	The prefix has a colour of its own per trial on a terminal (--color). With
@@ -59,7 +62,7 @@ var example = templates.Examples(`
 	kubectl mlexp logs mnist --all --tail 10 --params
 
 	# Only the trials with a given activation and dropout
-	kubectl mlexp logs mnist --selector activation=relu,dropout=0.2
+	kubectl mlexp logs mnist --param-selector activation=relu,dropout=0.2
 
 	# One trial (the hash part of its name is enough)
 	kubectl mlexp logs mnist mnist-1a2b3c4d
@@ -81,8 +84,7 @@ type Options struct {
 	SinceTime     string
 	Tail          int64
 	Timestamps    bool
-	Trials        []string
-	Selectors     []string
+	TrialFlags    common.TrialFlags
 	Previous      bool
 	AllContainers bool
 	Container     string
@@ -140,12 +142,14 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fs.StringVar(&o.SinceTime, "since-time", "", "Only lines after a date (RFC3339).")
 	fs.Int64Var(&o.Tail, "tail", -1, "Lines of the end of each container's log to show; -1 shows all.")
 	fs.BoolVar(&o.Timestamps, "timestamps", false, "Keep each line's timestamp (RFC3339) after the prefix.")
-	fs.StringArrayVar(&o.Trials, "trial", nil, "Show this trial only (repeatable); the hash part of its name is enough.")
-	fs.StringArrayVarP(&o.Selectors, "selector", "l", nil, "Show the trials whose parameters match, e.g. activation=relu,dropout!=0.2 (repeatable; all must match).")
+	o.TrialFlags.AddFlags(fs, "Show")
 	fs.BoolVarP(&o.Previous, "previous", "p", false, "Show the previous, terminated instance of each container that restarted.")
 	fs.BoolVar(&o.AllContainers, "all-containers", false, "Show every container of each pod, init containers first.")
 	fs.StringVarP(&o.Container, "container", "c", "", "Show this container (default: the pod's default container, else its first).")
-	fs.IntVar(&o.MaxRequests, "max-requests", logstream.DefaultMaxRequests, "Most log requests open at once; following, streams beyond it wait for one to end.")
+	fs.IntVar(&o.MaxRequests, "max-log-requests", logstream.DefaultMaxRequests, "Most log requests open at once; following, streams beyond it wait for one to end.")
+	// The first release called it --max-requests; kubectl calls it --max-log-requests.
+	fs.IntVar(&o.MaxRequests, "max-requests", logstream.DefaultMaxRequests, "")
+	_ = fs.MarkDeprecated("max-requests", "use --max-log-requests")
 	fs.StringVarP(&o.Output, "output", "o", "", `Output format: "" (prefixed text) or "json" (one object per line).`)
 }
 
@@ -156,10 +160,7 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	if len(args) > 1 {
-		o.trial = TrialName(o.experiment, args[1])
-	}
-	for i, t := range o.Trials {
-		o.Trials[i] = TrialName(o.experiment, t)
+		o.trial = trial.FullName(o.experiment, args[1])
 	}
 	ns, err := o.Getter.Namespace()
 	if err != nil {
@@ -176,21 +177,12 @@ func (o *Options) Complete(args []string) error {
 	return nil
 }
 
-// TrialName returns the full name of a trial of experiment exp given as
-// its full name or as the hash part after "EXP-".
-func TrialName(exp, name string) string {
-	if strings.HasPrefix(name, exp+"-") {
-		return name
-	}
-	return exp + "-" + name
-}
-
 // Validate checks the flags and turns them into the engine's Config.
 func (o *Options) Validate() error {
-	narrowed := len(o.Trials) > 0 || len(o.Selectors) > 0
+	narrowed := o.TrialFlags.Narrowed()
 	switch {
 	case o.trial != "" && (o.All || narrowed):
-		return fmt.Errorf("give a TRIAL argument or --all/--trial/--selector, not both")
+		return fmt.Errorf("give a TRIAL argument or --all/--trial/--param-selector/--selector, not both")
 	case o.trial == "" && !o.All && !narrowed:
 		return fmt.Errorf("choose the trials: --all for every trial, or a TRIAL name (see `kubectl mlexp status %s`)", o.experiment)
 	case o.AllContainers && o.Container != "":
@@ -204,7 +196,7 @@ func (o *Options) Validate() error {
 	case o.Tail < -1:
 		return fmt.Errorf("--tail must be -1 (all) or more, got %d", o.Tail)
 	case o.MaxRequests < 1:
-		return fmt.Errorf("--max-requests must be at least 1, got %d", o.MaxRequests)
+		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
 	if err := common.ValidateOutput(o.Output, "", "json"); err != nil {
 		return err
@@ -219,14 +211,14 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--since-time: want an RFC3339 date like 2024-05-01T10:00:00Z: %w", err)
 		}
 	}
-	for _, s := range o.Selectors {
-		sel, err := logstream.ParseSelector(s)
-		if err != nil {
-			return fmt.Errorf("--selector: %w", err)
-		}
-		c.Filter.Selector = append(c.Filter.Selector, sel...)
+	filter, err := o.TrialFlags.Filter(o.experiment)
+	if err != nil {
+		return err
 	}
-	c.Filter.Trials = o.Trials
+	if c.Selector, err = o.TrialFlags.Selector(o.experiment); err != nil {
+		return err
+	}
+	c.Filter.Trials, c.Filter.Selector = filter.Names, filter.Params
 	if o.trial != "" {
 		c.Filter.Trials, c.Filter.NewestPodOnly = []string{o.trial}, true
 	}

@@ -85,7 +85,7 @@ func TestLogs(t *testing.T) {
 [mnist-00000001] Test accuracy: 0.9
 `},
 		"one trial by its hash": {args: []string{"mnist", "00000001"}, want: "[mnist-00000001] hello from mnist-00000001-x\n[mnist-00000001] Test accuracy: 0.9\n"},
-		"params and timestamps": {args: []string{"mnist", "--selector", "activation=tanh", "--params", "--timestamps"},
+		"params and timestamps": {args: []string{"mnist", "--param-selector", "activation=tanh", "--params", "--timestamps"},
 			want: "[mnist-00000001 activation=tanh,dropout=0.4] 2024-05-01T10:00:00.000000000Z hello from mnist-00000001-x\n" +
 				"[mnist-00000001 activation=tanh,dropout=0.4] 2024-05-01T10:00:01.000000000Z Test accuracy: 0.9\n"},
 		"colour on a terminal": {args: []string{"mnist", "--trial", "mnist-00000000"}, tty: true,
@@ -139,15 +139,16 @@ func TestLogsFlagErrors(t *testing.T) {
 	}{
 		"no experiment":      {args: []string{}, want: "accepts between 1 and 2 arg(s)"},
 		"no trials chosen":   {args: []string{"mnist"}, want: "choose the trials: --all for every trial, or a TRIAL name"},
-		"trial and all":      {args: []string{"mnist", "00000001", "--all"}, want: "give a TRIAL argument or --all/--trial/--selector, not both"},
+		"trial and all":      {args: []string{"mnist", "00000001", "--all"}, want: "give a TRIAL argument or --all/--trial/--param-selector/--selector, not both"},
 		"bad colour":         {args: []string{"mnist", "--all", "--color", "sometimes"}, want: `--color: unknown value "sometimes"`},
 		"bad output":         {args: []string{"mnist", "--all", "-o", "yaml"}, want: `--output: unknown format "yaml"`},
 		"previous follow":    {args: []string{"mnist", "--all", "-p", "-f"}, want: "--previous shows terminated containers"},
 		"two sinces":         {args: []string{"mnist", "--all", "--since", "1h", "--since-time", "2024-05-01T10:00:00Z"}, want: "--since and --since-time cannot be used together"},
 		"bad since-time":     {args: []string{"mnist", "--all", "--since-time", "yesterday"}, want: "--since-time: want an RFC3339 date"},
-		"bad selector":       {args: []string{"mnist", "--selector", "relu"}, want: `--selector: selector "relu": want name=value`},
+		"bad selector":       {args: []string{"mnist", "--param-selector", "relu"}, want: `--param-selector: selector "relu": want name=value`},
+		"bad label selector": {args: []string{"mnist", "--all", "-l", "a=(b"}, want: `--selector: `},
 		"bad tail":           {args: []string{"mnist", "--all", "--tail", "-2"}, want: "--tail must be -1 (all) or more"},
-		"no requests":        {args: []string{"mnist", "--all", "--max-requests", "0"}, want: "--max-requests must be at least 1"},
+		"no requests":        {args: []string{"mnist", "--all", "--max-log-requests", "0"}, want: "--max-log-requests must be at least 1"},
 		"both containers":    {args: []string{"mnist", "--all", "-c", "ml", "--all-containers"}, want: "--all-containers and --container cannot be used together"},
 		"unknown trial":      {args: []string{"mnist", "0000000f"}, want: `experiment "mnist" has no trial mnist-0000000f`},
 		"unknown experiment": {args: []string{"cifar", "--all"}, want: `experiment "cifar" not found in namespace "ns"`},
@@ -168,13 +169,5 @@ func TestCompleteTrials(t *testing.T) {
 	got, _ := cmd.ValidArgsFunction(cmd, []string{"mnist"}, "mnist-00000001")
 	if diff := cmp.Diff([]string{"mnist-00000001"}, got); diff != "" {
 		t.Errorf("completions (-want +got):\n%s", diff)
-	}
-}
-
-func TestTrialName(t *testing.T) {
-	for in, want := range map[string]string{"1a2b3c4d": "mnist-1a2b3c4d", "mnist-1a2b3c4d": "mnist-1a2b3c4d"} {
-		if got := TrialName("mnist", in); got != want {
-			t.Errorf("TrialName(mnist, %q) = %q, want %q", in, got, want)
-		}
 	}
 }

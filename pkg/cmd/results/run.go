@@ -31,7 +31,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if len(jobs) == 0 {
-		return fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)", o.experiment, o.namespace, labels.ForExperiment(o.experiment))
+		return kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
 	spec := o.spec(jobs)
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)

@@ -133,7 +133,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) notFound() error {
-	return fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)", o.experiment, o.namespace, labels.ForExperiment(o.experiment))
+	return kube.ExperimentNotFound(o.experiment, o.namespace)
 }
 
 func (o *Options) printer() TablePrinter {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
@@ -151,7 +150,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) notFound() error {
-	return fmt.Errorf("experiment %q not found in namespace %q (no Jobs with label %s)", o.experiment, o.namespace, labels.ForExperiment(o.experiment))
+	return kube.ExperimentNotFound(o.experiment, o.namespace)
 }
 
 // print writes one frame: the tables or the data, then notes on stderr.

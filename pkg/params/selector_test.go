@@ -1,11 +1,9 @@
-package logstream
+package params
 
 import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 func TestParseSelector(t *testing.T) {
@@ -39,7 +37,7 @@ func TestParseSelector(t *testing.T) {
 }
 
 func TestSelectorMatches(t *testing.T) {
-	p := params.Params{{Name: "activation", Value: "relu"}, {Name: "dropout", Value: 0.2}, {Name: "epochs", Value: int64(10)}, {Name: "bn", Value: true}}
+	p := Params{{Name: "activation", Value: "relu"}, {Name: "dropout", Value: 0.2}, {Name: "epochs", Value: int64(10)}, {Name: "bn", Value: true}}
 	cases := map[string]struct {
 		sel  string
 		want bool

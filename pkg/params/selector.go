@@ -1,11 +1,9 @@
-package logstream
+package params
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 // Requirement is one condition on a trial's parameter: name=value or
@@ -74,7 +72,7 @@ func (s Selector) Names() []string {
 // Matches reports whether parameters p meet every requirement. A parameter
 // p lacks matches no name=value and every name!=value. Numbers compare by
 // value, so dropout=0.20 matches a dropout of 0.2.
-func (s Selector) Matches(p params.Params) bool {
+func (s Selector) Matches(p Params) bool {
 	for _, r := range s {
 		v, ok := p.Get(r.Name)
 		if equal(v, ok, r.Value) == r.Not {
@@ -88,7 +86,7 @@ func equal(v any, ok bool, want string) bool {
 	if !ok {
 		return false
 	}
-	got := params.Format(v)
+	got := Format(v)
 	if got == want {
 		return true
 	}
