@@ -14,11 +14,13 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/kubectl/pkg/cmd/get"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 )
 
 // APIVersion is the apiVersion of the list objects -o prints (see
 // docs/output.md); nothing of this group exists in the cluster.
-const APIVersion = "mlexp.dev/v1alpha1"
+const APIVersion = experiment.APIVersion
 
 // ListMeta is the empty metadata of a printed list, so the objects look like
 // kubectl's lists.
