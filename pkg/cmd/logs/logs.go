@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -105,7 +104,7 @@ type Options struct {
 
 // NewCmdLogs returns the logs command.
 func NewCmdLogs(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(&Options{IOStreams: streams, Getter: getter, IsTerminal: isTerminal})
+	return newCmd(&Options{IOStreams: streams, Getter: getter, IsTerminal: common.IsTerminal})
 }
 
 // newCmd returns the logs command running o; tests set o's seams first.
@@ -290,10 +289,4 @@ func completeArgs(getter kube.Getter) cobra.CompletionFunc {
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

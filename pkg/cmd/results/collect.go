@@ -13,12 +13,10 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
-
-// defaultContainerAnnotation names the container kubectl reads by default.
-const defaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
 
 // maxLineBytes is the longest log line parsed; the rest of a longer line is skipped.
 const maxLineBytes = 64 << 10
@@ -67,29 +65,13 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 			}
 		}
 		if it.pod != nil {
-			it.container = logContainer(it.pod)
+			it.container = logstream.DefaultContainer(it.pod)
 			current := it.recorded != nil && it.recorded.Patterns == key && s.State.Finished()
 			it.readLog = it.container != "" && started(it.pod) && (!current || refresh)
 		}
 		items[i] = it
 	}
 	return items
-}
-
-// logContainer returns the container kubectl would read: the one the
-// default-container annotation names, else the first.
-func logContainer(pod *corev1.Pod) string {
-	if name := pod.Annotations[defaultContainerAnnotation]; name != "" {
-		for _, c := range pod.Spec.Containers {
-			if c.Name == name {
-				return name
-			}
-		}
-	}
-	if len(pod.Spec.Containers) == 0 {
-		return ""
-	}
-	return pod.Spec.Containers[0].Name
 }
 
 // started reports whether a container of pod has run, so it has a log.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 )
 
 // progress draws a one-line progress bar on a terminal's stderr.
@@ -15,7 +17,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, on: total > manyTrials && isTerminal(w)}
+	return &progress{w: w, total: total, on: total > manyTrials && common.IsTerminal(w)}
 }
 
 func (p *progress) step() {

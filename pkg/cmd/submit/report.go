@@ -25,7 +25,7 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 			return err
 		}
 	default:
-		if len(jobs) > manyTrials && isTerminal(o.Out) {
+		if len(jobs) > manyTrials && common.IsTerminal(o.Out) {
 			fmt.Fprintln(o.Out, o.summary(actions))
 		} else {
 			for i, j := range jobs {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
@@ -75,7 +74,7 @@ type Options struct {
 
 // NewCmdTop returns the top command.
 func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Interval: 5 * time.Second, IsTerminal: func(w io.Writer) bool { return printers.IsTerminal(w) }}
+	o := &Options{IOStreams: streams, Getter: getter, Interval: 5 * time.Second, IsTerminal: common.IsTerminal}
 	cmd := &cobra.Command{
 		Use:               "top EXPERIMENT",
 		Short:             "Show the CPU and memory of every running trial",
