@@ -186,7 +186,7 @@ func TestResultJSON(t *testing.T) {
   "metric": "acc",
   "goal": "max",
   "best": "a",
-  "trials": [
+  "items": [
     {
       "rank": 1,
       "best": true,

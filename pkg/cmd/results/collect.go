@@ -14,6 +14,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
+	"github.com/mlexp/kubectl-mlexp/pkg/progress"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -84,9 +85,17 @@ func started(pod *corev1.Pod) bool {
 	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
 }
 
-// readLogs reads the logs the plan asked for, MaxRequests at a time, then
-// settles every item's metrics; it warns once about logs it could not read.
+// readLogs reads the logs the plan asked for, MaxRequests at a time (with
+// progress on stderr past progress.Threshold logs), then settles every
+// item's metrics; it warns once about logs it could not read.
 func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*item) {
+	n := 0
+	for _, it := range items {
+		if it.readLog {
+			n++
+		}
+	}
+	meter := progress.New(o.ErrOut, "reading logs", n, o.IsTerminal != nil && o.IsTerminal(o.ErrOut), nil)
 	g := errgroup.Group{}
 	g.SetLimit(o.MaxRequests)
 	for _, it := range items {
@@ -95,10 +104,12 @@ func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items
 		}
 		g.Go(func() error {
 			it.logErr = o.parseLog(ctx, parser, it)
+			meter.Step()
 			return nil
 		})
 	}
 	_ = g.Wait()
+	meter.Done()
 	var failed []*item
 	for _, it := range items {
 		it.settle(parser)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -26,12 +25,19 @@ func (o *Options) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err
 	}
 	if len(jobs) == 0 {
+		if o.TrialFlags.LabelSelector != "" {
+			return fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
+		}
 		return kube.ExperimentNotFound(o.experiment, o.namespace)
+	}
+	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
+	if len(missing) > 0 {
+		return fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
 	}
 	spec := o.spec(jobs)
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
@@ -40,7 +46,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err // names the pattern
 	}
 	key := ranking.PatternsKey(patterns)
-	items := plan(trial.Collect(jobs, pods), jobs, pods, key, o.Refresh)
+	items := plan(statuses, jobs, pods, key, o.Refresh)
 	o.readLogs(ctx, parser, items)
 	trials := make([]ranking.Trial, len(items))
 	for i, it := range items {
@@ -86,15 +92,15 @@ func (o *Options) spec(jobs []batchv1.Job) ranking.Spec {
 
 // print writes the table and the best line, or the data in -o's format.
 func (o *Options) print(t *ranking.Table) error {
-	switch o.Output {
-	case "json", "yaml":
+	if !o.Print.Table() {
 		r := t.Result()
 		r.Experiment, r.Namespace = o.experiment, o.namespace
-		return common.PrintData(o.Out, o.Output, r)
-	case "csv":
+		return o.Print.PrintList(o.Out, ResultList{APIVersion: common.APIVersion, Kind: "ResultList", Result: r})
+	}
+	if o.Print.Output == "csv" {
 		return t.WriteCSV(o.Out)
 	}
-	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Output == "wide", NoHeaders: o.NoHeaders})
+	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders})
 	if err != nil {
 		return err
 	}
