@@ -99,7 +99,6 @@ type Options struct {
 	namespace  string
 	goal       ranking.Goal
 	client     kubernetes.Interface
-	selector   string
 	filter     trial.Filter
 	chartFlag  *pflag.Flag
 }
@@ -174,10 +173,10 @@ func (o *Options) Complete(args []string) error {
 	if o.chartFlag == nil || !o.chartFlag.Changed {
 		o.Chart = o.IsTerminal(o.Out)
 	}
-	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
+	if _, err := o.TrialFlags.Selector(o.experiment); err != nil {
 		return err
 	}
-	o.selector, err = o.TrialFlags.Selector(o.experiment)
+	o.filter, err = o.TrialFlags.Filter(o.experiment)
 	return err
 }
 

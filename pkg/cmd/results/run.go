@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -25,21 +26,24 @@ func (o *Options) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
 	if err != nil {
 		return err
 	}
 	if len(jobs) == 0 {
-		if o.TrialFlags.LabelSelector != "" {
-			return fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
-		}
 		return kube.ExperimentNotFound(o.experiment, o.namespace)
+	}
+	spec := o.spec(jobs) // of every Job: narrowing changes no file setting
+	if jobs, err = o.TrialFlags.KeepJobs(jobs); err != nil {
+		return err
+	}
+	if len(jobs) == 0 {
+		return fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
 	}
 	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
 	if len(missing) > 0 {
 		return fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
 	}
-	spec := o.spec(jobs)
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
 	parser, err := logmetrics.New(patterns)
 	if err != nil {

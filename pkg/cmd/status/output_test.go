@@ -54,6 +54,10 @@ func TestStatusPrinters(t *testing.T) {
 			args: []string{"mnist", "-o", "jsonpath={.items[*].name}", "--sort-by", ".params.dropout"},
 			want: "mnist-cccc mnist-aaaa mnist-bbbb",
 		},
+		"label selector on the Jobs": {
+			args: []string{"mnist", "-l", "mlexp.dev/trial in (mnist-bbbb,mnist-cccc)", "-o", "custom-columns=NAME:.name,RESTARTS:.restarts", "--no-headers"},
+			want: "mnist-bbbb   3\nmnist-cccc   0\n",
+		},
 		"trial by hash, list fields": {
 			args: []string{"mnist", "--trial", "bbbb", "-o", "go-template={{.kind}} {{.experiment}} {{.summary.running}} {{(index .items 0).restarts}}"},
 			want: "TrialList mnist 1 3",

@@ -110,10 +110,11 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
+	o.selector = labels.ForExperiment(o.experiment)
+	if _, err := o.TrialFlags.Selector(o.experiment); err != nil {
 		return err
 	}
-	o.selector, err = o.TrialFlags.Selector(o.experiment)
+	o.filter, err = o.TrialFlags.Filter(o.experiment)
 	return err
 }
 
@@ -168,10 +169,14 @@ func (o *Options) Run(ctx context.Context) error {
 // nothing is an error naming it.
 func (o *Options) collect(jobs []batchv1.Job, pods []corev1.Pod) ([]trial.Status, error) {
 	if len(jobs) == 0 {
-		if o.selector != labels.ForExperiment(o.experiment) {
-			return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
-		}
 		return nil, o.notFound()
+	}
+	jobs, err := o.TrialFlags.KeepJobs(jobs)
+	if err != nil {
+		return nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
 	}
 	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
 	if len(missing) > 0 {
@@ -218,6 +223,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 			fmt.Fprintf(o.ErrOut, "experiment %q has no Jobs any more\n", o.experiment)
 			return true, nil
 		}
+		jobs, _ = o.TrialFlags.KeepJobs(jobs)
 		statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
 		p := o.printer()
 		var rows [][]string
