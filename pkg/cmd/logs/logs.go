@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -115,7 +113,7 @@ func newCmd(o *Options) *cobra.Command {
 		Long:              long,
 		Example:           example,
 		Args:              cobra.RangeArgs(1, 2),
-		ValidArgsFunction: completeArgs(o.Getter),
+		ValidArgsFunction: common.CompleteTrials(o.Getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
@@ -127,6 +125,10 @@ func newCmd(o *Options) *cobra.Command {
 		},
 	}
 	o.AddFlags(cmd)
+	common.RegisterTrialCompletions(cmd, o.Getter)
+	_ = cmd.RegisterFlagCompletionFunc("color", common.CompleteWords(common.ColorValues...))
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("json"))
+	common.RefuseAllNamespaces(cmd)
 	return cmd
 }
 
@@ -254,39 +256,4 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintln(o.ErrOut, sum.String())
 	}
 	return nil
-}
-
-// completeArgs completes the experiment, then the trials of it.
-func completeArgs(getter kube.Getter) cobra.CompletionFunc {
-	experiments := common.CompleteExperiments(getter)
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) != 1 {
-			return experiments(cmd, args, toComplete)
-		}
-		ctx := cmd.Context()
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		ns, err := getter.Namespace()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		c, err := getter.KubernetesClientSet()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(args[0]))
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		var out []string
-		for _, j := range jobs {
-			if strings.HasPrefix(j.Name, toComplete) {
-				out = append(out, j.Name)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	}
 }

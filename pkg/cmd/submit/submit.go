@@ -94,6 +94,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.StringSliceVar(&o.ParamNames, "param-names", nil, "Seed format: names of the positional args (default arg1,arg2,...).")
 	common.AddDryRunFlag(cmd)
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
