@@ -35,6 +35,10 @@ fi
 step "trainer image"
 make -s trainer-image
 step "e2e"
+# The completion test runs kubectl's bash completion, which needs bash-completion.
+if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+	apt-get update -q && apt-get install -y -q bash-completion
+fi
 make -s e2e
 if grep -q '^krew-test:' hack/release.mk 2>/dev/null; then
 	step "krew install"
