@@ -14,7 +14,7 @@ type Result struct {
 	Metric string `json:"metric"`
 	Goal   Goal   `json:"goal"`
 	// Best names the best trial, if any trial reported the metric.
-	Best   string        `json:"best,omitempty"`
+	Best string `json:"best,omitempty"`
 	// Trials are the items of the printed ResultList, best first.
 	Trials []TrialResult `json:"items"`
 }

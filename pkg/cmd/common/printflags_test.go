@@ -2,6 +2,8 @@ package common
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -159,5 +161,25 @@ func TestSortItems(t *testing.T) {
 	mixed := []testItem{{Name: "a", Params: map[string]any{"lr": "auto"}}, {Name: "b", Params: map[string]any{"lr": 0.1}}}
 	if err := SortItems(mixed, ".params.lr"); err == nil || !strings.Contains(err.Error(), "both numbers and strings") {
 		t.Errorf("mixed kinds: err = %v", err)
+	}
+}
+
+// BenchmarkPrintList1000 prints a status-sized list of 1000 trials with
+// kubectl's printers: the cost of going through JSON and unstructured data.
+func BenchmarkPrintList1000(b *testing.B) {
+	l := sampleList()
+	for i := range 1000 {
+		l.Items = append(l.Items, testItem{Name: fmt.Sprintf("mnist-%08x", i), Restart: i % 3, Params: map[string]any{"dropout": 0.1 * float64(i%9), "act": "relu"}})
+	}
+	for _, format := range []string{"json", "jsonpath={.items[*].name}", "custom-columns=NAME:.name,DROPOUT:.params.dropout"} {
+		b.Run(strings.SplitN(format, "=", 2)[0], func(b *testing.B) {
+			f := PrintFlags{Output: format, AllowMissingKeys: true}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := f.PrintList(io.Discard, l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
