@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -24,29 +25,29 @@ const FieldManager = labels.FieldManager + "-results"
 // Job, as the results annotation, when they differ from what is there:
 // MaxRequests merge patches at a time. It stops at the first Forbidden and
 // warns once; other failures are summed up in one warning.
-func (o *Options) record(ctx context.Context, items []*item, metric, key string) {
+func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key string) {
 	var forbidden atomic.Bool
 	var mu sync.Mutex
 	var failed []string
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.MaxRequests)
 	for _, it := range items {
-		if !it.fresh || !it.status.State.Finished() || it.job == nil {
+		if !it.Fresh || !it.Status.State.Finished() || it.Job == nil {
 			continue
 		}
-		r := ranking.Record{Source: it.source, Pod: it.pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
-		for k, v := range it.metrics {
+		r := ranking.Record{Source: it.Source, Pod: it.Pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
+		for k, v := range it.Metrics {
 			r.Metrics[k] = ranking.Value(v)
 		}
 		enc, err := ranking.EncodeRecord(r, metric)
-		if err != nil || enc == it.job.Annotations[labels.Results] {
+		if err != nil || enc == it.Job.Annotations[labels.Results] {
 			continue
 		}
 		g.Go(func() error {
 			if forbidden.Load() {
 				return nil
 			}
-			err := o.patchRecord(gctx, it.job.Namespace, it.job.Name, enc)
+			err := o.patchRecord(gctx, it.Job.Namespace, it.Job.Name, enc)
 			switch {
 			case err == nil:
 			case apierrors.IsForbidden(err):
@@ -55,7 +56,7 @@ func (o *Options) record(ctx context.Context, items []*item, metric, key string)
 				}
 			default:
 				mu.Lock()
-				failed = append(failed, fmt.Sprintf("%s: %v", it.job.Name, err))
+				failed = append(failed, fmt.Sprintf("%s: %v", it.Job.Name, err))
 				mu.Unlock()
 			}
 			return nil

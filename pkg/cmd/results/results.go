@@ -5,18 +5,16 @@
 package results
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
@@ -57,7 +55,7 @@ var example = templates.Examples(`
 const DefaultMaxRequests = 16
 
 // OpenLogFunc opens the log of one container of a pod.
-type OpenLogFunc func(ctx context.Context, ns, pod, container string) (io.ReadCloser, error)
+type OpenLogFunc = collect.OpenLogFunc
 
 // Options holds the results command's flags and clients.
 type Options struct {
@@ -132,9 +130,6 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.OpenLog == nil {
-		o.OpenLog = o.clientLog
-	}
 	return nil
 }
 
@@ -151,9 +146,4 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
 	return nil
-}
-
-// clientLog reads a container's whole current log through the API server.
-func (o *Options) clientLog(ctx context.Context, ns, pod, container string) (io.ReadCloser, error) {
-	return o.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{Container: container}).Stream(ctx)
 }
