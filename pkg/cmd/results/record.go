@@ -2,17 +2,15 @@ package results
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -70,12 +68,5 @@ func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key
 
 // patchRecord sets the results annotation of one Job with a merge patch.
 func (o *Options) patchRecord(ctx context.Context, ns, job, value string) error {
-	patch, err := json.Marshal(map[string]any{
-		"metadata": map[string]any{"annotations": map[string]string{labels.Results: value}},
-	})
-	if err != nil {
-		return err
-	}
-	_, err = o.client.BatchV1().Jobs(ns).Patch(ctx, job, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
-	return err
+	return kube.AnnotateJob(ctx, o.client, ns, job, labels.Results, value, FieldManager)
 }
