@@ -121,9 +121,10 @@ func cell(b *strings.Builder, text, key, class string) {
 	b.WriteString(`>` + esc(text) + `</td>`)
 }
 
-// stateText is the state as the table shows it.
+// stateText is the state as results' table shows it: a finished trial
+// whose pod is gone and whose metrics were never recorded says so.
 func stateText(t *ranking.Trial) string {
-	if t.PodGone {
+	if t.PodGone && len(t.Metrics) == 0 {
 		return string(t.State) + " (pod gone)"
 	}
 	return string(t.State)

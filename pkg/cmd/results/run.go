@@ -45,6 +45,8 @@ func (o *Options) print(t *ranking.Table) error {
 		return common.PrintData(o.Out, o.Output, r)
 	case "csv":
 		return t.WriteCSV(o.Out)
+	case "markdown":
+		return t.WriteMarkdown(o.Out, o.experiment)
 	}
 	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Output == "wide", NoHeaders: o.NoHeaders})
 	if err != nil {
