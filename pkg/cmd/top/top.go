@@ -38,7 +38,14 @@ var long = templates.LongDesc(`
 	Calls: one List each of the experiment's Jobs, its pods and its pods'
 	metrics, plus one List each of nodes and node metrics when trials run.
 	With --watch the Jobs and pods are watched, and each refresh lists the
-	pod and node metrics only.`)
+	pod and node metrics only.
+
+	top reads only, unless --record is given: then it writes each running
+	trial's peak CPU and memory seen so far on its Job (annotation
+	mlexp.dev/peak-usage, one patch per trial when its peak rose by 5% or
+	more, and the exact peak when the watch ends), so that
+	"kubectl mlexp report" can set it against the trial's limits after the
+	pod is gone.`)
 
 var example = templates.Examples(`
 	# CPU and memory of every running trial of experiment mnist
