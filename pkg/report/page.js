@@ -10,18 +10,22 @@
     });
   }
   function isNumber(s) { return s !== "" && !isNaN(Number(s)); }
+  function key(row, col) {
+    var td = row.cells[col];
+    return td.hasAttribute("data-v") ? td.getAttribute("data-v") : td.textContent;
+  }
   function sortBy(col, th) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var kind = th.getAttribute("data-kind");
     if (kind === "auto") {
-      kind = rows.every(function (r) { var v = r.cells[col].getAttribute("data-v"); return v === "" || isNumber(v); }) ? "num" : "text";
+      kind = rows.every(function (r) { var v = key(r, col); return v === "" || isNumber(v); }) ? "num" : "text";
     }
     var asc = !th.classList.contains("asc");
     Array.prototype.forEach.call(th.parentNode.cells, function (h) { h.classList.remove("asc", "desc"); });
     th.classList.add(asc ? "asc" : "desc");
     rows.sort(function (a, b) {
-      var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
+      var x = key(a, col), y = key(b, col);
       if (x === "" || y === "") { return (x === "") - (y === ""); }
       var c = kind === "num" ? Number(x) - Number(y) : x.localeCompare(y);
       return asc ? c : -c;

@@ -38,7 +38,11 @@ func (m *model) parCoords() string {
 	}
 	const width, height = 1100.0, 400.0
 	const top, bottom, left, right = 58.0, 28.0, 80.0, 210.0
-	s := newSVG(width, height, "plot parcoords", "parallel coordinates of the parameters against "+m.t.Metric)
+	class := "plot parcoords"
+	if len(m.rows) > 150 {
+		class += " many" // thinner, fainter lines
+	}
+	s := newSVG(width, height, class, "parallel coordinates of the parameters against "+m.t.Metric)
 	if len(axes) < 2 {
 		s.text(width/2, height/2, "parallel coordinates need at least two of: parameters, a ranking metric", "middle", 0, "class", "empty")
 		return s.close()

@@ -323,7 +323,12 @@ func (m *model) up(a *axis, v float64) float64 {
 // padded returns a linear axis widened by a tenth of its span on each
 // side, so marks at the ends are not cut by the frame.
 func padded(a *axis) *axis {
-	if a.categorical() || a.log || !(a.hi > a.lo) {
+	if a.categorical() || !(a.hi > a.lo) {
+		return a
+	}
+	if a.log {
+		f := math.Pow(a.hi/a.lo, 0.05)
+		a.lo, a.hi = a.lo/f, a.hi*f
 		return a
 	}
 	pad := (a.hi/2 - a.lo/2) / 10

@@ -110,7 +110,8 @@ func (a *axis) catFrac(c string) float64 {
 func (a *axis) ticks(n int) []float64 {
 	if a.log {
 		var out []float64
-		for e := math.Ceil(math.Log10(a.lo)); e <= math.Floor(math.Log10(a.hi)) && len(out) < 40; e++ {
+		// the nudges keep 1e-4, whose log is -3.9999999999999996, a tick
+		for e := math.Ceil(math.Log10(a.lo) - 1e-9); e <= math.Floor(math.Log10(a.hi)+1e-9) && len(out) < 40; e++ {
 			out = append(out, math.Pow(10, e))
 		}
 		if len(out) < 2 {

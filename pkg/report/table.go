@@ -112,9 +112,13 @@ func (m *model) tableHTML() template.HTML {
 	return template.HTML(b.String())
 }
 
-// cell writes one table cell showing text, sorted by key.
+// cell writes one table cell showing text, sorted by key; the key is left
+// out when it is the text itself (the script then sorts by the text).
 func cell(b *strings.Builder, text, key, class string) {
-	b.WriteString(`<td data-v="` + esc(key) + `"`)
+	b.WriteString(`<td`)
+	if key != text {
+		b.WriteString(` data-v="` + esc(key) + `"`)
+	}
 	if class != "" {
 		b.WriteString(` class="` + esc(class) + `"`)
 	}
