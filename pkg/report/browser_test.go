@@ -44,7 +44,7 @@ func TestInBrowser(t *testing.T) {
 		t.Logf("%s: loaded in %v", name, time.Since(start).Round(time.Millisecond))
 		var got struct {
 			Before, After, Desc string
-			Highlighted        int
+			Highlighted         int
 		}
 		err = p.Eval(ctx, `(() => {
 			const rows = () => document.querySelectorAll("#ranking tbody tr");
