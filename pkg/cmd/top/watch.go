@@ -81,8 +81,10 @@ func (o *Options) watch(ctx context.Context) error {
 	)
 	if o.Record {
 		defer func() {
-			if rec != nil {
-				rec.Flush(context.WithoutCancel(ctx), true)
+			if rec != nil { // after Ctrl-C too, within a bound
+				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				rec.Flush(fctx, true)
 			}
 		}()
 	}
