@@ -17,17 +17,22 @@ type axis struct {
 	// numeric axes
 	lo, hi float64
 	log    bool
+	// integer axes (epochs, counts) get no ticks between whole numbers
+	integer bool
 }
 
 // numericAxis spans the finite values in vals; an empty or single-valued
 // span is widened so every value lands inside.
 func numericAxis(name string, vals []float64) *axis {
-	a := &axis{name: name}
+	a := &axis{name: name, integer: true}
 	first := true
 	allPos := true
 	for _, v := range vals {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
+		}
+		if v != math.Trunc(v) {
+			a.integer = false
 		}
 		if first {
 			a.lo, a.hi, first = v, v, false
@@ -119,7 +124,20 @@ func (a *axis) ticks(n int) []float64 {
 		}
 		return out
 	}
-	return niceTicks(a.lo, a.hi, n)
+	ticks := niceTicks(a.lo, a.hi, n)
+	if !a.integer {
+		return ticks
+	}
+	out := ticks[:0:0]
+	for _, v := range ticks {
+		if v == math.Trunc(v) {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return ticks
+	}
+	return out
 }
 
 // niceTicks returns round values (1, 2 or 5 times a power of ten apart)
