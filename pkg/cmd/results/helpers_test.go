@@ -18,10 +18,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
-	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 )
 
 var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -66,7 +66,7 @@ func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "sidecar"}, {Name: "ml"}}},
 		Status: corev1.PodStatus{Phase: phase},
 	}
-	p.Annotations = map[string]string{logstream.DefaultContainerAnnotation: "ml"}
+	p.Annotations = map[string]string{podcmd.DefaultContainerAnnotationName: "ml"}
 	cs := corev1.ContainerStatus{Name: "ml"}
 	switch phase {
 	case corev1.PodRunning:

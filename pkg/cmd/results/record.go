@@ -2,15 +2,14 @@ package results
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -24,22 +23,22 @@ const FieldManager = labels.FieldManager + "-results"
 // first patch goes alone: when the user may not patch Jobs (Forbidden) one
 // note says so and nothing else is tried; then MaxRequests merge patches run
 // at a time, and other failures are summed up in one warning.
-func (o *Options) record(ctx context.Context, items []*item, metric, key string) {
+func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key string) {
 	type write struct {
-		it  *item
+		it  *collect.Item
 		enc string
 	}
 	var todo []write
 	for _, it := range items {
-		if !it.fresh || !it.status.State.Finished() || it.job == nil {
+		if !it.Fresh || !it.Status.State.Finished() || it.Job == nil {
 			continue
 		}
-		r := ranking.Record{Source: it.source, Pod: it.pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
-		for k, v := range it.metrics {
+		r := ranking.Record{Source: it.Source, Pod: it.Pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
+		for k, v := range it.Metrics {
 			r.Metrics[k] = ranking.Value(v)
 		}
 		enc, err := ranking.EncodeRecord(r, metric)
-		if err != nil || enc == it.job.Annotations[labels.Results] {
+		if err != nil || enc == it.Job.Annotations[labels.Results] {
 			continue
 		}
 		todo = append(todo, write{it, enc})
@@ -50,10 +49,10 @@ func (o *Options) record(ctx context.Context, items []*item, metric, key string)
 	var mu sync.Mutex
 	var failed []string
 	patch := func(w write) error {
-		err := o.patchRecord(ctx, w.it.job.Namespace, w.it.job.Name, w.enc)
+		err := o.patchRecord(ctx, w.it.Job.Namespace, w.it.Job.Name, w.enc)
 		if err != nil && !apierrors.IsForbidden(err) {
 			mu.Lock()
-			failed = append(failed, fmt.Sprintf("%s: %v", w.it.job.Name, err))
+			failed = append(failed, fmt.Sprintf("%s: %v", w.it.Job.Name, err))
 			mu.Unlock()
 		}
 		return err
@@ -78,12 +77,5 @@ func (o *Options) record(ctx context.Context, items []*item, metric, key string)
 
 // patchRecord sets the results annotation of one Job with a merge patch.
 func (o *Options) patchRecord(ctx context.Context, ns, job, value string) error {
-	patch, err := json.Marshal(map[string]any{
-		"metadata": map[string]any{"annotations": map[string]string{labels.Results: value}},
-	})
-	if err != nil {
-		return err
-	}
-	_, err = o.client.BatchV1().Jobs(ns).Patch(ctx, job, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
-	return err
+	return kube.AnnotateJob(ctx, o.client, ns, job, labels.Results, value, FieldManager)
 }

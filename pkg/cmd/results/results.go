@@ -5,19 +5,18 @@
 package results
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
@@ -64,13 +63,16 @@ var example = templates.Examples(`
 
 	# The best trial's name, or a few fields of each
 	kubectl mlexp results mnist -o jsonpath='{.best}'
-	kubectl mlexp results mnist -o custom-columns=NAME:.name,ACC:.metrics.test_accuracy,DROPOUT:.params.dropout`)
+	kubectl mlexp results mnist -o custom-columns=NAME:.name,ACC:.metrics.test_accuracy,DROPOUT:.params.dropout
+
+	# A table to paste into a pull request
+	kubectl mlexp results mnist -o markdown`)
 
 // DefaultMaxRequests caps the concurrent log reads and Job patches.
 const DefaultMaxRequests = 16
 
 // OpenLogFunc opens the log of one container of a pod.
-type OpenLogFunc func(ctx context.Context, ns, pod, container string) (io.ReadCloser, error)
+type OpenLogFunc = collect.OpenLogFunc
 
 // Options holds the results command's flags and clients.
 type Options struct {
@@ -146,7 +148,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by. Default: spec.results.metric of the experiment file, else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
 	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal, else min for loss- and error-like names and max for the others.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
-	o.Print = common.PrintFlags{Tables: []string{"wide", "csv"}}
+	o.Print = common.PrintFlags{Tables: []string{"wide", "csv", "markdown"}}
 	o.Print.AddFlags(cmd)
 	o.TrialFlags.AddFlags(f, "Rank")
 	f.BoolVar(&o.Chart, "chart", false, "Draw a bar of the ranking metric, from zero, beside it in the table (default: on a terminal only).")
@@ -164,9 +166,6 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.OpenLog == nil {
-		o.OpenLog = o.clientLog
-	}
 	if o.IsTerminal == nil {
 		o.IsTerminal = common.IsTerminal
 	}
@@ -193,9 +192,4 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
 	return nil
-}
-
-// clientLog reads a container's whole current log through the API server.
-func (o *Options) clientLog(ctx context.Context, ns, pod, container string) (io.ReadCloser, error) {
-	return o.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{Container: container}).Stream(ctx)
 }

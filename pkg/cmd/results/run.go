@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	batchv1 "k8s.io/api/batch/v1"
-
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
-	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
-	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // Run lists the experiment's Jobs and pods, reads the logs it needs,
@@ -26,72 +21,20 @@ func (o *Options) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+	exp, err := collect.Collect(ctx, collect.Options{
+		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
+		Patterns: o.Patterns, Refresh: o.Refresh, MaxRequests: o.MaxRequests,
+		OpenLog: o.OpenLog, ErrOut: o.ErrOut, Progress: o.IsTerminal != nil && o.IsTerminal(o.ErrOut),
+		KeepJobs: o.TrialFlags.KeepJobs, Filter: o.filter,
+	})
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		return kube.ExperimentNotFound(o.experiment, o.namespace)
-	}
-	spec := o.spec(jobs) // of every Job: narrowing changes no file setting
-	if jobs, err = o.TrialFlags.KeepJobs(jobs); err != nil {
-		return err
-	}
-	if len(jobs) == 0 {
-		return fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
-	}
-	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
-	if len(missing) > 0 {
-		return fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
-	}
-	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
-	parser, err := logmetrics.New(patterns)
-	if err != nil {
-		return err // names the pattern
-	}
-	key := ranking.PatternsKey(patterns)
-	items := plan(statuses, jobs, pods, key, o.Refresh)
-	o.readLogs(ctx, parser, items)
-	trials := make([]ranking.Trial, len(items))
-	for i, it := range items {
-		trials[i] = it.rankingTrial()
-	}
-	want := o.Metric
-	if want == "" {
-		want = spec.Metric
-	}
-	metric := ranking.ChooseMetric(trials, want)
-	goal := o.goal
-	if goal == "" && spec.Goal != "" && metric == spec.Metric {
-		goal = ranking.Goal(spec.Goal)
-	}
+	t := exp.Rank(o.Metric, o.goal)
 	if !o.NoRecord {
-		o.record(ctx, items, metric, key)
+		o.record(ctx, exp.Items, t.Metric, exp.PatternsKey)
 	}
-	return o.print(ranking.Rank(trials, metric, goal))
-}
-
-// spec returns the experiment file's spec.results as submit recorded it on
-// the Jobs: the newest Job's, since a re-submit may have changed it.
-func (o *Options) spec(jobs []batchv1.Job) ranking.Spec {
-	var newest *batchv1.Job
-	for i := range jobs {
-		j := &jobs[i]
-		if _, ok := j.Annotations[ranking.SpecAnnotation]; !ok {
-			continue
-		}
-		if newest == nil || j.CreationTimestamp.After(newest.CreationTimestamp.Time) {
-			newest = j
-		}
-	}
-	if newest == nil {
-		return ranking.Spec{}
-	}
-	s, err := ranking.DecodeSpec(newest.Annotations[ranking.SpecAnnotation])
-	if err != nil {
-		fmt.Fprintf(o.ErrOut, "warning: Job %s: %v; ignoring it\n", newest.Name, err)
-	}
-	return s
+	return o.print(t)
 }
 
 // print writes the table and the best line, or the data in -o's format.
@@ -101,8 +44,11 @@ func (o *Options) print(t *ranking.Table) error {
 		r.Experiment, r.Namespace = o.experiment, o.namespace
 		return o.Print.PrintList(o.Out, ResultList{APIVersion: common.APIVersion, Kind: "ResultList", Result: r})
 	}
-	if o.Print.Output == "csv" {
+	switch o.Print.Output {
+	case "csv":
 		return t.WriteCSV(o.Out)
+	case "markdown":
+		return t.WriteMarkdown(o.Out, o.experiment)
 	}
 	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders})
 	if err != nil {
