@@ -254,9 +254,6 @@ func buildAll(l Layout) ([]Timing, error) {
 		progress("built %s in %s (cpu %s)", b.Key, d, cpu)
 		times = append(times, Timing{b.Key + " (cpu " + cpu.String() + ")", d})
 	}
-	if err := installKubectl(l); err != nil {
-		return times, err
-	}
 	pruneCache(l)
 	return times, nil
 }

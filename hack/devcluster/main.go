@@ -19,7 +19,7 @@ commands:
   restart NAME         stop and start one component
   image    build a docker-archive image tar and import it into the cluster's containerd
   env      print the shell exports for the dev kubectl and kubeconfig
-  build    only build (or find cached) binaries
+  build    only build (or find cached) binaries of the chosen versions (KUBE_VERSION); changes nothing else
 
 status exits 1 unless every component runs and the node is Ready with metrics.
 image flags: --name NAME [--busybox] [--add SRC:DST]... [--symlink DST:TARGET]... [--dir DST]...

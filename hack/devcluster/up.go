@@ -151,6 +151,7 @@ func prepareHost(l Layout) ([]Timing, error) {
 		return times, err
 	}
 	for _, step := range []func() error{
+		func() error { return installKubectl(l) },
 		func() error { return recordHostState(l) },
 		func() error { return writeConfigs(l) },
 		ensureNodeLink,
