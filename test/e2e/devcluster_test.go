@@ -201,8 +201,8 @@ func TestDevClusterKueue(t *testing.T) {
 			return terminated(p) == "Succeeded Completed 0", describePod(p)
 		})
 	}
-	wl := workloadOf(ctx, t, ns, "second")
-	if s, r, m := condition(wl, "Finished"); s != "True" {
-		t.Errorf("second's Workload not Finished: %s %s %s", s, r, m)
-	}
+	WaitFor(t, time.Minute, "second's Workload Finished", func() (bool, string) {
+		s, r, m := condition(workloadOf(ctx, t, ns, "second"), "Finished")
+		return s == "True", fmt.Sprintf("Finished=%s %s %s", s, r, m)
+	})
 }
