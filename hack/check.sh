@@ -32,6 +32,12 @@ else
 	step "dev-cluster up"
 	make -s dev-cluster
 fi
+step "browser for the report test"
+# test/e2e's TestReportInBrowser opens the report in Debian's headless Chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
+fi
 step "trainer image"
 make -s trainer-image
 step "e2e"

@@ -11,6 +11,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/list"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/logs"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/report"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/results"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
@@ -68,6 +69,7 @@ func Subcommands(getter kube.Getter, streams genericiooptions.IOStreams) []*cobr
 		top.NewCmdTop(getter, streams),
 		events.NewCmdEvents(getter, streams),
 		results.NewCmdResults(getter, streams),
+		report.NewCmdReport(getter, streams),
 		delete.NewCmdDelete(getter, streams),
 	}
 }

@@ -37,6 +37,12 @@ const (
 	// `results` reads only the cluster, never the file.
 	ResultsSpec = "mlexp.dev/results-spec"
 
+	// PeakUsage is the annotation on a trial's Job where `top -w --record`
+	// and `report --watch --record` write the highest CPU and memory its pod
+	// was seen using (usage.Peak JSON), so the report can set it against the
+	// trial's limits after the pod is gone.
+	PeakUsage = "mlexp.dev/peak-usage"
+
 	// FieldManager is the server-side apply field manager of the plugin.
 	FieldManager = "kubectl-mlexp"
 )

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
@@ -65,7 +66,7 @@ func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "sidecar"}, {Name: "ml"}}},
 		Status: corev1.PodStatus{Phase: phase},
 	}
-	p.Annotations = map[string]string{defaultContainerAnnotation: "ml"}
+	p.Annotations = map[string]string{podcmd.DefaultContainerAnnotationName: "ml"}
 	cs := corev1.ContainerStatus{Name: "ml"}
 	switch phase {
 	case corev1.PodRunning:

@@ -2,16 +2,15 @@ package results
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -24,29 +23,29 @@ const FieldManager = labels.FieldManager + "-results"
 // Job, as the results annotation, when they differ from what is there:
 // MaxRequests merge patches at a time. It stops at the first Forbidden and
 // warns once; other failures are summed up in one warning.
-func (o *Options) record(ctx context.Context, items []*item, metric, key string) {
+func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key string) {
 	var forbidden atomic.Bool
 	var mu sync.Mutex
 	var failed []string
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.MaxRequests)
 	for _, it := range items {
-		if !it.fresh || !it.status.State.Finished() || it.job == nil {
+		if !it.Fresh || !it.Status.State.Finished() || it.Job == nil {
 			continue
 		}
-		r := ranking.Record{Source: it.source, Pod: it.pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
-		for k, v := range it.metrics {
+		r := ranking.Record{Source: it.Source, Pod: it.Pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
+		for k, v := range it.Metrics {
 			r.Metrics[k] = ranking.Value(v)
 		}
 		enc, err := ranking.EncodeRecord(r, metric)
-		if err != nil || enc == it.job.Annotations[labels.Results] {
+		if err != nil || enc == it.Job.Annotations[labels.Results] {
 			continue
 		}
 		g.Go(func() error {
 			if forbidden.Load() {
 				return nil
 			}
-			err := o.patchRecord(gctx, it.job.Namespace, it.job.Name, enc)
+			err := o.patchRecord(gctx, it.Job.Namespace, it.Job.Name, enc)
 			switch {
 			case err == nil:
 			case apierrors.IsForbidden(err):
@@ -55,7 +54,7 @@ func (o *Options) record(ctx context.Context, items []*item, metric, key string)
 				}
 			default:
 				mu.Lock()
-				failed = append(failed, fmt.Sprintf("%s: %v", it.job.Name, err))
+				failed = append(failed, fmt.Sprintf("%s: %v", it.Job.Name, err))
 				mu.Unlock()
 			}
 			return nil
@@ -69,12 +68,5 @@ func (o *Options) record(ctx context.Context, items []*item, metric, key string)
 
 // patchRecord sets the results annotation of one Job with a merge patch.
 func (o *Options) patchRecord(ctx context.Context, ns, job, value string) error {
-	patch, err := json.Marshal(map[string]any{
-		"metadata": map[string]any{"annotations": map[string]string{labels.Results: value}},
-	})
-	if err != nil {
-		return err
-	}
-	_, err = o.client.BatchV1().Jobs(ns).Patch(ctx, job, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
-	return err
+	return kube.AnnotateJob(ctx, o.client, ns, job, labels.Results, value, FieldManager)
 }

@@ -5,18 +5,16 @@
 package results
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
@@ -51,13 +49,16 @@ var example = templates.Examples(`
 	kubectl mlexp results mnist -o json
 
 	# A spreadsheet
-	kubectl mlexp results mnist -o csv > mnist.csv`)
+	kubectl mlexp results mnist -o csv > mnist.csv
+
+	# A table to paste into a pull request
+	kubectl mlexp results mnist -o markdown`)
 
 // DefaultMaxRequests caps the concurrent log reads and Job patches.
 const DefaultMaxRequests = 16
 
 // OpenLogFunc opens the log of one container of a pod.
-type OpenLogFunc func(ctx context.Context, ns, pod, container string) (io.ReadCloser, error)
+type OpenLogFunc = collect.OpenLogFunc
 
 // Options holds the results command's flags and clients.
 type Options struct {
@@ -116,7 +117,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by. Default: spec.results.metric of the experiment file, else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
 	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal, else min for loss- and error-like names and max for the others.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: wide, csv, json or yaml.")
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: wide, csv, json, yaml, or markdown (a GitHub table for a pull request).")
 	f.BoolVar(&o.Chart, "chart", o.Chart, "Draw a bar of the ranking metric beside it in the table.")
 	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
 	f.BoolVar(&o.NoRecord, "no-record", false, "Do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
@@ -132,15 +133,12 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.OpenLog == nil {
-		o.OpenLog = o.clientLog
-	}
 	return nil
 }
 
 // Validate checks the flags.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "wide", "csv", "json", "yaml"); err != nil {
+	if err := common.ValidateOutput(o.Output, "", "wide", "csv", "json", "yaml", "markdown"); err != nil {
 		return err
 	}
 	var err error
@@ -151,9 +149,4 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
 	return nil
-}
-
-// clientLog reads a container's whole current log through the API server.
-func (o *Options) clientLog(ctx context.Context, ns, pod, container string) (io.ReadCloser, error) {
-	return o.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{Container: container}).Stream(ctx)
 }

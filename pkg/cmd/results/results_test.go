@@ -218,6 +218,10 @@ mnist-eeee,elu,0.7,Succeeded,,
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("csv (-want +got):\n%s", diff)
 	}
+	out, _ = run(t, c, l, "-o", "markdown", "--no-record")
+	if !strings.HasPrefix(out, "**mnist**: 5 trials ranked by `test_accuracy` (max is better)\n") || !strings.Contains(out, "| 1 ★ | **`mnist-bbbb`** |") {
+		t.Errorf("markdown:\n%s", out)
+	}
 	out, _ = run(t, c, l, "-o", "json", "--no-record")
 	for _, s := range []string{`"best": "mnist-bbbb"`, `"metric": "test_accuracy"`, `"goal": "max"`, `"curves": {`, `"podGone": true`, `"test_loss": "NaN"`} {
 		if !strings.Contains(out, s) {
@@ -250,7 +254,7 @@ func TestResultsErrors(t *testing.T) {
 		want string
 	}{
 		"bad goal":      {args: []string{"mnist", "--goal", "up"}, want: `--goal: invalid goal "up": want max or min`},
-		"bad output":    {args: []string{"mnist", "-o", "xml"}, want: `--output: unknown format "xml" (allowed: [ wide csv json yaml])`},
+		"bad output":    {args: []string{"mnist", "-o", "xml"}, want: `--output: unknown format "xml" (allowed: [ wide csv json yaml markdown])`},
 		"bad pattern":   {args: []string{"mnist", "--pattern", "(?P<x>"}, want: `metric pattern "(?P<x>": `},
 		"no experiment": {args: []string{"other"}, want: `experiment "other" not found in namespace "ml" (no Jobs with label ` + labels.Experiment + `=other)`},
 		"no argument":   {args: nil, want: "an experiment name is required (see `kubectl mlexp list`)"},

@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	batchv1 "k8s.io/api/batch/v1"
-
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
-	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
-	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // Run lists the experiment's Jobs and pods, reads the logs it needs,
@@ -26,62 +21,19 @@ func (o *Options) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+	exp, err := collect.Collect(ctx, collect.Options{
+		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
+		Patterns: o.Patterns, Refresh: o.Refresh, MaxRequests: o.MaxRequests,
+		OpenLog: o.OpenLog, ErrOut: o.ErrOut,
+	})
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		return kube.ExperimentNotFound(o.experiment, o.namespace)
-	}
-	spec := o.spec(jobs)
-	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
-	parser, err := logmetrics.New(patterns)
-	if err != nil {
-		return err // names the pattern
-	}
-	key := ranking.PatternsKey(patterns)
-	items := plan(trial.Collect(jobs, pods), jobs, pods, key, o.Refresh)
-	o.readLogs(ctx, parser, items)
-	trials := make([]ranking.Trial, len(items))
-	for i, it := range items {
-		trials[i] = it.rankingTrial()
-	}
-	want := o.Metric
-	if want == "" {
-		want = spec.Metric
-	}
-	metric := ranking.ChooseMetric(trials, want)
-	goal := o.goal
-	if goal == "" && spec.Goal != "" && metric == spec.Metric {
-		goal = ranking.Goal(spec.Goal)
-	}
+	t := exp.Rank(o.Metric, o.goal)
 	if !o.NoRecord {
-		o.record(ctx, items, metric, key)
+		o.record(ctx, exp.Items, t.Metric, exp.PatternsKey)
 	}
-	return o.print(ranking.Rank(trials, metric, goal))
-}
-
-// spec returns the experiment file's spec.results as submit recorded it on
-// the Jobs: the newest Job's, since a re-submit may have changed it.
-func (o *Options) spec(jobs []batchv1.Job) ranking.Spec {
-	var newest *batchv1.Job
-	for i := range jobs {
-		j := &jobs[i]
-		if _, ok := j.Annotations[ranking.SpecAnnotation]; !ok {
-			continue
-		}
-		if newest == nil || j.CreationTimestamp.After(newest.CreationTimestamp.Time) {
-			newest = j
-		}
-	}
-	if newest == nil {
-		return ranking.Spec{}
-	}
-	s, err := ranking.DecodeSpec(newest.Annotations[ranking.SpecAnnotation])
-	if err != nil {
-		fmt.Fprintf(o.ErrOut, "warning: Job %s: %v; ignoring it\n", newest.Name, err)
-	}
-	return s
+	return o.print(t)
 }
 
 // print writes the table and the best line, or the data in -o's format.
@@ -93,6 +45,8 @@ func (o *Options) print(t *ranking.Table) error {
 		return common.PrintData(o.Out, o.Output, r)
 	case "csv":
 		return t.WriteCSV(o.Out)
+	case "markdown":
+		return t.WriteMarkdown(o.Out, o.experiment)
 	}
 	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Output == "wide", NoHeaders: o.NoHeaders})
 	if err != nil {

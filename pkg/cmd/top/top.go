@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
@@ -36,7 +38,14 @@ var long = templates.LongDesc(`
 	Calls: one List each of the experiment's Jobs, its pods and its pods'
 	metrics, plus one List each of nodes and node metrics when trials run.
 	With --watch the Jobs and pods are watched, and each refresh lists the
-	pod and node metrics only.`)
+	pod and node metrics only.
+
+	top reads only, unless --record is given: then it writes each running
+	trial's peak CPU and memory seen so far on its Job (annotation
+	mlexp.dev/peak-usage, one patch per trial when its peak rose by 5% or
+	more, and the exact peak when the watch ends), so that
+	"kubectl mlexp report" can set it against the trial's limits after the
+	pod is gone.`)
 
 var example = templates.Examples(`
 	# CPU and memory of every running trial of experiment mnist
@@ -62,6 +71,8 @@ type Options struct {
 	Interval   time.Duration
 	NoHeaders  bool
 	Containers bool
+	// Record writes each trial's peak usage on its Job (labels.PeakUsage).
+	Record bool
 	// IsTerminal says whether a writer is a terminal (watch redraws it);
 	// tests replace it.
 	IsTerminal func(io.Writer) bool
@@ -100,6 +111,7 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between refreshes with --watch.")
 	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the tables without their header rows.")
 	f.BoolVar(&o.Containers, "containers", false, "Print one row per container.")
+	f.BoolVar(&o.Record, "record", false, "Write each running trial's peak CPU and memory seen so far on its Job (annotation "+labels.PeakUsage+") for the report command; without it top writes nothing.")
 	return cmd
 }
 
@@ -146,6 +158,11 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	var nc nodeCache
 	res := o.build(ctx, jobs, pods, podMetrics, &nc)
+	if o.Record {
+		rec := o.recorder(jobs)
+		rec.Observe(res.Trials)
+		rec.Flush(ctx, true)
+	}
 	return o.print(res)
 }
 
@@ -176,4 +193,11 @@ func printNotes(w io.Writer, notes []string) {
 	for _, n := range notes {
 		fmt.Fprintln(w, n)
 	}
+}
+
+// recorder returns the peak recorder of --record, seeded from the Jobs.
+func (o *Options) recorder(jobs []batchv1.Job) *common.PeakRecorder {
+	rec := common.NewPeakRecorder(o.client, o.ErrOut, o.Record, 16)
+	rec.Seed(jobs)
+	return rec
 }

@@ -356,3 +356,32 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestTopRecord checks that --record writes the peak of the sampled trial
+// only, and that top writes nothing without it.
+func TestTopRecord(t *testing.T) {
+	patches := func(g *fakeGetter) []string {
+		var out []string
+		for _, a := range g.kube.Actions() {
+			if p, ok := a.(k8stesting.PatchAction); ok {
+				out = append(out, p.GetName()+": "+string(p.GetPatch()))
+			}
+		}
+		return out
+	}
+	g := newGetter(experiment()...)
+	if _, _, err := run(t, g, "mnist"); err != nil {
+		t.Fatal(err)
+	}
+	if p := patches(g); len(p) != 0 {
+		t.Errorf("top without --record patched: %v", p)
+	}
+	g = newGetter(experiment()...)
+	if _, _, err := run(t, g, "mnist", "--record"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{t1 + `: {"metadata":{"annotations":{"mlexp.dev/peak-usage":"{\"cpuMillicores\":998,\"memoryBytes\":12582912,\"samples\":1}"}}}`}
+	if diff := cmp.Diff(want, patches(g)); diff != "" {
+		t.Errorf("patches (-want +got):\n%s", diff)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -76,7 +77,17 @@ func (o *Options) watch(ctx context.Context) error {
 		nc        nodeCache
 		lastNotes string
 		finished  = v.finished
+		rec       *common.PeakRecorder
 	)
+	if o.Record {
+		defer func() {
+			if rec != nil { // after Ctrl-C too, within a bound
+				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				rec.Flush(fctx, true)
+			}
+		}()
+	}
 	for frame := 0; ; frame++ {
 		jobs, pods := v.get()
 		if len(jobs) == 0 {
@@ -97,6 +108,13 @@ func (o *Options) watch(ctx context.Context) error {
 			fmt.Fprintln(o.ErrOut, err)
 		default:
 			res := o.build(ctx, jobs, pods, pm, &nc)
+			if o.Record {
+				if rec == nil {
+					rec = o.recorder(jobs)
+				}
+				rec.Observe(res.Trials)
+				rec.Flush(ctx, false)
+			}
 			if err := o.printFrame(res, frame, tty, &lastNotes); err != nil {
 				return err
 			}

@@ -1,11 +1,11 @@
-package results
+package collect
 
 import (
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
-// curves converts a series' per-epoch values for -o json.
+// curves converts a series' per-epoch values to the ranking's curve points.
 func curves(s *logmetrics.Series) map[string][]ranking.CurvePoint {
 	in := s.Curves()
 	if len(in) == 0 {

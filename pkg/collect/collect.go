@@ -1,4 +1,4 @@
-package results
+package collect
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
@@ -17,34 +18,38 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
-// defaultContainerAnnotation names the container kubectl reads by default.
-const defaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
-
 // maxLineBytes is the longest log line parsed; the rest of a longer line is skipped.
 const maxLineBytes = 64 << 10
 
-// item is one trial on its way to a row: what was found, what to read and
-// what was read.
-type item struct {
-	status    trial.Status
-	job       *batchv1.Job
-	pod       *corev1.Pod // the newest pod; nil when there is none
-	container string      // the container whose log holds the metrics
+// Item is one trial on its way to a ranking row: what was found, what to
+// read and what was read.
+type Item struct {
+	// Status is the trial's state, parameters and times.
+	Status trial.Status
+	// Job is the trial's Job; nil only for a status without one.
+	Job *batchv1.Job
+	// Pod is the trial's newest pod; nil when there is none.
+	Pod *corev1.Pod
+	// Metrics holds the last value of each metric the trial reported.
+	Metrics map[string]float64
+	// Curves holds each metric's per-epoch values, when a log was read now.
+	Curves map[string][]ranking.CurvePoint
+	// Source is ranking.SourceLog or ranking.SourceTerminationMessage.
+	Source string
+	// Fresh says the metrics were read from the pod now, not from the record.
+	Fresh bool
+
+	container string // the container whose log holds the metrics
 	recorded  *ranking.Record
 	readLog   bool // the log must be read (one GET)
-
-	logErr   error
-	metrics  map[string]float64
-	curves   map[string][]ranking.CurvePoint
-	source   string
-	fresh    bool // metrics read from the pod now, not from the record
-	fromRecd bool
+	logErr    error
+	fromRecd  bool
 }
 
 // plan pairs each trial with its Job, newest pod and record, and decides
 // whose log to read: a pod that has started, unless the trial finished and
 // its metrics were recorded with the same patterns (or refresh is set).
-func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key string, refresh bool) []*item {
+func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key string, refresh bool) []*Item {
 	jobByName := make(map[string]*batchv1.Job, len(jobs))
 	for i := range jobs {
 		jobByName[jobs[i].Namespace+"/"+jobs[i].Name] = &jobs[i]
@@ -53,23 +58,23 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 	for i := range pods {
 		podByName[pods[i].Namespace+"/"+pods[i].Name] = &pods[i]
 	}
-	items := make([]*item, len(statuses))
+	items := make([]*Item, len(statuses))
 	for i, s := range statuses {
-		it := &item{status: s, job: jobByName[s.Namespace+"/"+s.Name]}
+		it := &Item{Status: s, Job: jobByName[s.Namespace+"/"+s.Name]}
 		if s.Pod != "" {
-			it.pod = podByName[s.Namespace+"/"+s.Pod]
+			it.Pod = podByName[s.Namespace+"/"+s.Pod]
 		}
-		if it.job != nil {
-			if v, ok := it.job.Annotations[labels.Results]; ok {
+		if it.Job != nil {
+			if v, ok := it.Job.Annotations[labels.Results]; ok {
 				if r, err := ranking.DecodeRecord(v); err == nil {
 					it.recorded = &r
 				}
 			}
 		}
-		if it.pod != nil {
-			it.container = logContainer(it.pod)
+		if it.Pod != nil {
+			it.container = logContainer(it.Pod)
 			current := it.recorded != nil && it.recorded.Patterns == key && s.State.Finished()
-			it.readLog = it.container != "" && started(it.pod) && (!current || refresh)
+			it.readLog = it.container != "" && started(it.Pod) && (!current || refresh)
 		}
 		items[i] = it
 	}
@@ -79,7 +84,7 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 // logContainer returns the container kubectl would read: the one the
 // default-container annotation names, else the first.
 func logContainer(pod *corev1.Pod) string {
-	if name := pod.Annotations[defaultContainerAnnotation]; name != "" {
+	if name := pod.Annotations[podcmd.DefaultContainerAnnotationName]; name != "" {
 		for _, c := range pod.Spec.Containers {
 			if c.Name == name {
 				return name
@@ -104,7 +109,7 @@ func started(pod *corev1.Pod) bool {
 
 // readLogs reads the logs the plan asked for, MaxRequests at a time, then
 // settles every item's metrics; it warns once about logs it could not read.
-func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*item) {
+func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*Item) {
 	g := errgroup.Group{}
 	g.SetLimit(o.MaxRequests)
 	for _, it := range items {
@@ -117,7 +122,7 @@ func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items
 		})
 	}
 	_ = g.Wait()
-	var failed []*item
+	var failed []*Item
 	for _, it := range items {
 		it.settle(parser)
 		if it.logErr != nil {
@@ -129,13 +134,13 @@ func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items
 		if len(failed) > 1 {
 			noun = "trials"
 		}
-		fmt.Fprintf(o.ErrOut, "warning: could not read the log of %d %s (first: pod %s: %v)\n", len(failed), noun, failed[0].pod.Name, failed[0].logErr)
+		fmt.Fprintf(o.ErrOut, "warning: could not read the log of %d %s (first: pod %s: %v)\n", len(failed), noun, failed[0].Pod.Name, failed[0].logErr)
 	}
 }
 
 // parseLog reads one container's log line by line into a metrics series.
-func (o *Options) parseLog(ctx context.Context, parser *logmetrics.Parser, it *item) error {
-	rc, err := o.OpenLog(ctx, it.pod.Namespace, it.pod.Name, it.container)
+func (o *Options) parseLog(ctx context.Context, parser *logmetrics.Parser, it *Item) error {
+	rc, err := o.OpenLog(ctx, it.Pod.Namespace, it.Pod.Name, it.container)
 	if err != nil {
 		return err
 	}
@@ -144,8 +149,8 @@ func (o *Options) parseLog(ctx context.Context, parser *logmetrics.Parser, it *i
 	if err := eachLine(rc, series.Add); err != nil {
 		return err
 	}
-	it.metrics = series.Last()
-	it.curves = curves(series)
+	it.Metrics = series.Last()
+	it.Curves = curves(series)
 	return nil
 }
 
@@ -180,47 +185,47 @@ func eachLine(r io.Reader, fn func(string)) error {
 // settle chooses the item's metrics: a log read now (merged over the
 // termination message), else the metrics recorded on the Job, else the
 // termination message.
-func (it *item) settle(parser *logmetrics.Parser) {
+func (it *Item) settle(parser *logmetrics.Parser) {
 	var term map[string]float64
-	if it.pod != nil {
-		term = terminationMetrics(it.pod, it.container, parser)
+	if it.Pod != nil {
+		term = terminationMetrics(it.Pod, it.container, parser)
 	}
 	switch {
 	case it.readLog && it.logErr == nil:
-		merged := make(map[string]float64, len(term)+len(it.metrics))
+		merged := make(map[string]float64, len(term)+len(it.Metrics))
 		for k, v := range term {
 			merged[k] = v
 		}
-		for k, v := range it.metrics {
+		for k, v := range it.Metrics {
 			merged[k] = v
 		}
-		it.source = ranking.SourceLog
-		if len(it.metrics) == 0 && len(term) > 0 {
-			it.source = ranking.SourceTerminationMessage
+		it.Source = ranking.SourceLog
+		if len(it.Metrics) == 0 && len(term) > 0 {
+			it.Source = ranking.SourceTerminationMessage
 		}
-		it.metrics, it.fresh = merged, true
+		it.Metrics, it.Fresh = merged, true
 	case it.recorded != nil:
-		it.metrics, it.curves, it.source, it.fromRecd = it.recorded.PlainMetrics(), nil, it.recorded.Source, true
+		it.Metrics, it.Curves, it.Source, it.fromRecd = it.recorded.PlainMetrics(), nil, it.recorded.Source, true
 	case len(term) > 0:
-		it.metrics, it.curves, it.source, it.fresh = term, nil, ranking.SourceTerminationMessage, true
+		it.Metrics, it.Curves, it.Source, it.Fresh = term, nil, ranking.SourceTerminationMessage, true
 	default:
-		it.metrics, it.curves = nil, nil
+		it.Metrics, it.Curves = nil, nil
 	}
 }
 
-// rankingTrial returns the item as the ranking's input.
-func (it *item) rankingTrial() ranking.Trial {
+// RankingTrial returns the item as the ranking's input.
+func (it *Item) RankingTrial() ranking.Trial {
 	t := ranking.Trial{
-		Name: it.status.Name, Params: it.status.Params, State: it.status.State,
-		PodGone: it.pod == nil && it.status.State.Finished(),
-		Metrics: it.metrics, Curves: it.curves, FromRecord: it.fromRecd,
+		Name: it.Status.Name, Params: it.Status.Params, State: it.Status.State,
+		PodGone: it.Pod == nil && it.Status.State.Finished(),
+		Metrics: it.Metrics, Curves: it.Curves, FromRecord: it.fromRecd,
 	}
-	if len(it.metrics) > 0 {
-		t.Source = it.source
+	if len(it.Metrics) > 0 {
+		t.Source = it.Source
 	}
 	switch {
-	case it.pod != nil:
-		t.Pod = it.pod.Name
+	case it.Pod != nil:
+		t.Pod = it.Pod.Name
 	case it.fromRecd:
 		t.Pod = it.recorded.Pod
 	}
