@@ -15,6 +15,7 @@ func TestRenderKwokNodes(t *testing.T) {
 		"{key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}",
 		`cpu: "32"`, "memory: 256Gi", `pods: "110"`,
 		"metrics.k8s.io/resource-metrics-path: /metrics/nodes/kwok-node-1/metrics/resource",
+		"{type: InternalIP, address: 127.0.0.1}", "{type: Hostname, address: kwok-node-2}",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("nodes lack %q", want)
@@ -53,6 +54,11 @@ func TestRenderKwokConfig(t *testing.T) {
 func TestKwokArgs(t *testing.T) {
 	l := testLayout()
 	c := mustComponent(t, l, "kwok")
+	more := l
+	more.KwokNodes = 50
+	if mustComponent(t, more, "kwok").Stamp(nil) == c.Stamp(nil) {
+		t.Error("KWOK_NODES does not change kwok's stamp: up would not create the new nodes")
+	}
 	for _, want := range []string{
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--server-address=127.0.0.1:20350", "--node-ip=127.0.0.1", "--node-lease-duration-seconds=20",

@@ -80,6 +80,7 @@ func kwokComponent(l Layout) Component {
 		Files: map[string]string{
 			l.confFile("kwok.yaml"):        RenderKwokConfig(l),
 			l.confFile("kwok-trainer.log"): KwokTrainerLog,
+			l.confFile("kwok-nodes.yaml"):  RenderKwokNodes(l.KwokNodes),
 		},
 		Health:        func(e *Env) error { return e.Admin.ok("https://" + server + "/healthz") },
 		HealthTimeout: time.Minute,
@@ -92,7 +93,7 @@ func kwokComponent(l Layout) Component {
 // until every fake node is Ready.
 func ensureKwokNodes(e *Env) error {
 	if e.L.KwokNodes > 0 {
-		if _, err := kubectl(e.L, RenderKwokNodes(e.L.KwokNodes), "apply", "-f", "-"); err != nil {
+		if _, err := kubectl(e.L, "", "apply", "-f", e.L.confFile("kwok-nodes.yaml")); err != nil {
 			return err
 		}
 	}
@@ -131,6 +132,9 @@ func ensureKwokNodes(e *Env) error {
 
 // RenderKwokNodes renders n fake nodes: annotated for kwok, labelled type=kwok, tainted
 // NoSchedule, with a stated capacity, and pointing metrics-server at kwok's metrics path.
+// Both addresses are given: with only kwok's InternalIP, its node-initialize stage (run again
+// whenever a node is not Ready) would toggle the node's addresses between [InternalIP] and
+// none, and `kubectl logs` of its pods would fail ("no preferred addresses found").
 func RenderKwokNodes(n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {
@@ -154,6 +158,9 @@ spec:
   taints:
   - {key: %[3]s, value: fake, effect: NoSchedule}
 status:
+  addresses:
+  - {type: InternalIP, address: 127.0.0.1}
+  - {type: Hostname, address: %[1]s}
   allocatable: {cpu: %[4]q, memory: %[5]s, pods: %[6]q}
   capacity: {cpu: %[4]q, memory: %[5]s, pods: %[6]q}
 `, name, KwokNodeAnnotation, KwokTaintKey, KwokNodeCPU, KwokNodeMemory, KwokNodePods)
