@@ -46,6 +46,12 @@ if [ ! -f /usr/share/bash-completion/bash_completion ]; then
 	apt-get update -q && apt-get install -y -q bash-completion
 fi
 make -s e2e
+if [ "$started" = 1 ]; then
+	# Kills every component of the cluster: only on a cluster this script started
+	# (CI's), never on a shared one others are testing against.
+	step "dev cluster recovery (kill -9 of every component, then up keeps the Jobs)"
+	make -s dev-cluster-recovery-test
+fi
 if grep -q '^krew-test:' hack/release.mk 2>/dev/null; then
 	step "krew install"
 	make -s krew-test

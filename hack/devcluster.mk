@@ -9,7 +9,10 @@ DEVCLUSTER_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))devcluster)
 DEVCLUSTER := cd $(DEVCLUSTER_DIR) && go run .
 TOOLBOX_IMAGE ?= localhost/mlexp/toolbox:dev
 
-.PHONY: dev-cluster dev-cluster-down dev-cluster-purge dev-cluster-status dev-cluster-env toolbox-image devcluster-test
+SKEW_KUBE_VERSION ?= v1.34.4
+
+.PHONY: dev-cluster dev-cluster-down dev-cluster-purge dev-cluster-status dev-cluster-env toolbox-image devcluster-test \
+	dev-cluster-stop dev-cluster-start dev-cluster-restart dev-cluster-recovery-test e2e-skew
 
 ## dev-cluster: build what is missing, start the single-node cluster, wait until Ready (idempotent)
 dev-cluster:
@@ -26,6 +29,26 @@ dev-cluster-purge:
 ## dev-cluster-status: show each component, its pid, and the node (exit 1 unless all is up)
 dev-cluster-status:
 	$(DEVCLUSTER) status
+
+## dev-cluster-stop NAME=kubelet [KILL=1]: stop one component (SIGTERM; SIGKILL at once with KILL=1); the rest runs on
+dev-cluster-stop:
+	$(DEVCLUSTER) stop $(NAME) $(if $(KILL),--kill)
+
+## dev-cluster-start NAME=kubelet: start one stopped component and wait until it is healthy
+dev-cluster-start:
+	$(DEVCLUSTER) start $(NAME)
+
+## dev-cluster-restart NAME=kube-apiserver: stop and start one component
+dev-cluster-restart:
+	$(DEVCLUSTER) restart $(NAME)
+
+## dev-cluster-recovery-test: kill -9 every component (a reboot) with Jobs in the cluster; up must bring them back
+dev-cluster-recovery-test:
+	bash hack/devcluster-recovery-test.sh
+
+## e2e-skew: run the e2e suite on Kubernetes $(SKEW_KUBE_VERSION) (wipes the cluster's data), then bring the default version back
+e2e-skew:
+	bash hack/e2e-skew.sh $(SKEW_KUBE_VERSION)
 
 ## dev-cluster-env: print the exports for the dev kubectl (eval "$$(make -s dev-cluster-env)")
 dev-cluster-env:

@@ -212,17 +212,15 @@ func removeCgroups() []string {
 }
 
 // IsOurProcess decides from its executable and argv whether a process is one the dev
-// cluster started: one of our cached binaries, containerd with our config, or a shim of
-// our containerd.
+// cluster started: one of our cached binaries (any version, but the user's kubectl),
+// containerd with our config, or a shim of our containerd.
 func IsOurProcess(l Layout, exe string, argv []string) bool {
 	exe = strings.TrimSuffix(exe, " (deleted)")
 	if len(argv) == 0 {
 		return false
 	}
-	for _, c := range Components(l) {
-		if c.Name != "containerd" && exe == c.Bin {
-			return true
-		}
+	if under(exe, l.BinDir()) && filepath.Base(exe) != "kubectl" {
+		return true
 	}
 	base := filepath.Base(exe)
 	for i, a := range argv {

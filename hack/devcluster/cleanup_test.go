@@ -54,7 +54,7 @@ func TestIsOurProcess(t *testing.T) {
 		want bool
 	}{
 		{"our apiserver", l.KubeBin("kube-apiserver"), []string{l.KubeBin("kube-apiserver"), "--x"}, true},
-		{"our etcd, binary replaced", l.EtcdBin() + " (deleted)", []string{"etcd"}, true},
+		{"our etcd, binary replaced", "/srv/dev/bin/etcd-v3.6.16/etcd (deleted)", []string{"etcd"}, true},
 		{"our containerd", "/usr/bin/containerd", []string{"/usr/bin/containerd", "--config=/srv/dev/etc/containerd.toml"}, true},
 		{"system containerd", "/usr/bin/containerd", []string{"/usr/bin/containerd"}, false},
 		{"our shim", "/usr/bin/containerd-shim-runc-v2", []string{"/usr/bin/containerd-shim-runc-v2", "-namespace", "k8s.io", "-id", "abc", "-address", "/srv/dev/run/containerd/containerd.sock"}, true},
@@ -62,7 +62,9 @@ func TestIsOurProcess(t *testing.T) {
 		{"other apiserver", "/usr/local/bin/kube-apiserver", []string{"kube-apiserver"}, false},
 		{"user's kubectl", l.Kubectl(), []string{"kubectl", "get", "pods", "-w"}, false},
 		{"tail of our log", "/usr/bin/tail", []string{"tail", "-f", "/srv/dev/logs/kubelet.log"}, false},
-		{"no argv", l.EtcdBin(), nil, false},
+		{"no argv", "/srv/dev/bin/etcd-v3.6.16/etcd", nil, false},
+		{"our kwok", "/srv/dev/bin/kwok-v0.8.0/kwok", []string{"kwok"}, true},
+		{"apiserver of the other version", "/srv/dev/bin/kubernetes-v1.34.4/kube-apiserver", []string{"kube-apiserver"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

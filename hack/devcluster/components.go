@@ -1,137 +1,160 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 )
 
-// Component is one long-running process of the cluster.
+// Component is one long-running process of the cluster: how it is built, how it runs, how
+// its health is checked, what it sets up around its start, and what it leaves on the host.
+// Adding a component to the cluster is adding one entry to Components.
 type Component struct {
 	Name string
+	// Enabled says whether this cluster runs it (optional components follow the environment).
+	Enabled bool
+	// Build makes the binary; nil for a binary that comes from a Debian package (Packages).
+	Build *Build
+	// Bin is the binary and Args its flags.
 	Bin  string
 	Args []string
-	// StopTimeout is how long to wait after SIGTERM before SIGKILL.
+	// Files are the config files (path -> content) written before every start; they are part
+	// of the component's stamp, so a changed file restarts it.
+	Files map[string]string
+	// Health answers nil once the component serves; HealthTimeout bounds the wait.
+	Health        func(*Env) error
+	HealthTimeout time.Duration
+	// PreStart runs before the process starts (e.g. apply the CRDs it needs), PostStart once it
+	// is healthy (e.g. create the objects it serves). Both must be idempotent.
+	PreStart, PostStart func(*Env) error
+	// HostPaths are paths outside the state dir the component needs; down removes them.
+	HostPaths []string
+	// StopPhase orders stopping: higher phases stop first, one phase at a time, the members
+	// of a phase at once (clients of the API server, then the control plane, etcd, containerd).
+	StopPhase   int
 	StopTimeout time.Duration
 }
+
+// Build says how a binary is built from a Go module at a pinned version.
+type Build struct {
+	// Key names the cache dir under bin/ (e.g. "kwok-v0.8.0"): one build per key.
+	Key string
+	// Module and Version are what the generated build module requires.
+	Module, Version string
+	// Pkgs are the packages built (the module's tools); Main, if set, is the source of a
+	// main package of the build module itself, built instead (etcd has no command package).
+	Pkgs []string
+	Main string
+	// LDFlags stamp versions into the binaries.
+	LDFlags string
+	// Outputs are the binary names the build produces in the cache dir.
+	Outputs []string
+	// Files are more files copied from the module's source into the cache dir after the
+	// build (source dir relative to the module root -> dest dir), e.g. Kueue's CRDs.
+	Files map[string]string
+	// Custom replaces the generic build (k8s.io/kubernetes needs a generated go.mod).
+	Custom func(Layout, Build) error
+}
+
+// Dir is where the build's outputs are cached.
+func (b Build) Dir(l Layout) string { return l.join("bin", b.Key) }
 
 // Command is the full argv of the component.
 func (c Component) Command() []string { return append([]string{c.Bin}, c.Args...) }
 
-// Components lists every process the cluster runs, in start order.
+// Stamp fingerprints what the component runs with: its command line, its config files and
+// the cluster CA it trusts. A running component whose stamp differs is restarted by up.
+func (c Component) Stamp(caPEM []byte) string {
+	h := sha256.New()
+	fmt.Fprintln(h, strings.Join(c.Command(), "\x00"))
+	paths := make([]string, 0, len(c.Files))
+	for p := range c.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Fprintf(h, "%s\x00%s\x00", p, c.Files[p])
+	}
+	h.Write(caPEM)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Components lists every component the tool knows, in start order, enabled or not.
 func Components(l Layout) []Component {
-	p, c := l.pkiFile, l.confFile
-	etcdURL := fmt.Sprintf("https://127.0.0.1:%d", EtcdClientPort)
-	peerURL := fmt.Sprintf("http://127.0.0.1:%d", EtcdPeerPort)
 	return []Component{
-		{Name: "containerd", Bin: "/usr/bin/containerd", StopTimeout: 10 * time.Second,
-			Args: flags("config", c("containerd.toml"))},
-		{Name: "etcd", Bin: l.EtcdBin(), StopTimeout: 10 * time.Second, Args: flags(
-			"name", NodeName,
-			"data-dir", l.EtcdDataDir(),
-			"listen-client-urls", etcdURL,
-			"advertise-client-urls", etcdURL,
-			"listen-peer-urls", peerURL,
-			"initial-advertise-peer-urls", peerURL,
-			"initial-cluster", NodeName+"="+peerURL,
-			"initial-cluster-state", "new",
-			"cert-file", p("etcd-server.crt"),
-			"key-file", p("etcd-server.key"),
-			"trusted-ca-file", p("ca.crt"),
-			"client-cert-auth", "true",
-			"log-level", "warn",
-		)},
-		{Name: "kube-apiserver", Bin: l.KubeBin("kube-apiserver"), StopTimeout: 15 * time.Second, Args: flags(
-			"advertise-address", NodeIP,
-			"bind-address", "127.0.0.1",
-			"secure-port", fmt.Sprint(APIServerPort),
-			"etcd-servers", etcdURL,
-			"etcd-cafile", p("ca.crt"),
-			"etcd-certfile", p("apiserver-etcd-client.crt"),
-			"etcd-keyfile", p("apiserver-etcd-client.key"),
-			"client-ca-file", p("ca.crt"),
-			"tls-cert-file", p("apiserver.crt"),
-			"tls-private-key-file", p("apiserver.key"),
-			"kubelet-client-certificate", p("apiserver-kubelet-client.crt"),
-			"kubelet-client-key", p("apiserver-kubelet-client.key"),
-			"kubelet-certificate-authority", p("ca.crt"),
-			"kubelet-preferred-address-types", "InternalIP,Hostname",
-			"authorization-mode", "Node,RBAC",
-			"enable-admission-plugins", "NodeRestriction",
-			"allow-privileged", "true",
-			"service-cluster-ip-range", ServiceCIDR,
-			"service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-			"service-account-key-file", p("sa.pub"),
-			"service-account-signing-key-file", p("sa.key"),
-			"requestheader-client-ca-file", p("front-proxy-ca.crt"),
-			"requestheader-allowed-names", frontProxyName,
-			"requestheader-extra-headers-prefix", "X-Remote-Extra-",
-			"requestheader-group-headers", "X-Remote-Group",
-			"requestheader-username-headers", "X-Remote-User",
-			"proxy-client-cert-file", p("front-proxy-client.crt"),
-			"proxy-client-key-file", p("front-proxy-client.key"),
-			"enable-aggregator-routing", "true",
-			"profiling", "false",
-		)},
-		{Name: "kube-controller-manager", Bin: l.KubeBin("kube-controller-manager"), StopTimeout: 10 * time.Second, Args: flags(
-			"kubeconfig", c("controller-manager.kubeconfig"),
-			"authentication-kubeconfig", c("controller-manager.kubeconfig"),
-			"authorization-kubeconfig", c("controller-manager.kubeconfig"),
-			"bind-address", "127.0.0.1",
-			"secure-port", fmt.Sprint(ControllerManagerPort),
-			"tls-cert-file", p("controller-manager-server.crt"),
-			"tls-private-key-file", p("controller-manager-server.key"),
-			"leader-elect", "false",
-			"use-service-account-credentials", "true",
-			"service-account-private-key-file", p("sa.key"),
-			"root-ca-file", p("ca.crt"),
-			"cluster-signing-cert-file", p("ca.crt"),
-			"cluster-signing-key-file", p("ca.key"),
-			"service-cluster-ip-range", ServiceCIDR,
-			"allocate-node-cidrs", "false",
-			"profiling", "false",
-		)},
-		{Name: "kube-scheduler", Bin: l.KubeBin("kube-scheduler"), StopTimeout: 10 * time.Second, Args: flags(
-			"kubeconfig", c("scheduler.kubeconfig"),
-			"authentication-kubeconfig", c("scheduler.kubeconfig"),
-			"authorization-kubeconfig", c("scheduler.kubeconfig"),
-			"bind-address", "127.0.0.1",
-			"secure-port", fmt.Sprint(SchedulerPort),
-			"tls-cert-file", p("scheduler-server.crt"),
-			"tls-private-key-file", p("scheduler-server.key"),
-			"leader-elect", "false",
-			"profiling", "false",
-		)},
-		{Name: "kubelet", Bin: l.KubeBin("kubelet"), StopTimeout: 10 * time.Second, Args: flags(
-			"config", c("kubelet.yaml"),
-			"kubeconfig", c("kubelet.kubeconfig"),
-			"root-dir", l.KubeletDir(),
-			"cert-dir", l.join("kubelet", "pki"),
-			"node-ip", NodeIP,
-			"hostname-override", NodeName,
-		)},
-		{Name: "metrics-server", Bin: l.MetricsServerBin(), StopTimeout: 10 * time.Second, Args: flags(
-			"kubeconfig", c("metrics-server.kubeconfig"),
-			"authentication-kubeconfig", c("metrics-server.kubeconfig"),
-			"authorization-kubeconfig", c("metrics-server.kubeconfig"),
-			"bind-address", NodeIP,
-			"secure-port", fmt.Sprint(MetricsServerPort),
-			"tls-cert-file", p("metrics-server.crt"),
-			"tls-private-key-file", p("metrics-server.key"),
-			"kubelet-certificate-authority", p("ca.crt"),
-			"kubelet-preferred-address-types", "InternalIP",
-			"kubelet-use-node-status-port", "true",
-			"metric-resolution", "10s",
-			"kubelet-request-timeout", "5s",
-		)},
+		containerdComponent(l),
+		etcdComponent(l),
+		apiserverComponent(l),
+		controllerManagerComponent(l),
+		schedulerComponent(l),
+		kubeletComponent(l),
+		metricsServerComponent(l),
+		kwokComponent(l),
+		kueueComponent(l),
 	}
 }
 
-// component finds a component by name.
-func component(l Layout, name string) Component {
+// Enabled lists the components this cluster runs, in start order.
+func Enabled(l Layout) []Component {
+	var out []Component
 	for _, c := range Components(l) {
-		if c.Name == name {
-			return c
+		if c.Enabled {
+			out = append(out, c)
 		}
 	}
-	panic("unknown component " + name)
+	return out
+}
+
+// component finds a component by name.
+func component(l Layout, name string) (Component, bool) {
+	for _, c := range Components(l) {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Component{}, false
+}
+
+// componentNames lists every component name, for messages.
+func componentNames(l Layout) string {
+	var names []string
+	for _, c := range Components(l) {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Builds lists the builds the enabled components need, once each, plus the pause image's.
+func Builds(l Layout) []Build {
+	seen := map[string]bool{}
+	out := []Build{pauseBuild()}
+	seen[out[0].Key] = true
+	for _, c := range Enabled(l) {
+		if c.Build != nil && !seen[c.Build.Key] {
+			seen[c.Build.Key] = true
+			out = append(out, *c.Build)
+		}
+	}
+	return out
+}
+
+// writeFiles writes the component's config files, creating their dirs.
+func (c Component) writeFiles() error {
+	for p, content := range c.Files {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if old, err := os.ReadFile(p); err == nil && string(old) == content {
+			continue
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -49,40 +49,58 @@ func removeHostPaths(l Layout) []string {
 	return removed
 }
 
-// stopGroups are stopped one group after the other, the members of a group at once: the
-// kubelet first so it restarts nothing, containerd last.
-var stopGroups = [][]string{
-	{"kubelet", "metrics-server"},
-	{"kube-scheduler", "kube-controller-manager", "kube-apiserver"},
-	{"etcd"},
-	{"containerd"},
-}
-
-// stopAll stops every component by its pid file and returns the names stopped.
-func stopAll(l Layout) ([]string, error) {
+// stopNames stops the named components by their pid files, by StopPhase (highest first: the
+// clients of the API server, then the control plane, etcd, containerd), the members of a
+// phase at once. It returns the names it stopped.
+func stopNames(l Layout, names []string) ([]string, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	phases := map[int][]Component{}
+	var order []int
+	for _, c := range Components(l) {
+		if !want[c.Name] {
+			continue
+		}
+		if _, ok := phases[c.StopPhase]; !ok {
+			order = append(order, c.StopPhase)
+		}
+		phases[c.StopPhase] = append(phases[c.StopPhase], c)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(order)))
 	var stopped []string
 	var errs []error
-	for _, group := range stopGroups {
+	for _, phase := range order {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
-		for _, name := range group {
+		for _, c := range phases[phase] {
 			wg.Add(1)
-			go func(name string) {
+			go func(c Component) {
 				defer wg.Done()
-				ok, err := Stop(l, name, component(l, name).StopTimeout)
+				ok, err := Stop(l, c.Name, c.StopTimeout)
 				mu.Lock()
 				defer mu.Unlock()
 				if ok {
-					stopped = append(stopped, name)
+					stopped = append(stopped, c.Name)
 				}
 				if err != nil {
 					errs = append(errs, err)
 				}
-			}(name)
+			}(c)
 		}
 		wg.Wait()
 	}
 	return stopped, errors.Join(errs...)
+}
+
+// stopAll stops every component and returns the names stopped.
+func stopAll(l Layout) ([]string, error) {
+	var names []string
+	for _, c := range Components(l) {
+		names = append(names, c.Name)
+	}
+	return stopNames(l, names)
 }
 
 // leftovers describes what an earlier run left: processes, mounts, links, cgroups, state.
@@ -162,13 +180,13 @@ func Teardown(l Layout) error {
 	return errors.Join(errs...)
 }
 
-// wipeRuntime removes the runtime state (never bin, build or logs); it refuses while
-// anything is still mounted below the state dir.
-func wipeRuntime(l Layout) error {
+// wipe removes the given state paths; it refuses while anything is still mounted below
+// the state dir.
+func wipe(l Layout, paths []string) error {
 	if left := MountsUnder(mounts(), l.Dir); len(left) > 0 {
 		return fmt.Errorf("refusing to remove state while mounted: %s", strings.Join(left, " "))
 	}
-	for _, p := range l.RuntimeDirs() {
+	for _, p := range paths {
 		if err := os.RemoveAll(p); err != nil {
 			return err
 		}
@@ -193,8 +211,15 @@ func Down(l Layout, purge bool) error {
 	}
 	defer unlock()
 	errs := []error{Teardown(l)}
-	if err := wipeRuntime(l); err != nil {
+	if err := wipe(l, l.RuntimeDirs()); err != nil {
 		return errors.Join(append(errs, err)...)
+	}
+	for _, c := range Components(l) {
+		for _, p := range c.HostPaths {
+			if err := os.RemoveAll(p); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	if ownsGlobals(l) {
 		errs = append(errs, deleteLink(NodeLink))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -102,16 +103,37 @@ func ParseNode(data []byte) (NodeInfo, error) {
 	return info, nil
 }
 
-// node reads our node through the API server.
-func (c *client) node() (NodeInfo, error) {
-	code, body, err := c.get(apiURL("/api/v1/nodes/" + NodeName))
+// node reads a node through the API server.
+func (c *client) node(name string) (NodeInfo, error) {
+	code, body, err := c.get(apiURL("/api/v1/nodes/" + name))
 	if err != nil {
 		return NodeInfo{}, err
 	}
 	if code != http.StatusOK {
-		return NodeInfo{}, fmt.Errorf("node %s: %d", NodeName, code)
+		return NodeInfo{}, fmt.Errorf("node %s: %d", name, code)
 	}
 	return ParseNode(body)
+}
+
+// readyNodes counts the nodes matching a label selector and those of them that are Ready.
+func (c *client) readyNodes(selector string) (ready, total int, err error) {
+	code, body, err := c.get(apiURL("/api/v1/nodes?labelSelector=" + url.QueryEscape(selector)))
+	if err != nil {
+		return 0, 0, err
+	}
+	if code != http.StatusOK {
+		return 0, 0, fmt.Errorf("list nodes: %d", code)
+	}
+	var list struct{ Items []json.RawMessage }
+	if err := json.Unmarshal(body, &list); err != nil {
+		return 0, 0, err
+	}
+	for _, item := range list.Items {
+		if n, err := ParseNode(item); err == nil && n.Ready {
+			ready++
+		}
+	}
+	return ready, len(list.Items), nil
 }
 
 // nodeMetrics reports whether metrics.k8s.io serves a sample for our node.

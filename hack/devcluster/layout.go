@@ -5,16 +5,28 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 )
 
 // The one place to change what the dev cluster runs.
 const (
-	// KubeVersion is the k8s.io/kubernetes release the control plane, kubelet and kubectl are built from.
-	KubeVersion = "v1.37.2"
+	// DefaultKubeVersion is the k8s.io/kubernetes release the control plane, kubelet and
+	// kubectl are built from unless KUBE_VERSION says otherwise.
+	DefaultKubeVersion = "v1.37.2"
+	// SkewKubeVersion is the oldest Kubernetes release still supported upstream, for
+	// `make e2e-skew` (KUBE_VERSION=v1.34.4); its binaries are cached beside the default's.
+	SkewKubeVersion = "v1.34.4"
 	// EtcdVersion is the go.etcd.io/etcd/server/v3 release etcd is built from.
 	EtcdVersion = "v3.6.16"
 	// MetricsServerVersion is the sigs.k8s.io/metrics-server release.
 	MetricsServerVersion = "v0.8.0"
+	// KwokVersion is the sigs.k8s.io/kwok release of the simulated-node controller.
+	KwokVersion = "v0.8.0"
+	// KueueVersion is the sigs.k8s.io/kueue release of the queueing controller.
+	KueueVersion = "v0.17.0"
+	// DefaultKwokNodes is how many fake nodes KWOK simulates unless KWOK_NODES says otherwise.
+	DefaultKwokNodes = 4
 )
 
 // Network and port plan: away from every default port, bound to loopback or the node address.
@@ -55,6 +67,14 @@ const (
 	KubeletHealthzPort = 20248
 	// MetricsServerPort is metrics-server's secure port on the node address.
 	MetricsServerPort = 24443
+	// KwokPort is the kwok controller's server (the fake nodes' "kubelet": logs, metrics) on 127.0.0.1.
+	KwokPort = 20350
+	// KueueWebhookPort is Kueue's webhook server on 127.0.0.1 (no webhook configuration points at it).
+	KueueWebhookPort = 29443
+	// KueueMetricsPort is Kueue's metrics server on 127.0.0.1.
+	KueueMetricsPort = 28443
+	// KueueHealthPort is Kueue's healthz/readyz server on 127.0.0.1 (plain http).
+	KueueHealthPort = 28081
 )
 
 // Images the tool builds and imports.
@@ -68,12 +88,24 @@ const (
 // DefaultDir is where all state lives unless MLEXP_DEV_DIR says otherwise.
 const DefaultDir = "/var/lib/mlexp-dev"
 
-// Layout names every path under the state directory.
+// Layout names every path under the state directory, and carries the choices the
+// environment makes about what runs (Kubernetes version, optional components).
 type Layout struct {
 	Dir string
+	// KubeVersion is the Kubernetes release to run (KUBE_VERSION, default DefaultKubeVersion).
+	KubeVersion string
+	// Kwok runs the KWOK controller and its fake nodes (MLEXP_KWOK, default on).
+	Kwok bool
+	// KwokNodes is the number of fake nodes (KWOK_NODES, default DefaultKwokNodes).
+	KwokNodes int
+	// Kueue runs Kueue (MLEXP_KUEUE, default on).
+	Kueue bool
 }
 
-// NewLayout returns the layout for MLEXP_DEV_DIR (or DefaultDir), made absolute and clean.
+var kubeVersionRE = regexp.MustCompile(`^v1\.(3[4-9]|[4-9][0-9])\.[0-9]+$`)
+
+// NewLayout returns the layout for MLEXP_DEV_DIR (or DefaultDir), made absolute and clean,
+// with the choices of KUBE_VERSION, MLEXP_KWOK, KWOK_NODES and MLEXP_KUEUE.
 func NewLayout() (Layout, error) {
 	dir := os.Getenv("MLEXP_DEV_DIR")
 	if dir == "" {
@@ -86,7 +118,46 @@ func NewLayout() (Layout, error) {
 	if abs == "/" {
 		return Layout{}, fmt.Errorf("refusing to use / as MLEXP_DEV_DIR")
 	}
-	return Layout{Dir: abs}, nil
+	return layoutFromEnv(abs, os.Getenv)
+}
+
+// layoutFromEnv reads the environment's choices through getenv.
+func layoutFromEnv(dir string, getenv func(string) string) (Layout, error) {
+	l := Layout{Dir: dir, KubeVersion: DefaultKubeVersion, Kwok: true, KwokNodes: DefaultKwokNodes, Kueue: true}
+	if v := getenv("KUBE_VERSION"); v != "" {
+		if !kubeVersionRE.MatchString(v) {
+			return l, fmt.Errorf("KUBE_VERSION: want a release like %s or %s, got %q", DefaultKubeVersion, SkewKubeVersion, v)
+		}
+		l.KubeVersion = v
+	}
+	var err error
+	if l.Kwok, err = envBool(getenv, "MLEXP_KWOK", l.Kwok); err != nil {
+		return l, err
+	}
+	if l.Kueue, err = envBool(getenv, "MLEXP_KUEUE", l.Kueue); err != nil {
+		return l, err
+	}
+	if v := getenv("KWOK_NODES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			return l, fmt.Errorf("KWOK_NODES: want a number from 0 to 1000, got %q", v)
+		}
+		l.KwokNodes = n
+	}
+	return l, nil
+}
+
+// envBool reads a 0/1 (or false/true) variable.
+func envBool(getenv func(string) string, key string, def bool) (bool, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s: want 0 or 1, got %q", key, v)
+	}
+	return b, nil
 }
 
 func (l Layout) join(p ...string) string { return filepath.Join(append([]string{l.Dir}, p...)...) }
@@ -94,16 +165,8 @@ func (l Layout) join(p ...string) string { return filepath.Join(append([]string{
 // BinDir holds bin/kubectl (the one binary meant for PATH) and the versioned binary caches.
 func (l Layout) BinDir() string { return l.join("bin") }
 
-// KubeBinDir is the cache of Kubernetes binaries for KubeVersion.
-func (l Layout) KubeBinDir() string { return l.join("bin", "kubernetes-"+KubeVersion) }
-
-// EtcdBin is the cached etcd binary.
-func (l Layout) EtcdBin() string { return l.join("bin", "etcd-"+EtcdVersion, "etcd") }
-
-// MetricsServerBin is the cached metrics-server binary.
-func (l Layout) MetricsServerBin() string {
-	return l.join("bin", "metrics-server-"+MetricsServerVersion, "metrics-server")
-}
+// KubeBinDir is the cache of Kubernetes binaries for the layout's KubeVersion.
+func (l Layout) KubeBinDir() string { return l.join("bin", "kubernetes-"+l.KubeVersion) }
 
 // PauseBin is the cached pause binary.
 func (l Layout) PauseBin() string { return l.join("bin", "pause", "pause") }
@@ -174,6 +237,12 @@ func (l Layout) HostState() string { return l.join("host.state") }
 // ImageDir holds the image tars built for import; down keeps them and up imports them
 // again, so images built with the image command survive a down/up like in a registry.
 func (l Layout) ImageDir() string { return l.join("images") }
+
+// VolatileDirs are what a reboot would clear (the pid files and sockets of run/, containerd's
+// state): up removes them when it finds no process of the cluster running, and keeps the data.
+func (l Layout) VolatileDirs() []string {
+	return []string{l.RunDir(), l.ContainerdState()}
+}
 
 // RuntimeDirs are wiped by down: everything but bin, build, images and logs.
 func (l Layout) RuntimeDirs() []string {

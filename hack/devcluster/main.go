@@ -14,15 +14,23 @@ commands:
   up       build what is missing, start the cluster, wait until it is Ready (idempotent)
   down     stop everything and clean up (--purge also removes the binary cache)
   status   show each component, its pid and whether it runs, and the node
+  stop NAME [--kill]   stop one component (SIGTERM, or SIGKILL at once with --kill); the rest runs on
+  start NAME           start one stopped component and wait until it is healthy
+  restart NAME         stop and start one component
   image    build a docker-archive image tar and import it into the cluster's containerd
   env      print the shell exports for the dev kubectl and kubeconfig
-  build    only build (or find cached) binaries
+  build    only build (or find cached) binaries of the chosen versions (KUBE_VERSION); changes nothing else
 
 status exits 1 unless every component runs and the node is Ready with metrics.
 image flags: --name NAME [--busybox] [--add SRC:DST]... [--symlink DST:TARGET]... [--dir DST]...
              [--entrypoint '["/bin/x"]'|'/bin/x a'] [--cmd ...] [--env K=V]... [--workdir D] [--out FILE]
 
-state lives in $MLEXP_DEV_DIR (default /var/lib/mlexp-dev)
+components: containerd, etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
+            metrics-server, kwok, kueue
+
+environment: MLEXP_DEV_DIR (state dir, default /var/lib/mlexp-dev), KUBE_VERSION (default ` + DefaultKubeVersion + `;
+  ` + SkewKubeVersion + ` for the skew tests), MLEXP_KWOK=0|1 (default 1), KWOK_NODES (default 4),
+  MLEXP_KUEUE=0|1 (default 1)
 `
 
 func main() {
@@ -45,12 +53,18 @@ func main() {
 			break
 		}
 		err = Down(l, purge)
+	case "stop":
+		err = StopComponent(l, args)
+	case "start":
+		err = StartComponent(l, args)
+	case "restart":
+		err = RestartComponent(l, args)
 	case "status":
 		if !Status(l, os.Stdout) {
 			os.Exit(1)
 		}
 	case "env":
-		Env(l, os.Stdout)
+		PrintEnv(l, os.Stdout)
 	case "image":
 		err = runImage(l, args)
 	case "build":

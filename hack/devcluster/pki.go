@@ -71,6 +71,10 @@ func CertSpecs() []CertSpec {
 		{Name: "metrics-server-client", Signer: caName, CN: metricsUser, Client: true},
 		{Name: "metrics-server", Signer: caName, CN: "metrics-server", Server: true,
 			DNS: []string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"}, IPs: []net.IP{node}},
+		{Name: "kwok-client", Signer: caName, CN: "mlexp:kwok", Orgs: []string{"system:masters"}, Client: true},
+		{Name: "kwok-server", Signer: caName, CN: "kwok", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
+		{Name: "kueue-client", Signer: caName, CN: "mlexp:kueue", Orgs: []string{"system:masters"}, Client: true},
+		{Name: "kueue-server", Signer: caName, CN: "kueue", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
 	}
 }
 
@@ -174,56 +178,160 @@ func writePair(dir, name string, cert *x509.Certificate, key crypto.Signer) erro
 	return os.WriteFile(filepath.Join(dir, name+".crt"), EncodeCert(cert), 0o644)
 }
 
-// GeneratePKI writes both CAs, every leaf of CertSpecs and the service-account key pair
-// into dir. It regenerates everything: certificates are cheap (ECDSA P-256).
-func GeneratePKI(dir string, now time.Time) error {
+// renewBefore is how long before expiry a certificate is issued again.
+const renewBefore = 30 * 24 * time.Hour
+
+// loadPair reads NAME.crt and NAME.key and checks the key belongs to the certificate.
+func loadPair(dir, name string) (*x509.Certificate, crypto.Signer, error) {
+	cert, err := LoadCert(filepath.Join(dir, name+".crt"))
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, name+".key"))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, _ := pem.Decode(data)
+	if b == nil {
+		return nil, nil, errors.New(name + ".key: no PEM block")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, nil, errors.New(name + ".key: not a signing key")
+	}
+	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if !ok || !pub.Equal(cert.PublicKey) {
+		return nil, nil, errors.New(name + ".key does not match " + name + ".crt")
+	}
+	return cert, signer, nil
+}
+
+// fresh reports whether a certificate is valid at now and for renewBefore more.
+func fresh(c *x509.Certificate, now time.Time) bool {
+	return !now.Before(c.NotBefore) && now.Add(renewBefore).Before(c.NotAfter)
+}
+
+// CertMatches reports whether an existing leaf still fits its spec: signed by ca, fresh,
+// same subject, names and usages. Only then is it kept.
+func CertMatches(c *x509.Certificate, ca *x509.Certificate, spec CertSpec, now time.Time) bool {
+	if c.CheckSignatureFrom(ca) != nil || !fresh(c, now) || c.Subject.CommonName != spec.CN {
+		return false
+	}
+	if !equalStrings(c.Subject.Organization, spec.Orgs) || !equalStrings(c.DNSNames, spec.DNS) {
+		return false
+	}
+	if len(c.IPAddresses) != len(spec.IPs) {
+		return false
+	}
+	for i, ip := range spec.IPs {
+		if !ip.Equal(c.IPAddresses[i]) {
+			return false
+		}
+	}
+	var usage []x509.ExtKeyUsage
+	if spec.Server {
+		usage = append(usage, x509.ExtKeyUsageServerAuth)
+	}
+	if spec.Client {
+		usage = append(usage, x509.ExtKeyUsageClientAuth)
+	}
+	if len(usage) != len(c.ExtKeyUsage) {
+		return false
+	}
+	for i := range usage {
+		if usage[i] != c.ExtKeyUsage[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// EnsurePKI makes dir hold both CAs, every leaf of CertSpecs and the service-account key
+// pair, keeping whatever exists and is still valid (so a restarted cluster keeps its
+// identities and its service-account tokens); it returns the names it (re)issued. A new CA
+// re-issues every leaf it signs.
+func EnsurePKI(dir string, now time.Time) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+		return nil, err
 	}
 	type ca struct {
 		cert *x509.Certificate
 		key  crypto.Signer
+		new  bool
 	}
+	var issued []string
 	cas := map[string]ca{}
-	for name, cn := range map[string]string{caName: "mlexp-dev-ca", frontProxyCA: "mlexp-dev-front-proxy-ca"} {
-		c, k, err := NewCA(cn, now)
+	for _, name := range []string{caName, frontProxyCA} {
+		c, k, err := loadPair(dir, name)
+		if err == nil && c.IsCA && fresh(c, now) {
+			cas[name] = ca{c, k, false}
+			continue
+		}
+		cn := map[string]string{caName: "mlexp-dev-ca", frontProxyCA: "mlexp-dev-front-proxy-ca"}[name]
+		c, k, err = NewCA(cn, now)
 		if err != nil {
-			return fmt.Errorf("ca %s: %w", name, err)
+			return issued, fmt.Errorf("ca %s: %w", name, err)
 		}
 		if err := writePair(dir, name, c, k); err != nil {
-			return err
+			return issued, err
 		}
-		cas[name] = ca{c, k}
+		cas[name] = ca{c, k, true}
+		issued = append(issued, name)
 	}
 	for _, s := range CertSpecs() {
 		signer, ok := cas[s.Signer]
 		if !ok {
-			return fmt.Errorf("cert %s: unknown signer %q", s.Name, s.Signer)
+			return issued, fmt.Errorf("cert %s: unknown signer %q", s.Name, s.Signer)
+		}
+		if c, _, err := loadPair(dir, s.Name); err == nil && !signer.new && CertMatches(c, signer.cert, s, now) {
+			continue
 		}
 		c, k, err := Issue(signer.cert, signer.key, s, now)
 		if err != nil {
-			return fmt.Errorf("cert %s: %w", s.Name, err)
+			return issued, fmt.Errorf("cert %s: %w", s.Name, err)
 		}
 		if err := writePair(dir, s.Name, c, k); err != nil {
-			return err
+			return issued, err
 		}
+		issued = append(issued, s.Name)
+	}
+	if saKeyValid(dir) {
+		return issued, nil
 	}
 	sa, err := newKey()
 	if err != nil {
-		return err
+		return issued, err
 	}
 	kp, err := EncodeKey(sa)
 	if err != nil {
-		return err
+		return issued, err
 	}
 	pub, err := EncodePublicKey(sa.Public())
 	if err != nil {
-		return err
+		return issued, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, serviceAcctKey+".key"), kp, 0o600); err != nil {
-		return err
+		return issued, err
 	}
-	return os.WriteFile(filepath.Join(dir, serviceAcctKey+".pub"), pub, 0o644)
+	return append(issued, serviceAcctKey), os.WriteFile(filepath.Join(dir, serviceAcctKey+".pub"), pub, 0o644)
+}
+
+// saKeyValid reports whether the service-account key pair exists and parses.
+func saKeyValid(dir string) bool {
+	for name, typ := range map[string]string{serviceAcctKey + ".key": "PRIVATE KEY", serviceAcctKey + ".pub": "PUBLIC KEY"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return false
+		}
+		if b, _ := pem.Decode(data); b == nil || b.Type != typ {
+			return false
+		}
+	}
+	return true
 }
 
 // LoadCert reads a PEM certificate file.

@@ -14,7 +14,7 @@ import (
 func TestGeneratePKI(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if err := GeneratePKI(dir, now); err != nil {
+	if _, err := EnsurePKI(dir, now); err != nil {
 		t.Fatal(err)
 	}
 	pool := func(name string) *x509.CertPool {
@@ -87,12 +87,114 @@ func TestFirstServiceIP(t *testing.T) {
 
 func TestGeneratePKIServiceAccountKey(t *testing.T) {
 	dir := t.TempDir()
-	if err := GeneratePKI(dir, time.Now()); err != nil {
+	if _, err := EnsurePKI(dir, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"sa.key", "sa.pub", "ca.crt", "ca.key", "front-proxy-ca.crt"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// readAll reads every file of the PKI dir.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(data)
+	}
+	return out
+}
+
+// TestEnsurePKIKeepsValidCerts: a second up keeps every certificate and key (a restarted
+// cluster keeps its identities and service-account tokens) and re-issues only what is
+// missing, about to expire or no longer fits its spec.
+func TestEnsurePKIKeepsValidCerts(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	issued, err := EnsurePKI(dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issued) != len(CertSpecs())+3 {
+		t.Errorf("first run issued %d, want every cert, both CAs and the SA key", len(issued))
+	}
+	before := readAll(t, dir)
+	issued, err = EnsurePKI(dir, now.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issued) != 0 {
+		t.Errorf("second run issued %v, want nothing", issued)
+	}
+	if diff := cmp.Diff(before, readAll(t, dir)); diff != "" {
+		t.Errorf("second run changed files (-before +after):\n%s", diff)
+	}
+
+	if err := os.Remove(filepath.Join(dir, "admin.crt")); err != nil {
+		t.Fatal(err)
+	}
+	other, otherKey, err := NewCA("x", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writePair(dir, "scheduler", other, otherKey); err != nil { // wrong subject and signer
+		t.Fatal(err)
+	}
+	issued, err = EnsurePKI(dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"admin", "scheduler"}, issued); diff != "" {
+		t.Errorf("re-issued (-want +got):\n%s", diff)
+	}
+	after := readAll(t, dir)
+	for _, f := range []string{"ca.crt", "ca.key", "sa.key", "sa.pub", "apiserver.crt", "kubelet-server.key"} {
+		if before[f] != after[f] {
+			t.Errorf("%s changed", f)
+		}
+	}
+
+	// Close to expiry, every leaf is issued again by the (still valid) CA.
+	late := now.Add(certValidity - 10*24*time.Hour)
+	issued, err = EnsurePKI(dir, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issued) < len(CertSpecs()) {
+		t.Errorf("near expiry issued %d, want every leaf (%v)", len(issued), issued)
+	}
+
+	// A new CA re-issues every leaf, but the SA key is kept.
+	if err := os.Remove(filepath.Join(dir, "ca.key")); err != nil {
+		t.Fatal(err)
+	}
+	sa := readAll(t, dir)["sa.key"]
+	if _, err := EnsurePKI(dir, now); err != nil {
+		t.Fatal(err)
+	}
+	final := readAll(t, dir)
+	if final["sa.key"] != sa {
+		t.Error("the service-account key changed with the CA")
+	}
+	ca, err := LoadCert(filepath.Join(dir, "ca.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := LoadCert(filepath.Join(dir, "apiserver.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := leaf.CheckSignatureFrom(ca); err != nil {
+		t.Errorf("apiserver.crt not re-issued by the new CA: %v", err)
 	}
 }

@@ -19,6 +19,8 @@ type PidRecord struct {
 	Pid     int      `json:"pid"`
 	Start   uint64   `json:"start"` // /proc/PID/stat starttime
 	Cmdline []string `json:"cmdline"`
+	// Stamp is the component's stamp when it was started (see Component.Stamp).
+	Stamp string `json:"stamp,omitempty"`
 }
 
 // procCmdline reads /proc/PID/cmdline as argv; empty for zombies and kernel threads.
@@ -104,8 +106,8 @@ func Running(l Layout, name string) (PidRecord, bool) {
 var started = map[string]chan error{}
 
 // Start launches a component in its own session with its output in its log file (the
-// previous log is kept as logs/prev/NAME.log) and records its pid file.
-func Start(l Layout, c Component) error {
+// previous log is kept as logs/prev/NAME.log) and records its pid file with its stamp.
+func Start(l Layout, c Component, stamp string) error {
 	for _, d := range []string{l.RunDir(), filepath.Join(l.LogDir(), "prev")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -134,7 +136,7 @@ func Start(l Layout, c Component) error {
 	if err != nil {
 		return fmt.Errorf("start %s: %w", c.Name, err)
 	}
-	rec := PidRecord{Pid: cmd.Process.Pid, Start: st, Cmdline: c.Command()}
+	rec := PidRecord{Pid: cmd.Process.Pid, Start: st, Cmdline: c.Command(), Stamp: stamp}
 	data, _ := json.Marshal(rec)
 	return os.WriteFile(l.PidFile(c.Name), append(data, '\n'), 0o644)
 }

@@ -130,10 +130,11 @@ evictionHard:
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 maxPods: 110
+nodeLeaseDurationSeconds: %d
 `, NodeIP, KubeletPort, KubeletHealthzPort,
 		filepath.Join(pki, "kubelet-server.crt"), filepath.Join(pki, "kubelet-server.key"),
 		filepath.Join(pki, "ca.crt"), l.ContainerdSock(), CgroupRoot, ClusterDNSIP, l.PodLogDir(),
-		filepath.Join(l.KubeletDir(), "volume-plugins"))
+		filepath.Join(l.KubeletDir(), "volume-plugins"), KubeletLeaseSeconds)
 }
 
 // RenderKubeconfig renders a self-contained kubeconfig (certificates inline) for user.

@@ -9,7 +9,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func testLayout() Layout { return Layout{Dir: "/srv/dev"} }
+func testLayout() Layout {
+	return Layout{Dir: "/srv/dev", KubeVersion: DefaultKubeVersion, Kwok: true, KwokNodes: 4, Kueue: true}
+}
+
+// mustComponent finds a component by name or fails the test.
+func mustComponent(t *testing.T, l Layout, name string) Component {
+	t.Helper()
+	c, ok := component(l, name)
+	if !ok {
+		t.Fatalf("no component %q", name)
+	}
+	return c
+}
 
 func TestRenderContainerdConfig(t *testing.T) {
 	got := RenderContainerdConfig(testLayout())
@@ -127,22 +139,25 @@ func TestComponents(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"containerd", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "metrics-server"}
+	want := []string{"containerd", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "metrics-server", "kwok", "kueue"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("components (-want +got):\n%s", diff)
 	}
-	api := component(l, "kube-apiserver").Args
+	api := mustComponent(t, l, "kube-apiserver").Args
 	for _, f := range []string{"advertise-address=" + NodeIP, "bind-address=127.0.0.1", "secure-port=16443",
 		"authorization-mode=Node,RBAC", "enable-aggregator-routing=true", "kubelet-preferred-address-types=InternalIP,Hostname"} {
 		if !contains(api, "--"+f) {
 			t.Errorf("kube-apiserver lacks --%s", f)
 		}
 	}
-	if !contains(component(l, "metrics-server").Args, "--metric-resolution=10s") {
+	if !contains(mustComponent(t, l, "metrics-server").Args, "--metric-resolution=10s") {
 		t.Error("metrics-server lacks a short resolution")
 	}
-	if !hasFlag(component(l, "kube-controller-manager").Args, "service-account-private-key-file") {
+	if !hasFlag(mustComponent(t, l, "kube-controller-manager").Args, "service-account-private-key-file") {
 		t.Error("controller-manager lacks the service account key")
+	}
+	if !contains(mustComponent(t, l, "kube-controller-manager").Args, "--node-monitor-grace-period=20s") {
+		t.Error("controller-manager lacks a short node monitor grace period")
 	}
 }
 
@@ -156,8 +171,22 @@ func contains(ss []string, s string) bool {
 }
 
 func TestConfigStamp(t *testing.T) {
-	a, b := ConfigStamp(testLayout()), ConfigStamp(Layout{Dir: "/other"})
-	if a == b || a != ConfigStamp(testLayout()) || len(a) != 64 {
-		t.Errorf("ConfigStamp: %s vs %s", a, b)
+	base := testLayout()
+	a := ConfigStamp(base)
+	if a != ConfigStamp(testLayout()) || len(a) != 64 {
+		t.Errorf("ConfigStamp is not stable: %s", a)
+	}
+	other := base
+	other.Dir = "/other"
+	fewer := base
+	fewer.KwokNodes = 2
+	noKueue := base
+	noKueue.Kueue = false
+	skew := base
+	skew.KubeVersion = SkewKubeVersion
+	for name, l := range map[string]Layout{"dir": other, "KWOK_NODES": fewer, "MLEXP_KUEUE": noKueue, "KUBE_VERSION": skew} {
+		if ConfigStamp(l) == a {
+			t.Errorf("ConfigStamp does not change with %s", name)
+		}
 	}
 }

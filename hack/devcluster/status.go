@@ -11,24 +11,35 @@ import (
 
 // Status prints what runs and the node's state; it returns false unless everything is up.
 func Status(l Layout, w io.Writer) bool {
-	fmt.Fprintf(w, "dev cluster state dir: %s (Kubernetes %s, etcd %s, metrics-server %s)\n", l.Dir, KubeVersion, EtcdVersion, MetricsServerVersion)
+	fmt.Fprintf(w, "dev cluster state dir: %s (Kubernetes %s, etcd %s, metrics-server %s, kwok %s, kueue %s)\n",
+		l.Dir, l.KubeVersion, EtcdVersion, MetricsServerVersion, KwokVersion, KueueVersion)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPONENT\tPID\tSTATE\tRSS\tLOG")
 	all := true
 	var total int64
-	for _, c := range Components(l) {
+	comps := Components(l)
+	want := stamps(l, comps)
+	for _, c := range comps {
 		pid, state, rss := "-", "stopped", "-"
 		if rec, ok := readPid(l.PidFile(c.Name)); ok {
 			pid = fmt.Sprint(rec.Pid)
 			state = "dead (stale pid file)"
 			if rec.Matches() {
 				state = "running"
+				if c.Enabled && rec.Stamp != want[c.Name] {
+					state = "running (configuration changed: up restarts it)"
+				}
 				kb := rssKB(rec.Pid)
 				total += kb
 				rss = fmt.Sprintf("%dMi", kb/1024)
 			}
 		}
-		if state != "running" {
+		switch {
+		case !c.Enabled && state == "stopped":
+			state = "disabled"
+		case !c.Enabled:
+			state += " (disabled: up stops it)"
+		case !strings.HasPrefix(state, "running"):
 			all = false
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, pid, state, rss, l.Log(c.Name))
@@ -47,7 +58,7 @@ func Status(l Layout, w io.Writer) bool {
 		fmt.Fprintf(w, "api server: not answering (%v)\n", err)
 		return false
 	}
-	n, err := cl.node()
+	n, err := cl.node(NodeName)
 	switch {
 	case err != nil:
 		fmt.Fprintf(w, "node %s: %v\n", NodeName, err)
@@ -64,12 +75,25 @@ func Status(l Layout, w io.Writer) bool {
 	} else {
 		fmt.Fprintln(w, "metrics.k8s.io: serving")
 	}
+	if l.Kwok {
+		ready, total, err := cl.readyNodes(KwokNodeLabel)
+		switch {
+		case err != nil:
+			fmt.Fprintf(w, "fake nodes: %v\n", err)
+			all = false
+		default:
+			fmt.Fprintf(w, "fake nodes (%s): %d of %d Ready, KWOK_NODES=%d\n", KwokNodeLabel, ready, total, l.KwokNodes)
+			if ready < l.KwokNodes {
+				all = false
+			}
+		}
+	}
 	fmt.Fprintf(w, "kubeconfig: %s\nkubectl: %s\n", l.Kubeconfig(), l.Kubectl())
 	return all
 }
 
-// Env prints the shell exports for the dev cluster.
-func Env(l Layout, w io.Writer) {
+// PrintEnv prints the shell exports for the dev cluster.
+func PrintEnv(l Layout, w io.Writer) {
 	fmt.Fprintf(w, "export KUBECONFIG=%s\nexport PATH=%s:$PATH\nexport MLEXP_DEV_DIR=%s\n", l.Kubeconfig(), l.BinDir(), l.Dir)
 }
 

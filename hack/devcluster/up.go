@@ -1,12 +1,9 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -31,27 +28,60 @@ func lock(l Layout) (func(), error) {
 	return func() { f.Close() }, nil
 }
 
-// healthy reports whether every component runs and the API server and node are ready.
-func healthy(l Layout) bool {
-	for _, c := range Components(l) {
-		if _, ok := Running(l, c.Name); !ok {
-			return false
-		}
+// Env is what health checks and setup steps use: the layout and TLS clients of the PKI.
+type Env struct {
+	L     Layout
+	Admin *client
+	Etcd  *client
+}
+
+// newEnv builds the clients; the PKI must exist.
+func newEnv(l Layout) (*Env, error) {
+	admin, err := newClient(l, "admin")
+	if err != nil {
+		return nil, err
 	}
-	cl, err := newClient(l, "admin")
-	if err != nil || cl.ok(apiURL("/readyz")) != nil {
+	etcd, err := newClient(l, "apiserver-etcd-client")
+	if err != nil {
+		return nil, err
+	}
+	return &Env{L: l, Admin: admin, Etcd: etcd}, nil
+}
+
+// clusterReady reports whether the API server answers and the node is Ready.
+func clusterReady(l Layout) bool {
+	e, err := newEnv(l)
+	if err != nil || e.Admin.ok(apiURL("/readyz")) != nil {
 		return false
 	}
-	n, err := cl.node()
+	n, err := e.Admin.node(NodeName)
 	return err == nil && n.Ready
 }
 
-// writeConfigs regenerates the PKI and every config and kubeconfig.
+// kubeconfigs maps each kubeconfig file to the certificate (user) it presents.
+func kubeconfigs(l Layout) map[string]string {
+	return map[string]string{
+		l.Kubeconfig(): "admin",
+		l.confFile("controller-manager.kubeconfig"): "controller-manager",
+		l.confFile("scheduler.kubeconfig"):          "scheduler",
+		l.confFile("kubelet.kubeconfig"):            "kubelet-client",
+		l.confFile("metrics-server.kubeconfig"):     "metrics-server-client",
+		l.confFile("kwok.kubeconfig"):               "kwok-client",
+		l.confFile("kueue.kubeconfig"):              "kueue-client",
+	}
+}
+
+// writeConfigs keeps the PKI (issuing only what is missing or no longer valid) and writes
+// every kubeconfig; component config files are written by each start.
 func writeConfigs(l Layout) error {
-	if err := GeneratePKI(l.PKIDir(), time.Now()); err != nil {
+	issued, err := EnsurePKI(l.PKIDir(), time.Now())
+	if err != nil {
 		return err
 	}
-	for _, d := range []string{l.ConfDir(), l.CNIConfDir(), l.LogDir()} {
+	if len(issued) > 0 {
+		progress("issued certificates: %s", strings.Join(issued, " "))
+	}
+	for _, d := range []string{l.ConfDir(), l.LogDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
@@ -61,21 +91,11 @@ func writeConfigs(l Layout) error {
 		return b
 	}
 	ca := read("ca.crt")
-	files := map[string]string{
-		l.confFile("containerd.toml"):                          RenderContainerdConfig(l),
-		l.confFile("kubelet.yaml"):                             RenderKubeletConfig(l),
-		filepath.Join(l.CNIConfDir(), "10-mlexp-dev.conflist"): RenderCNIConfig(l),
-	}
-	for file, cert := range map[string]string{
-		l.Kubeconfig(): "admin",
-		l.confFile("controller-manager.kubeconfig"): "controller-manager",
-		l.confFile("scheduler.kubeconfig"):          "scheduler",
-		l.confFile("kubelet.kubeconfig"):            "kubelet-client",
-		l.confFile("metrics-server.kubeconfig"):     "metrics-server-client",
-	} {
-		files[file] = RenderKubeconfig(APIServerURL(), cert, ca, read(cert+".crt"), read(cert+".key"))
-	}
-	for file, content := range files {
+	for file, cert := range kubeconfigs(l) {
+		content := RenderKubeconfig(APIServerURL(), cert, ca, read(cert+".crt"), read(cert+".key"))
+		if old, err := os.ReadFile(file); err == nil && string(old) == content {
+			continue
+		}
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 			return err
 		}
@@ -83,16 +103,73 @@ func writeConfigs(l Layout) error {
 	return nil
 }
 
-// startAndWait starts a component and waits for its readiness check.
-func startAndWait(l Layout, name string, timeout time.Duration, check func() error) error {
-	progress("starting %s (log %s)", name, l.Log(name))
-	if err := Start(l, component(l, name)); err != nil {
+// startComponent writes the component's files, runs its PreStart, starts it recording its
+// stamp, waits for its health check and runs its PostStart.
+func startComponent(e *Env, c Component, stamp string) error {
+	if err := c.writeFiles(); err != nil {
 		return err
 	}
-	return waitFor(l, name+" ready", name, timeout, check)
+	if c.PreStart != nil {
+		if err := c.PreStart(e); err != nil {
+			return fmt.Errorf("%s: before start: %w", c.Name, err)
+		}
+	}
+	progress("starting %s (log %s)", c.Name, e.L.Log(c.Name))
+	if err := Start(e.L, c, stamp); err != nil {
+		return err
+	}
+	if err := waitHealthy(e, c); err != nil {
+		return err
+	}
+	if c.PostStart != nil {
+		if err := c.PostStart(e); err != nil {
+			return fmt.Errorf("%s: after start: %w", c.Name, err)
+		}
+	}
+	return nil
 }
 
-// Up makes the cluster run: idempotent, and recovering from a run killed without down.
+// waitHealthy waits for a component's health check.
+func waitHealthy(e *Env, c Component) error {
+	if c.Health == nil {
+		return nil
+	}
+	return waitFor(e.L, c.Name+" ready", c.Name, c.HealthTimeout, func() error { return c.Health(e) })
+}
+
+// prepareHost does what every start needs and is idempotent: packages, binaries, host state,
+// PKI and kubeconfigs, the node link, the cgroup root, the saved sysctls.
+func prepareHost(l Layout) ([]Timing, error) {
+	if err := os.MkdirAll(l.LogDir(), 0o755); err != nil {
+		return nil, err
+	}
+	if err := ensurePackages(l); err != nil {
+		return nil, err
+	}
+	times, err := buildAll(l)
+	if err != nil {
+		return times, err
+	}
+	for _, step := range []func() error{
+		func() error { return installKubectl(l) },
+		func() error { return recordHostState(l) },
+		func() error { return writeConfigs(l) },
+		ensureNodeLink,
+		ensureCgroupRoot,
+		func() error { return saveSysctls(l) },
+	} {
+		if err := step(); err != nil {
+			return times, err
+		}
+	}
+	return times, nil
+}
+
+// Up makes the cluster run and keeps its data: on a healthy cluster it does nothing; on a
+// cluster where some processes died it starts only those; when none runs (a reboot, or a
+// session killed without down) it cleans what they left (mounts, links, cgroups, shim sockets,
+// stale pid files) and starts everything on the kept etcd data, PKI and images; a component
+// whose stamp changed is restarted. Only down removes data.
 func Up(l Layout) error {
 	if os.Geteuid() != 0 {
 		return errors.New("up needs root (it runs containerd, the kubelet and creates links)")
@@ -106,171 +183,94 @@ func Up(l Layout) error {
 	if err := claimGlobals(l); err != nil {
 		return err
 	}
-	restart := false
-	if healthy(l) {
-		if stamp, _ := os.ReadFile(l.stampFile()); string(stamp) == ConfigStamp(l) {
-			progress("the dev cluster is already up (%s); nothing to do", l.Dir)
-			printUsage(l)
-			return nil
-		}
-		progress("the dev cluster runs with another configuration than this tool's: restarting it")
-		restart = true
+	comps := Components(l)
+	plan := Decide(comps, stamps(l, comps), observe(l, comps))
+	if plan.Idle() && clusterReady(l) {
+		progress("the dev cluster is already up (%s); nothing to do", l.Dir)
+		printUsage(l)
+		return nil
 	}
-	if found := leftovers(l); len(found) > 0 {
-		if !restart {
-			progress("cleaning up leftovers of an earlier run: %s", strings.Join(found, ", "))
+	if plan.Recover {
+		if found := leftovers(l); len(found) > 0 {
+			progress("no process of the cluster runs: cleaning what an earlier run left (%s), keeping its data", strings.Join(found, ", "))
+			if err := Teardown(l); err != nil {
+				return err
+			}
 		}
-		if err := Teardown(l); err != nil {
+		if err := wipe(l, l.VolatileDirs()); err != nil {
 			return err
 		}
 	}
-	if err := wipeRuntime(l); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(l.LogDir(), 0o755); err != nil {
-		return err
-	}
-	if err := ensurePackages(l); err != nil {
-		return err
-	}
-	times, err := buildAll(l)
+	times, err := prepareHost(l)
 	if err != nil {
 		return err
 	}
-	if err := recordHostState(l); err != nil {
-		return err
-	}
-	if err := writeConfigs(l); err != nil {
-		return err
-	}
-	if err := ensureNodeLink(); err != nil {
-		return err
-	}
-	if err := ensureCgroupRoot(); err != nil {
-		return err
-	}
-	if err := saveSysctls(l); err != nil {
-		return err
+	// Certificates may have been issued: decide again with the stamps they give.
+	plan = Decide(comps, stamps(l, comps), observe(l, comps))
+	if !plan.Recover {
+		progress("plan: %s", plan)
 	}
 	started := time.Now()
-	if err := startCluster(l); err != nil {
-		progress("up failed; `make dev-cluster-down` (devcluster down) cleans up, logs are in %s", l.LogDir())
+	if err := apply(l, comps, plan); err != nil {
+		progress("up failed; logs are in %s; `make dev-cluster` again starts what is missing, `make dev-cluster-down` removes everything", l.LogDir())
 		return err
 	}
 	if err := os.WriteFile(l.stampFile(), []byte(ConfigStamp(l)), 0o644); err != nil {
 		return err
 	}
-	ready := time.Since(started).Round(time.Second)
 	for _, t := range times {
 		progress("timing: build %s %s", t.Name, t.D)
 	}
-	progress("timing: start to Ready with metrics %s, whole up %s", ready, time.Since(begin).Round(time.Second))
+	progress("timing: start to Ready %s, whole up %s", time.Since(started).Round(time.Second), time.Since(begin).Round(time.Second))
 	printUsage(l)
 	return nil
 }
 
-// startCluster starts every component in order and waits for each.
-func startCluster(l Layout) error {
-	begin := time.Now()
-	admin, err := newClient(l, "admin")
+// apply carries out a plan: stop what is to stop or restart (in stop order), then go through
+// the enabled components in start order, starting what is to start and waiting for each.
+func apply(l Layout, comps []Component, plan Plan) error {
+	if _, err := stopNames(l, plan.Names(ActStop, ActRestart)); err != nil {
+		return err
+	}
+	e, err := newEnv(l)
 	if err != nil {
 		return err
 	}
-	etcd, err := newClient(l, "apiserver-etcd-client")
-	if err != nil {
-		return err
-	}
-	err = startAndWait(l, "containerd", 30*time.Second, func() error {
-		return run("ctr", "--address", l.ContainerdSock(), "version")
-	})
-	if err != nil {
-		return err
-	}
-	progress("importing %s and %s", PauseImage, ToolboxImage)
-	toolbox, err := ToolboxSpec()
-	if err != nil {
-		return err
-	}
-	for _, spec := range []ImageSpec{PauseSpec(l), toolbox} {
-		if err := ImportImage(l, spec); err != nil {
-			return err
-		}
-	}
-	if again, err := reimportImages(l, PauseImage, ToolboxImage); err != nil {
-		return err
-	} else if len(again) > 0 {
-		progress("imported images built earlier: %s", strings.Join(again, " "))
-	}
-	steps := []struct {
-		name    string
-		timeout time.Duration
-		check   func() error
-	}{
-		{"etcd", time.Minute, func() error { return etcd.ok(fmt.Sprintf("https://127.0.0.1:%d/health", EtcdClientPort)) }},
-		{"kube-apiserver", 2 * time.Minute, func() error { return admin.ok(apiURL("/readyz")) }},
-		{"kube-controller-manager", time.Minute, func() error {
-			return admin.ok(fmt.Sprintf("https://127.0.0.1:%d/healthz", ControllerManagerPort))
-		}},
-		{"kube-scheduler", time.Minute, func() error {
-			return admin.ok(fmt.Sprintf("https://127.0.0.1:%d/healthz", SchedulerPort))
-		}},
-		{"kubelet", 2 * time.Minute, func() error {
-			n, err := admin.node()
-			if err == nil && !n.Ready {
-				err = fmt.Errorf("node %s not Ready: %s", NodeName, n.Reason)
+	want := stamps(l, comps)
+	for _, c := range comps {
+		switch plan.Action(c.Name) {
+		case ActStart, ActRestart:
+			if err := startComponent(e, c, want[c.Name]); err != nil {
+				return err
 			}
-			return err
-		}},
-	}
-	for _, s := range steps {
-		if err := startAndWait(l, s.name, s.timeout, s.check); err != nil {
-			return err
+		case ActKeep:
+			if err := waitHealthy(e, c); err != nil {
+				return err
+			}
 		}
 	}
-	progress("node %s Ready %s after containerd started", NodeName, time.Since(begin).Round(time.Second))
-	if changed, err := restoreSysctls(l, false); err != nil {
-		return err
-	} else if len(changed) > 0 {
-		progress("restored host sysctls the kubelet changed: %s", strings.Join(changed, " "))
-	}
-	caPEM, err := os.ReadFile(l.pkiFile("ca.crt"))
-	if err != nil {
-		return err
-	}
-	if _, err := kubectl(l, RenderMetricsServerManifests(caPEM), "apply", "-f", "-"); err != nil {
-		return err
-	}
-	if err := startAndWait(l, "metrics-server", 3*time.Minute, admin.nodeMetrics); err != nil {
-		return err
-	}
-	return waitFor(l, "the default ServiceAccount", "kube-controller-manager", time.Minute, func() error {
-		return admin.ok(apiURL("/api/v1/namespaces/default/serviceaccounts/default"))
-	})
+	return nil
 }
 
 // printUsage tells the user how to reach the cluster.
 func printUsage(l Layout) {
+	var extras []string
+	if l.Kwok {
+		extras = append(extras, fmt.Sprintf("%d fake nodes %s0.. (label %s, taint %s=fake:NoSchedule)", l.KwokNodes, KwokNodePrefix, KwokNodeLabel, KwokTaintKey))
+	}
+	if l.Kueue {
+		extras = append(extras, fmt.Sprintf("Kueue %s (LocalQueue %s/%s -> ClusterQueue %s: cpu %s, memory %s)", KueueVersion, KueueLocalQueueNamespace, KueueLocalQueue, KueueClusterQueue, KueueQuotaCPU, KueueQuotaMemory))
+	}
 	fmt.Printf(`dev cluster is up: node %s (%s), Kubernetes %s, API https://127.0.0.1:%d
   export KUBECONFIG=%s
   export PATH=%s:$PATH    # the dev kubectl
   kubectl get nodes; kubectl top node
 images on the node: %s (busybox, sh); build more with: devcluster image --name localhost/mlexp/NAME:dev --add SRC:DST
-stop with: make dev-cluster-down (state and logs in %s)
-`, NodeName, NodeIP, KubeVersion, APIServerPort, l.Kubeconfig(), l.BinDir(), ToolboxImage, l.Dir)
+`, NodeName, NodeIP, l.KubeVersion, APIServerPort, l.Kubeconfig(), l.BinDir(), ToolboxImage)
+	for _, x := range extras {
+		fmt.Printf("also: %s\n", x)
+	}
+	fmt.Printf("stop with: make dev-cluster-down (state and logs in %s)\n", l.Dir)
 }
 
 func (l Layout) stampFile() string { return l.join("run", "config.stamp") }
-
-// ConfigStamp fingerprints what the running cluster was started with (versions, every
-// command line, the rendered configs and manifests), so up notices a changed tool.
-func ConfigStamp(l Layout) string {
-	h := sha256.New()
-	fmt.Fprintln(h, KubeVersion, EtcdVersion, MetricsServerVersion)
-	for _, c := range Components(l) {
-		fmt.Fprintln(h, strings.Join(c.Command(), " "))
-	}
-	for _, s := range []string{RenderContainerdConfig(l), RenderKubeletConfig(l), RenderCNIConfig(l), RenderMetricsServerManifests(nil)} {
-		fmt.Fprintln(h, s)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}

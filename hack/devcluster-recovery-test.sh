@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The dev cluster comes back with its data after every component was killed with
+# SIGKILL (what a reboot or a session killed without `down` leaves): an experiment's Jobs
+# are still there after `up`. It stops the whole shared cluster for ~30 s: run it alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export MLEXP_DEV_DIR=${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}
+make -s dev-cluster-status >/dev/null || { echo "dev cluster is not up: make dev-cluster" >&2; exit 1; }
+E2E_DISRUPTIVE=1 go test -tags e2e -count=1 -timeout 15m -run 'TestDevClusterRecovery$' -v ./test/e2e
