@@ -41,6 +41,10 @@ fi
 step "trainer image"
 make -s trainer-image
 step "e2e"
+# The completion test runs kubectl's bash completion, which needs bash-completion.
+if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+	apt-get update -q && apt-get install -y -q bash-completion
+fi
 make -s e2e
 if [ "$started" = 1 ]; then
 	# Kills every component of the cluster: only on a cluster this script started

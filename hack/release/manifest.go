@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 )
@@ -83,6 +84,10 @@ func releaseURL(version string, p Platform) string {
 // validate checks everything krew checks on install and what krew-index
 // asks of a manifest, plus this project's layout: every release platform
 // once, each URI the tag's release asset, the binary and LICENSE installed.
+// maxShortDescription is the longest shortDescription `kubectl krew search`
+// shows whole.
+const maxShortDescription = 50
+
 func (p Plugin) validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -101,6 +106,9 @@ func (p Plugin) validate() error {
 	}
 	if s.ShortDescription == "" || strings.ContainsAny(s.ShortDescription, "\r\n") {
 		bad("spec.shortDescription must be one non-empty line")
+	}
+	if n := utf8.RuneCountInString(s.ShortDescription); n > maxShortDescription {
+		bad("spec.shortDescription has %d characters, more than %d (krew search cuts it)", n, maxShortDescription)
 	}
 	if s.Homepage == "" {
 		bad("spec.homepage is empty")

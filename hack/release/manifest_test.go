@@ -50,6 +50,9 @@ func TestValidate(t *testing.T) {
 		"version without v": {
 			edit: func(p *Plugin) { p.Spec.Version = "0.1.0" }, wantErr: "leading v",
 		},
+		"short description of 51 characters": {
+			edit: func(p *Plugin) { p.Spec.ShortDescription = strings.Repeat("x", 51) }, wantErr: "more than 50",
+		},
 		"two-line short description": {
 			edit: func(p *Plugin) { p.Spec.ShortDescription = "a\nb" }, wantErr: "shortDescription",
 		},

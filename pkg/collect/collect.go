@@ -10,10 +10,11 @@ import (
 	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
+	"github.com/mlexp/kubectl-mlexp/pkg/progress"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -72,29 +73,13 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 			}
 		}
 		if it.Pod != nil {
-			it.container = logContainer(it.Pod)
+			it.container = logstream.DefaultContainer(it.Pod)
 			current := it.recorded != nil && it.recorded.Patterns == key && s.State.Finished()
 			it.readLog = it.container != "" && started(it.Pod) && (!current || refresh)
 		}
 		items[i] = it
 	}
 	return items
-}
-
-// logContainer returns the container kubectl would read: the one the
-// default-container annotation names, else the first.
-func logContainer(pod *corev1.Pod) string {
-	if name := pod.Annotations[podcmd.DefaultContainerAnnotationName]; name != "" {
-		for _, c := range pod.Spec.Containers {
-			if c.Name == name {
-				return name
-			}
-		}
-	}
-	if len(pod.Spec.Containers) == 0 {
-		return ""
-	}
-	return pod.Spec.Containers[0].Name
 }
 
 // started reports whether a container of pod has run, so it has a log.
@@ -107,9 +92,17 @@ func started(pod *corev1.Pod) bool {
 	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
 }
 
-// readLogs reads the logs the plan asked for, MaxRequests at a time, then
-// settles every item's metrics; it warns once about logs it could not read.
+// readLogs reads the logs the plan asked for, MaxRequests at a time (with
+// progress on ErrOut past progress.Threshold logs), then settles every
+// item's metrics; it warns once about logs it could not read.
 func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*Item) {
+	n := 0
+	for _, it := range items {
+		if it.readLog {
+			n++
+		}
+	}
+	meter := progress.New(o.ErrOut, "reading logs", n, o.Progress, nil)
 	g := errgroup.Group{}
 	g.SetLimit(o.MaxRequests)
 	for _, it := range items {
@@ -118,10 +111,12 @@ func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items
 		}
 		g.Go(func() error {
 			it.logErr = o.parseLog(ctx, parser, it)
+			meter.Step()
 			return nil
 		})
 	}
 	_ = g.Wait()
+	meter.Done()
 	var failed []*Item
 	for _, it := range items {
 		it.settle(parser)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -39,8 +40,17 @@ type Options struct {
 	MaxRequests int
 	// OpenLog opens a container's log; nil reads it through Client.
 	OpenLog OpenLogFunc
-	// ErrOut receives one-line warnings (unreadable logs, a bad spec).
+	// ErrOut receives one-line warnings (unreadable logs, a bad spec), and
+	// progress when more than progress.Threshold logs are read.
 	ErrOut io.Writer
+	// Progress says ErrOut is a terminal: progress is redrawn there, not
+	// summed up in one line.
+	Progress bool
+	// KeepJobs, when set, narrows the experiment's Jobs (a label selector
+	// on them: pods are listed by the experiment's label).
+	KeepJobs func([]batchv1.Job) ([]batchv1.Job, error)
+	// Filter keeps some trials by name and parameters.
+	Filter trial.Filter
 }
 
 // Experiment is what Collect found.
@@ -75,14 +85,26 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(o.Experiment, o.Namespace)
 	}
-	spec := Spec(jobs, o.ErrOut)
+	spec := Spec(jobs, o.ErrOut) // of every Job: narrowing changes no file setting
+	if o.KeepJobs != nil {
+		if jobs, err = o.KeepJobs(jobs); err != nil {
+			return nil, err
+		}
+		if len(jobs) == 0 {
+			return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector", o.Experiment, o.Namespace)
+		}
+	}
+	statuses, missing := o.Filter.Apply(trial.Collect(jobs, pods))
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.Experiment, strings.Join(missing, ", "), o.Experiment)
+	}
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
 	parser, err := logmetrics.New(patterns)
 	if err != nil {
 		return nil, err // names the pattern
 	}
 	key := ranking.PatternsKey(patterns)
-	items := plan(trial.Collect(jobs, pods), jobs, pods, key, o.Refresh)
+	items := plan(statuses, jobs, pods, key, o.Refresh)
 	o.readLogs(ctx, parser, items)
 	return &Experiment{Jobs: jobs, Pods: pods, Spec: spec, PatternsKey: key, Items: items}, nil
 }

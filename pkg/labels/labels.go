@@ -9,6 +9,10 @@ import (
 )
 
 const (
+	// Group is the API group of the plugin's keys and of the list objects
+	// its -o prints (no such API is served: nothing is installed).
+	Group = "mlexp.dev"
+
 	// Experiment is the label key whose value is the experiment's name; it is
 	// set on every Job and on every pod template the plugin renders.
 	Experiment = "mlexp.dev/experiment"

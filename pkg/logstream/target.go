@@ -1,19 +1,21 @@
 package logstream
 
 import (
+	"io"
 	"slices"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // DefaultContainerAnnotation names the container kubectl picks by default.
-const DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
+const DefaultContainerAnnotation = podcmd.DefaultContainerAnnotationName
 
 // Target is one container whose log is streamed.
 type Target struct {
@@ -125,7 +127,7 @@ func (f *Filter) targets(st *trial.Status, p *corev1.Pod) []Target {
 	case f.Container != "":
 		names, init = []string{f.Container}, []bool{isInit(p, f.Container)}
 	default:
-		if c := defaultContainer(p); c != "" {
+		if c := DefaultContainer(p); c != "" {
 			names, init = []string{c}, []bool{false}
 		}
 	}
@@ -170,18 +172,20 @@ func podDone(p *corev1.Pod) bool {
 	return false
 }
 
-func defaultContainer(p *corev1.Pod) string {
-	if name := p.Annotations[DefaultContainerAnnotation]; name != "" {
-		for _, c := range p.Spec.Containers {
-			if c.Name == name {
-				return name
-			}
+// DefaultContainer returns the container whose log kubectl reads when none
+// is named: the one the kubectl.kubernetes.io/default-container annotation
+// names, else the first (kubectl's podcmd); "" for a pod without containers.
+func DefaultContainer(p *corev1.Pod) string {
+	c, err := podcmd.FindOrDefaultContainerByName(p, "", true, io.Discard)
+	if err != nil {
+		// The annotation names no container of the pod: kubectl refuses;
+		// an experiment's log reader takes the first instead.
+		if len(p.Spec.Containers) == 0 {
+			return ""
 		}
-	}
-	if len(p.Spec.Containers) > 0 {
 		return p.Spec.Containers[0].Name
 	}
-	return ""
+	return c.Name
 }
 
 func isInit(p *corev1.Pod, name string) bool {

@@ -45,6 +45,25 @@ func Bar(v, lo, hi float64, width int) string {
 	return b.String()
 }
 
+// chartSpan returns the scale of the bars: from zero (or the smallest
+// value, when one is negative) to the largest value (or zero, when all are
+// negative), so a bar's length is proportional to its value and 0.81 beside
+// 0.92 looks like 0.81. ok is false when no trial has a finite value.
+func (t *Table) chartSpan() (lo, hi float64, ok bool) {
+	lo, hi, ok = t.span()
+	return math.Min(lo, 0), math.Max(hi, 0), ok
+}
+
+// ChartScale returns the header of the bar column: the values of an empty
+// and of a full bar, e.g. "0 … 0.9812"; "" when nothing is drawn.
+func (t *Table) ChartScale() string {
+	lo, hi, ok := t.chartSpan()
+	if !ok {
+		return ""
+	}
+	return FormatValue(lo) + " … " + FormatValue(hi)
+}
+
 // span returns the smallest and largest finite value of the ranking metric.
 func (t *Table) span() (lo, hi float64, ok bool) {
 	for i := range t.Rows {

@@ -75,3 +75,26 @@ func eighthsOf(bar string) int {
 	}
 	return n
 }
+
+func TestChartScaleStartsAtZero(t *testing.T) {
+	for want, vals := range map[string][]float64{
+		"0 … 0.92": {0.81, 0.92},
+		"-2 … 1":   {-2, 1},
+		"-3 … 0":   {-3, -1},
+		"0 … 5":    {5},
+	} {
+		var trials []Trial
+		for i, v := range vals {
+			trials = append(trials, Trial{Name: string(rune('a' + i)), Metrics: map[string]float64{"m": v}})
+		}
+		if got := Rank(trials, "m", Max).ChartScale(); got != want {
+			t.Errorf("ChartScale(%v) = %q, want %q", vals, got, want)
+		}
+	}
+	// 0.81 beside 0.92 is most of a bar, not one eighth of a cell.
+	tab := Rank([]Trial{{Name: "a", Metrics: map[string]float64{"m": 0.81}}, {Name: "b", Metrics: map[string]float64{"m": 0.92}}}, "m", Max)
+	cells := tab.Cells(TableOptions{Chart: true, ChartWidth: 20})
+	if bar := cells[1][4]; utf8.RuneCountInString(bar) < 17 {
+		t.Errorf("0.81 beside 0.92 is drawn %q", bar)
+	}
+}

@@ -5,7 +5,8 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
-// Result is what `results -o json|yaml` prints.
+// Result is the ranking as data: the fields of `results -o json` (its
+// ResultList), documented in docs/output.md.
 type Result struct {
 	Experiment string `json:"experiment,omitempty"`
 	Namespace  string `json:"namespace,omitempty"`
@@ -13,8 +14,9 @@ type Result struct {
 	Metric string `json:"metric"`
 	Goal   Goal   `json:"goal"`
 	// Best names the best trial, if any trial reported the metric.
-	Best   string        `json:"best,omitempty"`
-	Trials []TrialResult `json:"trials"`
+	Best string `json:"best,omitempty"`
+	// Trials are the items of the printed ResultList, best first.
+	Trials []TrialResult `json:"items"`
 }
 
 // TrialResult is one trial in Result, best first.

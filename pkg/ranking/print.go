@@ -18,7 +18,8 @@ const None = "<none>"
 
 // TableOptions says how WriteTable renders the table.
 type TableOptions struct {
-	// Chart adds a bar of the ranking metric beside its column.
+	// Chart adds a bar of the ranking metric beside its column, scaled
+	// from zero; its header says the scale.
 	Chart bool
 	// ChartWidth is the bar width at the maximum; 0 means ChartWidth.
 	ChartWidth int
@@ -38,7 +39,7 @@ func (t *Table) Header(o TableOptions) []string {
 	for i, n := range t.MetricNames {
 		h = append(h, strings.ToUpper(n))
 		if i == 0 && o.Chart && t.Metric != "" {
-			h = append(h, "")
+			h = append(h, t.ChartScale())
 		}
 	}
 	if o.Wide {
@@ -53,7 +54,7 @@ func (t *Table) Cells(o TableOptions) [][]string {
 	if width == 0 {
 		width = ChartWidth
 	}
-	lo, hi, _ := t.span()
+	lo, hi, _ := t.chartSpan()
 	out := make([][]string, len(t.Rows))
 	for i := range t.Rows {
 		r := &t.Rows[i]

@@ -43,10 +43,10 @@ func TestWriteTable(t *testing.T) {
 		want string
 	}{
 		"chart": {opts: TableOptions{Chart: true}, want: `
-RANK   TRIAL        ACTIVATION   DROPOUT   STATE                  TEST_ACCURACY                          TEST_LOSS
+RANK   TRIAL        ACTIVATION   DROPOUT   STATE                  TEST_ACCURACY   0 … 0.9812             TEST_LOSS
 1*     mnist-bbbb   softmax      0.2       Succeeded              0.9812          ████████████████████   0.0634
-2      mnist-eeee   elu          0.7       Running                0.9712          █████████████████▌     <none>
-3      mnist-aaaa   relu         0.3       Succeeded              0.9012          ▏                      0.31
+2      mnist-eeee   elu          0.7       Running                0.9712          ███████████████████▊   <none>
+3      mnist-aaaa   relu         0.3       Succeeded              0.9012          ██████████████████▍    0.31
 -      mnist-cccc   linear       0.5       Failed                 <none>                                 NaN
 -      mnist-dddd   tanh         0.4       Succeeded (pod gone)   <none>                                 <none>
 `},
@@ -59,8 +59,8 @@ RANK   TRIAL        ACTIVATION   DROPOUT   STATE                  TEST_ACCURACY 
 `},
 		"narrow chart": {opts: TableOptions{Chart: true, ChartWidth: 3, NoHeaders: true}, want: `
 1*    mnist-bbbb   softmax   0.2   Succeeded              0.9812   ███   0.0634
-2     mnist-eeee   elu       0.7   Running                0.9712   ██▋   <none>
-3     mnist-aaaa   relu      0.3   Succeeded              0.9012   ▏     0.31
+2     mnist-eeee   elu       0.7   Running                0.9712   ███   <none>
+3     mnist-aaaa   relu      0.3   Succeeded              0.9012   ██▊   0.31
 -     mnist-cccc   linear    0.5   Failed                 <none>         NaN
 -     mnist-dddd   tanh      0.4   Succeeded (pod gone)   <none>         <none>
 `},
@@ -186,7 +186,7 @@ func TestResultJSON(t *testing.T) {
   "metric": "acc",
   "goal": "max",
   "best": "a",
-  "trials": [
+  "items": [
     {
       "rank": 1,
       "best": true,

@@ -39,7 +39,7 @@ type Container struct {
 
 // Row is the usage of one running trial's pod.
 type Row struct {
-	Trial  string        `json:"trial"`
+	Trial  string        `json:"name"`
 	Params params.Params `json:"params,omitempty"`
 	Pod    string        `json:"pod"`
 	Node   string        `json:"node,omitempty"`

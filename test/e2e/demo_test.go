@@ -42,7 +42,7 @@ type resultsJSON struct {
 		State   string         `json:"state"`
 		Params  map[string]any `json:"params"`
 		Metrics map[string]any `json:"metrics"`
-	} `json:"trials"`
+	} `json:"items"`
 }
 
 // TestDemoExperiment runs the demo's experiment (examples/demo.yaml: 3 model

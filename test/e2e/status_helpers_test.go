@@ -24,7 +24,7 @@ type TrialStatus struct {
 // StatusResult is `kubectl mlexp status -o json`.
 type StatusResult struct {
 	Summary map[string]int `json:"summary"`
-	Trials  []TrialStatus  `json:"trials"`
+	Trials  []TrialStatus  `json:"items"`
 }
 
 // Status runs `kubectl mlexp status EXP -o json` and decodes it.

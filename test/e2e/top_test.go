@@ -47,7 +47,7 @@ spec:
 type topResult struct {
 	Summary map[string]int `json:"summary"`
 	Trials  []struct {
-		Trial  string         `json:"trial"`
+		Trial  string         `json:"name"`
 		Params map[string]any `json:"params"`
 		Node   string         `json:"node"`
 		Usage  *struct {
@@ -59,7 +59,7 @@ type topResult struct {
 			Memory *int64 `json:"memoryBytes"`
 		} `json:"limits"`
 		MemoryLimitPercent *float64 `json:"memoryLimitPercent"`
-	} `json:"trials"`
+	} `json:"items"`
 	Nodes []struct {
 		Name  string `json:"name"`
 		Usage *struct {

@@ -3,39 +3,39 @@ package common
 import (
 	"fmt"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 )
 
-// DryRun is the --dry-run mode of a writing command.
-type DryRun int
+// DryRun is the --dry-run mode of a writing command: kubectl's strategy.
+type DryRun cmdutil.DryRunStrategy
 
 const (
 	// DryRunNone writes for real.
-	DryRunNone DryRun = iota
+	DryRunNone = DryRun(cmdutil.DryRunNone)
 	// DryRunClient renders and prints without contacting the cluster for writes.
-	DryRunClient
+	DryRunClient = DryRun(cmdutil.DryRunClient)
 	// DryRunServer sends every write with dryRun=All so the API server
 	// validates and admits it without persisting it.
-	DryRunServer
+	DryRunServer = DryRun(cmdutil.DryRunServer)
 )
 
-// AddDryRunFlag adds kubectl's --dry-run flag (bare --dry-run means client).
-func AddDryRunFlag(fs *pflag.FlagSet, p *string) {
-	fs.StringVar(p, "dry-run", "none", `Must be "none", "server", or "client". With client, only print the objects that would be sent; with server, the API server validates them without persisting them.`)
-	fs.Lookup("dry-run").NoOptDefVal = "client"
+// AddDryRunFlag adds kubectl's own --dry-run flag (cmdutil's) to cmd, with
+// completion of its values.
+func AddDryRunFlag(cmd *cobra.Command) {
+	cmdutil.AddDryRunFlag(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("dry-run", CompleteWords(DryRunValues...))
 }
 
-// ParseDryRun reads a --dry-run value.
-func ParseDryRun(v string) (DryRun, error) {
-	switch v {
-	case "", "none", "false":
-		return DryRunNone, nil
-	case "client", "true":
-		return DryRunClient, nil
-	case "server":
-		return DryRunServer, nil
+// ParseDryRun reads cmd's --dry-run as kubectl does (cmdutil's
+// GetDryRunStrategy: bare --dry-run and true mean client, with kubectl's
+// deprecation warning).
+func ParseDryRun(cmd *cobra.Command) (DryRun, error) {
+	s, err := cmdutil.GetDryRunStrategy(cmd)
+	if err != nil {
+		return DryRunNone, fmt.Errorf("--dry-run: %s", lowerFirst(err.Error()))
 	}
-	return DryRunNone, fmt.Errorf(`--dry-run: invalid value %q, must be "none", "server", or "client"`, v)
+	return DryRun(s), nil
 }
 
 // Suffix returns what kubectl appends to a line printed in this mode.

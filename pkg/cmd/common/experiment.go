@@ -14,13 +14,24 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
-// ExperimentArg returns the experiment name of a command's first argument,
-// or a clear error when it is missing or cannot name an experiment.
+// ExperimentKind is the resource name `list -o name` prints before an
+// experiment's name, and that every experiment argument accepts.
+const ExperimentKind = "experiment"
+
+// ExperimentArg returns the experiment name of a command's first argument
+// (NAME, or experiment/NAME as `list -o name` prints it), or a clear error
+// when it is missing or cannot name an experiment.
 func ExperimentArg(args []string) (string, error) {
 	if len(args) == 0 || args[0] == "" {
 		return "", fmt.Errorf("an experiment name is required (see `kubectl mlexp list`)")
 	}
 	name := args[0]
+	if kind, rest, ok := strings.Cut(name, "/"); ok {
+		if kind != ExperimentKind && kind != ExperimentKind+"."+labels.Group {
+			return "", fmt.Errorf("%q is not an experiment: give NAME or %s/NAME", name, ExperimentKind)
+		}
+		name = rest
+	}
 	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
 		return "", fmt.Errorf("invalid experiment name %q: %s", name, strings.Join(errs, "; "))
 	}

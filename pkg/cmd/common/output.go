@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"k8s.io/cli-runtime/pkg/printers"
 	"sigs.k8s.io/yaml"
 )
 
@@ -49,3 +50,8 @@ func ValidateOutput(output string, allowed ...string) error {
 	}
 	return fmt.Errorf("--output: unknown format %q (allowed: %v)", output, allowed)
 }
+
+// IsTerminal reports whether w is a terminal (cli-runtime's
+// printers.IsTerminal): the default of every command's terminal seam. A
+// pipe gets no colour, bars, progress or redraws unless asked.
+func IsTerminal(w io.Writer) bool { return printers.IsTerminal(w) }

@@ -1,6 +1,9 @@
 package common
 
 import (
+	"fmt"
+
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
@@ -27,4 +30,20 @@ func ResolveTarget(getter kube.Getter, args []string) (Target, error) {
 	}
 	t.Client, err = getter.KubernetesClientSet()
 	return t, err
+}
+
+// RefuseAllNamespaces gives a command about one experiment in one
+// namespace kubectl's -A/--all-namespaces flag, hidden, that fails with an
+// error saying what to do instead: an experiment lives in one namespace,
+// and `list -A` finds it in any.
+func RefuseAllNamespaces(cmd *cobra.Command) {
+	var all bool
+	cmd.Flags().BoolVarP(&all, "all-namespaces", "A", false, "")
+	_ = cmd.Flags().MarkHidden("all-namespaces")
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if all {
+			return fmt.Errorf("-A/--all-namespaces: %s works on one experiment in one namespace: find it with `kubectl mlexp list -A`, then pass -n NAMESPACE", cmd.Name())
+		}
+		return nil
+	}
 }

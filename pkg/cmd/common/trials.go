@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/pflag"
+	batchv1 "k8s.io/api/batch/v1"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
@@ -73,4 +74,25 @@ func ExperimentSelector(exp, extra string) (string, error) {
 	}
 	reqs, _ := sel.Requirements()
 	return k8slabels.SelectorFromSet(k8slabels.Set{labels.Experiment: exp}).Add(reqs...).String(), nil
+}
+
+// KeepJobs returns the jobs that -l/--selector matches, in their order: the
+// selector is on the Jobs' labels, which their pods need not carry, so
+// commands list Jobs and pods by the experiment's label and narrow the Jobs
+// here (trial.Collect then ignores the other Jobs' pods).
+func (f *TrialFlags) KeepJobs(jobs []batchv1.Job) ([]batchv1.Job, error) {
+	if f.LabelSelector == "" {
+		return jobs, nil
+	}
+	sel, err := k8slabels.Parse(f.LabelSelector)
+	if err != nil {
+		return nil, fmt.Errorf("--selector: %w", err)
+	}
+	var out []batchv1.Job
+	for _, j := range jobs {
+		if sel.Matches(k8slabels.Set(j.Labels)) {
+			out = append(out, j)
+		}
+	}
+	return out, nil
 }

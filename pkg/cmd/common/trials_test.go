@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
+	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -55,5 +57,21 @@ func TestTrialFlagsErrors(t *testing.T) {
 	}
 	if sel, _ := (&TrialFlags{}).Selector("m"); sel != "mlexp.dev/experiment=m" {
 		t.Errorf("Selector without -l = %q", sel)
+	}
+}
+
+func TestKeepJobs(t *testing.T) {
+	js := []batchv1.Job{
+		{ObjectMeta: metav1.ObjectMeta{Name: "a", Labels: map[string]string{"team": "vision"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "b", Labels: map[string]string{"team": "nlp"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "c"}},
+	}
+	f := TrialFlags{LabelSelector: "team in (vision,audio)"}
+	got, err := f.KeepJobs(js)
+	if err != nil || len(got) != 1 || got[0].Name != "a" {
+		t.Errorf("KeepJobs = %v, %v; want job a", got, err)
+	}
+	if got, _ := (&TrialFlags{}).KeepJobs(js); len(got) != 3 {
+		t.Errorf("no selector kept %d jobs", len(got))
 	}
 }

@@ -33,7 +33,6 @@ var example = templates.Examples(`
 type Options struct {
 	genericiooptions.IOStreams
 	Getter  kube.Getter
-	DryRun  string
 	Output  string
 	Wait    bool
 	Timeout time.Duration
@@ -56,13 +55,17 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
+				return err
+			}
 			if err := o.Complete(args); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
 		},
 	}
-	common.AddDryRunFlag(cmd.Flags(), &o.DryRun)
+	common.AddDryRunFlag(cmd)
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints kubectl's \"deleted\" lines).")
 	cmd.Flags().BoolVar(&o.Wait, "wait", o.Wait, "Wait until the experiment's Jobs and pods are gone.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
@@ -72,10 +75,6 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 
 // Complete reads the argument and flags.
 func (o *Options) Complete(args []string) error {
-	var err error
-	if o.dryRun, err = common.ParseDryRun(o.DryRun); err != nil {
-		return err
-	}
 	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
 		return err
 	}

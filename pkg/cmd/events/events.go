@@ -20,6 +20,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 var long = templates.LongDesc(`
@@ -121,7 +122,11 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 	f.BoolVar(&o.Raw, "raw", false, "List events one by one, oldest first, instead of grouping them.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C.")
 	f.StringArrayVar(&o.Types, "type", nil, "Only events of this type: Warning or Normal (repeatable).")
-	f.StringVar(&o.For, "for", "", "Only the events of this trial's Job and pods.")
+	f.StringVar(&o.For, "for", "", "Only the events of this trial's Job and pods (the hash part of its name is enough).")
+	_ = cmd.RegisterFlagCompletionFunc("for", common.CompleteTrials(getter))
+	_ = cmd.RegisterFlagCompletionFunc("type", common.CompleteWords(corev1.EventTypeWarning, corev1.EventTypeNormal))
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("json", "yaml"))
+	common.RefuseAllNamespaces(cmd)
 	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
 	return cmd
 }
@@ -133,6 +138,9 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	if o.For != "" {
+		o.For = trial.FullName(o.experiment, o.For)
+	}
 	return nil
 }
 

@@ -27,32 +27,49 @@ var example = templates.Examples(`
 	kubectl mlexp list
 
 	# In every namespace, as JSON
-	kubectl mlexp list -A -o json`)
+	kubectl mlexp list -A -o json
+
+	# Names only, e.g. to delete every experiment of the namespace
+	kubectl mlexp list -o name | xargs kubectl mlexp delete
+
+	# The experiments with running trials, newest first
+	kubectl mlexp list --sort-by .created -o custom-columns=NAME:.name,RUNNING:.counts.running`)
 
 // Options holds the list command's flags.
 type Options struct {
 	genericiooptions.IOStreams
 	Getter        kube.Getter
 	AllNamespaces bool
-	Output        string
-	NoHeaders     bool
+	Print         common.PrintFlags
+	SortBy        string
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
 }
 
+// ExperimentList is what list prints with -o json, yaml, jsonpath,
+// go-template and custom-columns (fields in docs/output.md).
+type ExperimentList struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   common.ListMeta `json:"metadata"`
+	Items      []Experiment    `json:"items"`
+}
+
 // Experiment is one row of `list`.
 type Experiment struct {
-	Name      string         `json:"name"`
-	Namespace string         `json:"namespace"`
-	Trials    int            `json:"trials"`
-	States    map[string]int `json:"states"`
-	Created   time.Time      `json:"created"`
-	counts    trial.Counts
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	Trials    int    `json:"trials"`
+	// Counts has every state, lowercase, with its number of trials.
+	Counts  map[string]int `json:"counts"`
+	Created time.Time      `json:"created"`
+	counts  trial.Counts
 }
 
 // NewCmdList returns the list command.
 func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now}
+	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now,
+		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: common.ExperimentKind}}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -60,15 +77,16 @@ func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		Example: example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := common.ValidateOutput(o.Output, "", "wide", "json", "yaml", "name"); err != nil {
+			if err := o.Print.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
 		},
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List experiments in every namespace.")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: wide, json, yaml or name.")
-	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
+	o.Print.AddFlags(cmd)
+	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "Sort by a JSONPath expression on the fields of docs/output.md, as kubectl get does, e.g. .created, .trials, .counts.failed.")
+	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(".name", ".namespace", ".trials", ".created", ".counts."))
 	return cmd
 }
 
@@ -93,21 +111,18 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	exps := Group(trial.Collect(jobs, pods))
-	if len(exps) == 0 {
-		if o.Output == "json" || o.Output == "yaml" {
-			return common.PrintData(o.Out, o.Output, []Experiment{})
-		}
+	if err := common.SortItems(exps, o.SortBy); err != nil {
+		return err
+	}
+	if len(exps) == 0 && (o.Print.Table() || o.Print.Output == "name") {
 		common.NoResources(o.ErrOut, ns, o.AllNamespaces)
 		return nil
 	}
-	switch o.Output {
-	case "json", "yaml":
-		return common.PrintData(o.Out, o.Output, exps)
-	case "name":
-		for _, e := range exps {
-			fmt.Fprintf(o.Out, "experiment/%s\n", e.Name)
+	if !o.Print.Table() {
+		if exps == nil {
+			exps = []Experiment{}
 		}
-		return nil
+		return o.Print.PrintList(o.Out, ExperimentList{APIVersion: common.APIVersion, Kind: "ExperimentList", Items: exps})
 	}
 	return o.print(o.Out, exps)
 }
@@ -132,9 +147,9 @@ func Group(statuses []trial.Status) []Experiment {
 		}
 	}
 	for i := range out {
-		out[i].States = map[string]int{}
-		for st, n := range out[i].counts {
-			out[i].States[strings.ToLower(string(st))] = n
+		out[i].Counts = map[string]int{}
+		for _, st := range trial.States {
+			out[i].Counts[strings.ToLower(string(st))] = out[i].counts[st]
 		}
 	}
 	sort.Slice(out, func(a, b int) bool {
@@ -153,11 +168,12 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 		head = append(head, "NAMESPACE")
 	}
 	head = append(head, "NAME", "TRIALS", "PENDING", "RUNNING", "SUCCEEDED", "FAILED")
-	if o.Output == "wide" {
+	wide := o.Print.Output == "wide"
+	if wide {
 		head = append(head, "OOMKILLED", "SUSPENDED")
 	}
 	head = append(head, "AGE")
-	if !o.NoHeaders {
+	if !o.Print.NoHeaders {
 		fmt.Fprintln(tw, strings.Join(head, "\t"))
 	}
 	now := o.Now()
@@ -167,12 +183,12 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 			row = append(row, e.Namespace)
 		}
 		failed := e.counts[trial.Failed]
-		if o.Output != "wide" {
+		if !wide {
 			failed += e.counts[trial.OOMKilled]
 		}
 		row = append(row, e.Name, fmt.Sprint(e.Trials), fmt.Sprint(e.counts[trial.Pending]),
 			fmt.Sprint(e.counts[trial.Running]), fmt.Sprint(e.counts[trial.Succeeded]), fmt.Sprint(failed))
-		if o.Output == "wide" {
+		if wide {
 			row = append(row, fmt.Sprint(e.counts[trial.OOMKilled]), fmt.Sprint(e.counts[trial.Suspended]))
 		}
 		row = append(row, duration.HumanDuration(now.Sub(e.Created)))

@@ -63,3 +63,33 @@ func TestListEmptySaysSoOnStderr(t *testing.T) {
 		t.Errorf("stdout %q, stderr %q", out, errOut)
 	}
 }
+
+func TestListPrinters(t *testing.T) {
+	done := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}
+	c := fake.NewClientset(job("ml", "a", "a-1", time.Hour, done), job("ml", "a", "a-2", 2*time.Hour), job("ml", "b", "b-1", 3*time.Minute, done))
+	for format, want := range map[string]string{
+		"name":                      "experiment/a\nexperiment/b\n",
+		"jsonpath={.items[*].name}": "a b",
+		"custom-columns=NAME:.name,DONE:.counts.succeeded,OOM:.counts.oomkilled": "NAME   DONE   OOM\na      1      0\nb      1      0\n",
+		"go-template={{.kind}} {{len .items}}":                                   "ExperimentList 2",
+	} {
+		var out, errOut bytes.Buffer
+		cmd := NewCmdList(&kubefake.Getter{NS: "ml", Client: c}, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+		cmd.SetArgs([]string{"-o", format})
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("-o %s: %v", format, err)
+		}
+		if diff := cmp.Diff(want, out.String()); diff != "" {
+			t.Errorf("-o %s (-want +got):\n%s", format, diff)
+		}
+	}
+	var out bytes.Buffer
+	cmd := NewCmdList(&kubefake.Getter{NS: "ml", Client: c}, genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
+	cmd.SetArgs([]string{"--sort-by", ".created", "-o", "name"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "experiment/a\nexperiment/b\n"; out.String() != want {
+		t.Errorf("--sort-by .created: %q, want %q (oldest first)", out.String(), want)
+	}
+}

@@ -7,17 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -105,7 +102,7 @@ type Options struct {
 
 // NewCmdLogs returns the logs command.
 func NewCmdLogs(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(&Options{IOStreams: streams, Getter: getter, IsTerminal: isTerminal})
+	return newCmd(&Options{IOStreams: streams, Getter: getter, IsTerminal: common.IsTerminal})
 }
 
 // newCmd returns the logs command running o; tests set o's seams first.
@@ -116,7 +113,7 @@ func newCmd(o *Options) *cobra.Command {
 		Long:              long,
 		Example:           example,
 		Args:              cobra.RangeArgs(1, 2),
-		ValidArgsFunction: completeArgs(o.Getter),
+		ValidArgsFunction: common.CompleteTrials(o.Getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
@@ -128,6 +125,10 @@ func newCmd(o *Options) *cobra.Command {
 		},
 	}
 	o.AddFlags(cmd)
+	common.RegisterTrialCompletions(cmd, o.Getter)
+	_ = cmd.RegisterFlagCompletionFunc("color", common.CompleteWords(common.ColorValues...))
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("json"))
+	common.RefuseAllNamespaces(cmd)
 	return cmd
 }
 
@@ -255,45 +256,4 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintln(o.ErrOut, sum.String())
 	}
 	return nil
-}
-
-// completeArgs completes the experiment, then the trials of it.
-func completeArgs(getter kube.Getter) cobra.CompletionFunc {
-	experiments := common.CompleteExperiments(getter)
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) != 1 {
-			return experiments(cmd, args, toComplete)
-		}
-		ctx := cmd.Context()
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		ns, err := getter.Namespace()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		c, err := getter.KubernetesClientSet()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(args[0]))
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		var out []string
-		for _, j := range jobs {
-			if strings.HasPrefix(j.Name, toComplete) {
-				out = append(out, j.Name)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	}
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

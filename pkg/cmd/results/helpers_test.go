@@ -104,9 +104,16 @@ func (l *logs) open(_ context.Context, ns, pod, container string) (io.ReadCloser
 // stdout and stderr.
 func run(t *testing.T, c *fake.Clientset, l *logs, args ...string) (string, string) {
 	t.Helper()
+	return runOn(t, true, c, l, args...)
+}
+
+// runOn is run with stdout and stderr a terminal (tty) or a pipe.
+func runOn(t *testing.T, tty bool, c *fake.Clientset, l *logs, args ...string) (string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := &cobra.Command{}
-	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: getter{c}, Chart: true, MaxRequests: DefaultMaxRequests}
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: getter{c}, MaxRequests: DefaultMaxRequests,
+		IsTerminal: func(io.Writer) bool { return tty }}
 	if l != nil {
 		o.OpenLog = l.open
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -20,15 +19,16 @@ import (
 const FieldManager = labels.FieldManager + "-results"
 
 // record writes the metrics read now from each finished trial's pod on its
-// Job, as the results annotation, when they differ from what is there:
-// MaxRequests merge patches at a time. It stops at the first Forbidden and
-// warns once; other failures are summed up in one warning.
+// Job, as the results annotation, when they differ from what is there. The
+// first patch goes alone: when the user may not patch Jobs (Forbidden) one
+// note says so and nothing else is tried; then MaxRequests merge patches run
+// at a time, and other failures are summed up in one warning.
 func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key string) {
-	var forbidden atomic.Bool
-	var mu sync.Mutex
-	var failed []string
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(o.MaxRequests)
+	type write struct {
+		it  *collect.Item
+		enc string
+	}
+	var todo []write
 	for _, it := range items {
 		if !it.Fresh || !it.Status.State.Finished() || it.Job == nil {
 			continue
@@ -41,22 +41,31 @@ func (o *Options) record(ctx context.Context, items []*collect.Item, metric, key
 		if err != nil || enc == it.Job.Annotations[labels.Results] {
 			continue
 		}
+		todo = append(todo, write{it, enc})
+	}
+	if len(todo) == 0 {
+		return
+	}
+	var mu sync.Mutex
+	var failed []string
+	patch := func(w write) error {
+		err := o.patchRecord(ctx, w.it.Job.Namespace, w.it.Job.Name, w.enc)
+		if err != nil && !apierrors.IsForbidden(err) {
+			mu.Lock()
+			failed = append(failed, fmt.Sprintf("%s: %v", w.it.Job.Name, err))
+			mu.Unlock()
+		}
+		return err
+	}
+	if err := patch(todo[0]); apierrors.IsForbidden(err) {
+		fmt.Fprintf(o.ErrOut, "note: results not recorded: you may not patch Jobs in namespace %q, so logs are read again next time (--no-record skips trying)\n", o.namespace)
+		return
+	}
+	g := errgroup.Group{}
+	g.SetLimit(o.MaxRequests)
+	for _, w := range todo[1:] {
 		g.Go(func() error {
-			if forbidden.Load() {
-				return nil
-			}
-			err := o.patchRecord(gctx, it.Job.Namespace, it.Job.Name, enc)
-			switch {
-			case err == nil:
-			case apierrors.IsForbidden(err):
-				if forbidden.CompareAndSwap(false, true) {
-					fmt.Fprintf(o.ErrOut, "warning: cannot record results on the Jobs (%v): logs will be read again next time; --no-record skips recording\n", err)
-				}
-			default:
-				mu.Lock()
-				failed = append(failed, fmt.Sprintf("%s: %v", it.Job.Name, err))
-				mu.Unlock()
-			}
+			_ = patch(w)
 			return nil
 		})
 	}

@@ -6,9 +6,11 @@ package results
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
@@ -18,6 +20,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 var long = templates.LongDesc(`
@@ -30,10 +33,17 @@ var long = templates.LongDesc(`
 	spec.results.patterns of the experiment file or --pattern, add metrics. The JSON
 	object a trainer writes to /dev/termination-log is read too.
 
-	The metrics of a finished trial are recorded on its Job (annotation
-	mlexp.dev/results), so they survive the pod, and later runs do not read its log
-	again. A finished trial whose pod is gone and whose metrics were never recorded
-	shows "(pod gone)".`)
+	What it writes: the metrics of a finished trial are recorded on its Job, as
+	one annotation (mlexp.dev/results, a merge patch by field manager
+	kubectl-mlexp-results) when they changed, so they survive the pod and later
+	runs do not read its log again. Nothing else is written; --no-record writes
+	nothing, and a user who may not patch Jobs gets one note and no write. A
+	finished trial whose pod is gone and whose metrics were never recorded shows
+	"(pod gone)".
+
+	The bar beside the ranking metric is drawn on a terminal only (--chart
+	draws it into a pipe too), from zero to the best value: its header says
+	the scale. Reading more than 50 logs shows progress on stderr.`)
 
 var example = templates.Examples(`
 	# Rank the trials of experiment mnist by the metric of its file (else test_accuracy)
@@ -50,6 +60,10 @@ var example = templates.Examples(`
 
 	# A spreadsheet
 	kubectl mlexp results mnist -o csv > mnist.csv
+
+	# The best trial's name, or a few fields of each
+	kubectl mlexp results mnist -o jsonpath='{.best}'
+	kubectl mlexp results mnist -o custom-columns=NAME:.name,ACC:.metrics.test_accuracy,DROPOUT:.params.dropout
 
 	# A table to paste into a pull request
 	kubectl mlexp results mnist -o markdown`)
@@ -68,9 +82,9 @@ type Options struct {
 	Metric      string
 	Goal        string
 	Patterns    []string
-	Output      string
+	Print       common.PrintFlags
+	TrialFlags  common.TrialFlags
 	Chart       bool
-	NoHeaders   bool
 	NoRecord    bool
 	Refresh     bool
 	MaxRequests int
@@ -80,16 +94,29 @@ type Options struct {
 	// OpenLog opens a container's log; nil reads it through the client.
 	// Tests swap it.
 	OpenLog OpenLogFunc
+	// IsTerminal says whether a writer is a terminal (bars, progress).
+	IsTerminal func(io.Writer) bool
 
 	experiment string
 	namespace  string
 	goal       ranking.Goal
 	client     kubernetes.Interface
+	filter     trial.Filter
+	chartFlag  *pflag.Flag
+}
+
+// ResultList is what results prints with -o json, yaml, jsonpath,
+// go-template and custom-columns (fields in docs/output.md).
+type ResultList struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   common.ListMeta `json:"metadata"`
+	ranking.Result
 }
 
 // NewCmdResults returns the results command.
 func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Chart: true, MaxRequests: DefaultMaxRequests}
+	o := &Options{IOStreams: streams, Getter: getter, MaxRequests: DefaultMaxRequests, IsTerminal: common.IsTerminal}
 	cmd := &cobra.Command{
 		Use:               "results EXPERIMENT",
 		Short:             "Rank the trials of an experiment by the metrics in their logs",
@@ -108,6 +135,10 @@ func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 		},
 	}
 	o.AddFlags(cmd)
+	common.RegisterTrialCompletions(cmd, getter)
+	_ = cmd.RegisterFlagCompletionFunc("metric", common.CompleteMetrics(getter))
+	_ = cmd.RegisterFlagCompletionFunc("goal", common.CompleteWords(common.GoalValues...))
+	common.RefuseAllNamespaces(cmd)
 	return cmd
 }
 
@@ -117,10 +148,12 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by. Default: spec.results.metric of the experiment file, else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
 	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal, else min for loss- and error-like names and max for the others.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: wide, csv, json, yaml, or markdown (a GitHub table for a pull request).")
-	f.BoolVar(&o.Chart, "chart", o.Chart, "Draw a bar of the ranking metric beside it in the table.")
-	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
-	f.BoolVar(&o.NoRecord, "no-record", false, "Do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
+	o.Print = common.PrintFlags{Tables: []string{"wide", "csv", "markdown"}}
+	o.Print.AddFlags(cmd)
+	o.TrialFlags.AddFlags(f, "Rank")
+	f.BoolVar(&o.Chart, "chart", false, "Draw a bar of the ranking metric, from zero, beside it in the table (default: on a terminal only).")
+	o.chartFlag = f.Lookup("chart")
+	f.BoolVar(&o.NoRecord, "no-record", false, "Write nothing: do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
 	f.BoolVar(&o.Refresh, "refresh", false, "Read the log of every trial whose pod exists, even when its metrics were recorded.")
 	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
 	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "Give up after this long.")
@@ -133,12 +166,22 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	return nil
+	if o.IsTerminal == nil {
+		o.IsTerminal = common.IsTerminal
+	}
+	if o.chartFlag == nil || !o.chartFlag.Changed {
+		o.Chart = o.IsTerminal(o.Out)
+	}
+	if _, err := o.TrialFlags.Selector(o.experiment); err != nil {
+		return err
+	}
+	o.filter, err = o.TrialFlags.Filter(o.experiment)
+	return err
 }
 
 // Validate checks the flags.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "wide", "csv", "json", "yaml", "markdown"); err != nil {
+	if err := o.Print.Validate(); err != nil {
 		return err
 	}
 	var err error

@@ -24,7 +24,8 @@ func (o *Options) Run(ctx context.Context) error {
 	exp, err := collect.Collect(ctx, collect.Options{
 		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
 		Patterns: o.Patterns, Refresh: o.Refresh, MaxRequests: o.MaxRequests,
-		OpenLog: o.OpenLog, ErrOut: o.ErrOut,
+		OpenLog: o.OpenLog, ErrOut: o.ErrOut, Progress: o.IsTerminal != nil && o.IsTerminal(o.ErrOut),
+		KeepJobs: o.TrialFlags.KeepJobs, Filter: o.filter,
 	})
 	if err != nil {
 		return err
@@ -38,17 +39,18 @@ func (o *Options) Run(ctx context.Context) error {
 
 // print writes the table and the best line, or the data in -o's format.
 func (o *Options) print(t *ranking.Table) error {
-	switch o.Output {
-	case "json", "yaml":
+	if !o.Print.Table() {
 		r := t.Result()
 		r.Experiment, r.Namespace = o.experiment, o.namespace
-		return common.PrintData(o.Out, o.Output, r)
+		return o.Print.PrintList(o.Out, ResultList{APIVersion: common.APIVersion, Kind: "ResultList", Result: r})
+	}
+	switch o.Print.Output {
 	case "csv":
 		return t.WriteCSV(o.Out)
 	case "markdown":
 		return t.WriteMarkdown(o.Out, o.experiment)
 	}
-	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Output == "wide", NoHeaders: o.NoHeaders})
+	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders})
 	if err != nil {
 		return err
 	}

@@ -31,35 +31,51 @@ var example = templates.Examples(`
 	# Full scheduler messages, pods and exit codes
 	kubectl mlexp status mnist -o wide
 
-	# Machine-readable
-	kubectl mlexp status mnist -o json`)
+	# Machine-readable, or only some fields
+	kubectl mlexp status mnist -o json
+	kubectl mlexp status mnist -o jsonpath='{.items[*].name}'
+	kubectl mlexp status mnist -o custom-columns=NAME:.name,STATE:.state,DROPOUT:.params.dropout
+
+	# Only the trials with activation=relu, most restarted last
+	kubectl mlexp status mnist --param-selector activation=relu --sort-by .restarts`)
 
 // Options holds the status command's flags and clients.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter    kube.Getter
-	Output    string
-	Watch     bool
-	NoHeaders bool
+	Getter     kube.Getter
+	Print      common.PrintFlags
+	TrialFlags common.TrialFlags
+	Watch      bool
+	SortBy     string
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
 
 	experiment string
 	namespace  string
+	selector   string
+	filter     trial.Filter
 	client     kubernetes.Interface
 }
 
-// Result is what `status -o json|yaml` prints.
-type Result struct {
-	Experiment string         `json:"experiment"`
-	Namespace  string         `json:"namespace"`
-	Summary    map[string]int `json:"summary"`
-	Trials     []trial.Status `json:"trials"`
+// TrialList is what status prints with -o json, yaml, jsonpath,
+// go-template and custom-columns; its fields are documented in
+// docs/output.md and kept stable.
+type TrialList struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   common.ListMeta `json:"metadata"`
+	Experiment string          `json:"experiment"`
+	Namespace  string          `json:"namespace"`
+	// Summary counts the listed trials by state (lowercase).
+	Summary map[string]int `json:"summary"`
+	// Items are the trials, in the experiment's order or --sort-by's.
+	Items []trial.Status `json:"items"`
 }
 
 // NewCmdStatus returns the status command.
 func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now}
+	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now,
+		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: "job.batch"}}
 	cmd := &cobra.Command{
 		Use:               "status EXPERIMENT",
 		Short:             "Show the state of every trial of an experiment",
@@ -77,9 +93,13 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 			return o.Run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: wide, json or yaml.")
+	o.Print.AddFlags(cmd)
+	o.TrialFlags.AddFlags(cmd.Flags(), "Show")
+	common.RegisterTrialCompletions(cmd, getter)
 	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "After the table, print each trial whose state changes, until every trial has finished.")
-	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
+	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "Sort the trials by a JSONPath expression on their fields (docs/output.md), as kubectl get does, e.g. .restarts, .params.dropout, .created.")
+	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(sortFields...))
+	common.RefuseAllNamespaces(cmd)
 	return cmd
 }
 
@@ -90,16 +110,27 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	return nil
+	o.selector = labels.ForExperiment(o.experiment)
+	if _, err := o.TrialFlags.Selector(o.experiment); err != nil {
+		return err
+	}
+	o.filter, err = o.TrialFlags.Filter(o.experiment)
+	return err
 }
+
+// sortFields are the --sort-by values completion offers.
+var sortFields = []string{".name", ".state", ".restarts", ".node", ".created", ".started", ".finished", ".params."}
 
 // Validate checks the flags.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "wide", "json", "yaml"); err != nil {
+	if err := o.Print.Validate(); err != nil {
 		return err
 	}
-	if o.Watch && (o.Output == "json" || o.Output == "yaml") {
-		return fmt.Errorf("--watch prints tables: it cannot be used with --output %s", o.Output)
+	if o.Watch && !o.Print.Table() {
+		return fmt.Errorf("--watch prints tables: it cannot be used with --output %s", o.Print.Output)
+	}
+	if o.Watch && o.SortBy != "" {
+		return fmt.Errorf("--watch prints trials as they change: it cannot be used with --sort-by")
 	}
 	return nil
 }
@@ -109,21 +140,22 @@ func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sel := labels.ForExperiment(o.experiment)
 	if o.Watch {
-		return o.watch(ctx, sel)
+		return o.watch(ctx, o.selector)
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, sel)
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		return o.notFound()
+	statuses, err := o.collect(jobs, pods)
+	if err != nil {
+		return err
 	}
-	statuses := trial.Collect(jobs, pods)
-	switch o.Output {
-	case "json", "yaml":
-		return common.PrintData(o.Out, o.Output, o.result(statuses))
+	if err := common.SortItems(statuses, o.SortBy); err != nil {
+		return err
+	}
+	if !o.Print.Table() {
+		return o.Print.PrintList(o.Out, o.list(statuses))
 	}
 	if err := o.printer().Print(o.Out, statuses); err != nil {
 		return err
@@ -132,20 +164,45 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
+// collect derives the trials' statuses and keeps those the trial flags
+// choose; no Job at all is a missing experiment, a --trial that matches
+// nothing is an error naming it.
+func (o *Options) collect(jobs []batchv1.Job, pods []corev1.Pod) ([]trial.Status, error) {
+	if len(jobs) == 0 {
+		return nil, o.notFound()
+	}
+	jobs, err := o.TrialFlags.KeepJobs(jobs)
+	if err != nil {
+		return nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
+	}
+	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
+	}
+	return statuses, nil
+}
+
 func (o *Options) notFound() error {
 	return kube.ExperimentNotFound(o.experiment, o.namespace)
 }
 
 func (o *Options) printer() TablePrinter {
-	return TablePrinter{Wide: o.Output == "wide", NoHeaders: o.NoHeaders, Now: o.Now()}
+	return TablePrinter{Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, Now: o.Now()}
 }
 
-func (o *Options) result(statuses []trial.Status) Result {
+// list returns the -o object of the trials.
+func (o *Options) list(statuses []trial.Status) TrialList {
 	sum := map[string]int{}
 	for st, n := range trial.Count(statuses) {
 		sum[strings.ToLower(string(st))] = n
 	}
-	return Result{Experiment: o.experiment, Namespace: o.namespace, Summary: sum, Trials: statuses}
+	if statuses == nil {
+		statuses = []trial.Status{}
+	}
+	return TrialList{APIVersion: common.APIVersion, Kind: "TrialList", Experiment: o.experiment, Namespace: o.namespace, Summary: sum, Items: statuses}
 }
 
 // watch prints the table, then one row for every trial whose state, reason,
@@ -160,17 +217,19 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 	return kube.WatchJobsAndPods(ctx, o.client, o.namespace, sel, func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 		if len(jobs) == 0 {
 			if first {
-				return true, o.notFound()
+				_, err := o.collect(jobs, pods)
+				return true, err
 			}
 			fmt.Fprintf(o.ErrOut, "experiment %q has no Jobs any more\n", o.experiment)
 			return true, nil
 		}
-		statuses := trial.Collect(jobs, pods)
+		jobs, _ = o.TrialFlags.KeepJobs(jobs)
+		statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
 		p := o.printer()
 		var rows [][]string
 		if first {
 			names = ParamNames(statuses)
-			if !o.NoHeaders {
+			if !o.Print.NoHeaders {
 				rows = append(rows, p.Header(names))
 			}
 			first = false

@@ -1,35 +1,20 @@
 package submit
 
 import (
-	"fmt"
 	"io"
-	"strings"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/progress"
 )
 
-// progress draws a one-line progress bar on a terminal's stderr.
-type progress struct {
-	w     io.Writer
-	total int
-	n     int
-	on    bool
+// meter wraps progress.Meter for apply: above progress.Threshold writes, a
+// terminal's stderr gets applied/total, rate and ETA, and a pipe one
+// summary line at the end.
+type meter struct{ m *progress.Meter }
+
+func newProgress(w io.Writer, total int) meter {
+	return meter{progress.New(w, "applying", total, common.IsTerminal(w), nil)}
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, on: total > manyTrials && isTerminal(w)}
-}
-
-func (p *progress) step() {
-	p.n++
-	if !p.on || (p.n%10 != 0 && p.n != p.total) {
-		return
-	}
-	const width = 30
-	done := width * p.n / p.total
-	fmt.Fprintf(p.w, "\rapplying [%s%s] %d/%d", strings.Repeat("=", done), strings.Repeat(" ", width-done), p.n, p.total)
-}
-
-func (p *progress) done() {
-	if p.on {
-		fmt.Fprintln(p.w)
-	}
-}
+func (p meter) step() { p.m.Step() }
+func (p meter) done() { p.m.Done() }

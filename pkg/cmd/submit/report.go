@@ -9,11 +9,12 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/progress"
 )
 
 // manyTrials is the size above which a terminal gets a summary instead of
 // one line per trial.
-const manyTrials = 50
+const manyTrials = progress.Threshold
 
 // report prints the result: the objects for -o yaml|json|name, else one
 // kubectl-style line per trial (or a summary for large experiments on a
@@ -25,7 +26,7 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 			return err
 		}
 	default:
-		if len(jobs) > manyTrials && isTerminal(o.Out) {
+		if len(jobs) > manyTrials && common.IsTerminal(o.Out) {
 			fmt.Fprintln(o.Out, o.summary(actions))
 		} else {
 			for i, j := range jobs {

@@ -52,7 +52,6 @@ type Options struct {
 	CPU         string
 	Memory      string
 	ParamNames  []string
-	DryRun      string
 	Output      string
 	Prune       bool
 	Force       bool
@@ -76,6 +75,10 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Example: example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
+				return err
+			}
 			if err := o.Complete(); err != nil {
 				return err
 			}
@@ -89,8 +92,9 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.StringVar(&o.CPU, "cpu", "", `Seed format: limits.cpu of every trial (e.g. "1").`)
 	f.StringVar(&o.Memory, "memory", "", `Seed format: limits.memory of every trial (e.g. "6Gi").`)
 	f.StringSliceVar(&o.ParamNames, "param-names", nil, "Seed format: names of the positional args (default arg1,arg2,...).")
-	common.AddDryRunFlag(f, &o.DryRun)
+	common.AddDryRunFlag(cmd)
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
@@ -103,9 +107,6 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 // experiment; nothing has been sent to the cluster when it returns.
 func (o *Options) Complete() error {
 	var err error
-	if o.dryRun, err = common.ParseDryRun(o.DryRun); err != nil {
-		return err
-	}
 	if err := common.ValidateOutput(o.Output, "", "yaml", "json", "name"); err != nil {
 		return err
 	}

@@ -13,20 +13,25 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
-// Result is one frame of top; it is what `top -o json|yaml` prints.
+// Result is one frame of top; it is what `top -o json|yaml|jsonpath|...`
+// prints, a TrialUsageList (fields in docs/output.md).
 type Result struct {
-	Experiment string `json:"experiment"`
-	Namespace  string `json:"namespace"`
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   common.ListMeta `json:"metadata"`
+	Experiment string          `json:"experiment"`
+	Namespace  string          `json:"namespace"`
 	// Summary counts the experiment's trials by state.
 	Summary map[string]int `json:"summary"`
-	// Trials has one row per running trial.
-	Trials []usage.Row  `json:"trials"`
+	// Trials has one row per running trial: the list's items.
+	Trials []usage.Row  `json:"items"`
 	Total  usage.Total  `json:"total"`
 	Nodes  []usage.Node `json:"nodes,omitempty"`
 	Notes  []string     `json:"notes,omitempty"`
@@ -87,8 +92,10 @@ type nodeCache struct {
 // build joins one view of Jobs, pods and pod metrics into a frame, listing
 // node usage (and nodes when needed) for the nodes running trials.
 func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.Pod, pm []metricsv1beta1.PodMetrics, nc *nodeCache) Result {
-	statuses := trial.Collect(jobs, pods)
-	res := Result{Experiment: o.experiment, Namespace: o.namespace, Summary: map[string]int{}, counts: trial.Count(statuses)}
+	jobs, _ = o.TrialFlags.KeepJobs(jobs) // checked in Complete
+	statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
+	res := Result{APIVersion: common.APIVersion, Kind: "TrialUsageList", Experiment: o.experiment, Namespace: o.namespace,
+		Summary: map[string]int{}, Trials: []usage.Row{}, counts: trial.Count(statuses)}
 	for st, n := range res.counts {
 		res.Summary[strings.ToLower(string(st))] = n
 	}
@@ -102,7 +109,9 @@ func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.P
 			running = append(running, usage.Trial{Name: s.Name, Params: s.Params, Pod: p})
 		}
 	}
-	res.Trials = usage.Join(running, pm)
+	if len(running) > 0 {
+		res.Trials = usage.Join(running, pm)
+	}
 	usage.Sort(res.Trials, o.sortBy)
 	res.Total = usage.Sum(res.Trials)
 	if n := res.Total.NoSample; n > 0 {

@@ -7,12 +7,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
@@ -20,6 +20,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
@@ -59,17 +60,20 @@ var example = templates.Examples(`
 
 	# One row per container, or the whole picture as JSON
 	kubectl mlexp top mnist --containers
-	kubectl mlexp top mnist -o json`)
+	kubectl mlexp top mnist -o json
+
+	# Memory against the limit of each running trial, by any field
+	kubectl mlexp top mnist --sort-by .usage.memoryBytes -o custom-columns=NAME:.name,MEM%:.memoryLimitPercent`)
 
 // Options holds the top command's flags and clients.
 type Options struct {
 	genericiooptions.IOStreams
 	Getter     kube.Getter
-	Output     string
+	Print      common.PrintFlags
+	TrialFlags common.TrialFlags
 	SortBy     string
 	Watch      bool
 	Interval   time.Duration
-	NoHeaders  bool
 	Containers bool
 	// Record writes each trial's peak usage on its Job (labels.PeakUsage).
 	Record bool
@@ -80,13 +84,15 @@ type Options struct {
 	experiment string
 	namespace  string
 	sortBy     usage.SortBy
+	sortPath   string
+	filter     trial.Filter
 	client     kubernetes.Interface
 	metrics    metricsclientset.Interface
 }
 
 // NewCmdTop returns the top command.
 func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Interval: 5 * time.Second, IsTerminal: func(w io.Writer) bool { return printers.IsTerminal(w) }}
+	o := &Options{IOStreams: streams, Getter: getter, Interval: 5 * time.Second, IsTerminal: common.IsTerminal}
 	cmd := &cobra.Command{
 		Use:               "top EXPERIMENT",
 		Short:             "Show the CPU and memory of every running trial",
@@ -105,11 +111,14 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml.")
-	f.StringVar(&o.SortBy, "sort-by", "", "Sort trials, largest first, by cpu, memory, memory-limit-percent or cpu-limit-percent (default: trial order).")
+	o.Print.AddFlags(cmd)
+	o.TrialFlags.AddFlags(f, "Show")
+	common.RegisterTrialCompletions(cmd, getter)
+	common.RefuseAllNamespaces(cmd)
+	f.StringVar(&o.SortBy, "sort-by", "", "Sort trials, largest first, by cpu, memory, memory-limit-percent or cpu-limit-percent, or by a JSONPath expression on the fields of docs/output.md, smallest first, as kubectl get does (default: trial order).")
+	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(sortKeys()...))
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Refresh every --interval until every trial has finished or Ctrl-C: redraw a terminal, or print successive tables separated by a blank line.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between refreshes with --watch.")
-	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the tables without their header rows.")
 	f.BoolVar(&o.Containers, "containers", false, "Print one row per container.")
 	f.BoolVar(&o.Record, "record", false, "Write each running trial's peak CPU and memory seen so far on its Job (annotation "+labels.PeakUsage+") for the report command; without it top writes nothing.")
 	return cmd
@@ -122,17 +131,34 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	if _, err := o.TrialFlags.KeepJobs(nil); err != nil {
+		return err
+	}
+	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
+		return err
+	}
 	o.metrics, err = o.Getter.MetricsClientSet()
 	return err
 }
 
+// sortKeys are top's named --sort-by keys.
+func sortKeys() []string {
+	var out []string
+	for _, k := range usage.SortKeys {
+		out = append(out, string(k))
+	}
+	return out
+}
+
 // Validate checks the flags.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "json", "yaml"); err != nil {
+	if err := o.Print.Validate(); err != nil {
 		return err
 	}
 	var err error
-	if o.sortBy, err = usage.ParseSortBy(o.SortBy); err != nil {
+	if strings.HasPrefix(o.SortBy, ".") || strings.HasPrefix(o.SortBy, "{") {
+		o.sortPath = o.SortBy
+	} else if o.sortBy, err = usage.ParseSortBy(o.SortBy); err != nil {
 		return err
 	}
 	if o.Watch && o.Interval <= 0 {
@@ -172,16 +198,18 @@ func (o *Options) notFound() error {
 
 // print writes one frame: the tables or the data, then notes on stderr.
 func (o *Options) print(res Result) error {
-	switch o.Output {
-	case "json", "yaml":
-		if err := common.PrintData(o.Out, o.Output, res); err != nil {
+	if err := common.SortItems(res.Trials, o.sortPath); err != nil {
+		return err
+	}
+	if !o.Print.Table() {
+		if err := o.Print.PrintList(o.Out, res); err != nil {
 			return err
 		}
-	default:
+	} else {
 		if len(res.Trials) == 0 {
 			fmt.Fprintf(o.ErrOut, "No running trials in experiment %s (%s).\n", o.experiment, res.counts)
 		}
-		if err := (TablePrinter{NoHeaders: o.NoHeaders, Containers: o.Containers}).Print(o.Out, res); err != nil {
+		if err := (TablePrinter{NoHeaders: o.Print.NoHeaders, Containers: o.Containers}).Print(o.Out, res); err != nil {
 			return err
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 )
 
 const (
@@ -201,7 +203,7 @@ func TestTopErrors(t *testing.T) {
 		},
 		"bad output": {
 			args: []string{"mnist", "-o", "wide"},
-			want: `--output: unknown format "wide" (allowed: [ json yaml])`,
+			want: `--output: unknown format "wide" (allowed: json, yaml, jsonpath=, jsonpath-file=, jsonpath-as-json=, go-template=, go-template-file=, custom-columns=, custom-columns-file=)`,
 		},
 	}
 	for name, tc := range tests {
@@ -251,13 +253,13 @@ func TestTopJSON(t *testing.T) {
 		Experiment string         `json:"experiment"`
 		Summary    map[string]int `json:"summary"`
 		Trials     []struct {
-			Trial              string   `json:"trial"`
+			Trial              string   `json:"name"`
 			Pod                string   `json:"pod"`
 			MemoryLimitPercent *float64 `json:"memoryLimitPercent"`
 			Usage              *struct {
 				CPU int64 `json:"cpuMillicores"`
 			} `json:"usage"`
-		} `json:"trials"`
+		} `json:"items"`
 		Total struct {
 			NoSample int `json:"noSample"`
 		} `json:"total"`
@@ -283,7 +285,7 @@ func TestTopWatch(t *testing.T) {
 	var out, errOut syncBuffer
 	o := &Options{
 		IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
-		Getter:    g, Watch: true, Interval: 20 * time.Millisecond, NoHeaders: true,
+		Getter:    g, Watch: true, Interval: 20 * time.Millisecond, Print: common.PrintFlags{NoHeaders: true},
 		IsTerminal: func(io.Writer) bool { return false },
 	}
 	if err := o.Complete([]string{"mnist"}); err != nil {
@@ -355,6 +357,23 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestTopPrinters(t *testing.T) {
+	out, _, err := run(t, newGetter(experiment()...), "mnist", "-o", "jsonpath={.kind}: {.items[*].name}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "TrialUsageList: mnist-") || strings.Count(out, "mnist-") != 2 {
+		t.Errorf("jsonpath: %q, want the two running trials", out)
+	}
+	out, _, err = run(t, newGetter(experiment()...), "mnist", "--sort-by", ".usage.cpuMillicores", "-o", "custom-columns=CPU:.usage.cpuMillicores", "--no-headers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "<none>\n998\n" {
+		t.Errorf("--sort-by a JSONPath: %q, want the trial without a sample first", out)
+	}
 }
 
 // TestTopRecord checks that --record writes the peak of the sampled trial

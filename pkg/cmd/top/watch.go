@@ -139,11 +139,11 @@ func (o *Options) watch(ctx context.Context) error {
 // repeated on a terminal and printed when they change otherwise.
 func (o *Options) printFrame(res Result, frame int, tty bool, lastNotes *string) error {
 	switch {
-	case o.Output == "yaml" && frame > 0:
+	case o.Print.Output == "yaml" && frame > 0:
 		fmt.Fprintln(o.Out, "---")
-	case o.Output == "" && tty:
+	case o.Print.Table() && tty:
 		fmt.Fprint(o.Out, clearScreen)
-	case o.Output == "" && frame > 0:
+	case frame > 0 && o.Print.Output != "json":
 		fmt.Fprintln(o.Out)
 	}
 	notes := res.Notes
