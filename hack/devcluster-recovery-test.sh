@@ -5,5 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MLEXP_DEV_DIR=${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}
-make -s dev-cluster-status >/dev/null || { echo "dev cluster is not up: make dev-cluster" >&2; exit 1; }
+# Right after other fault tests, the node lifecycle controller or the aggregated
+# metrics API may still be catching up: wait up to 3 minutes for a healthy status,
+# and show the last one if it never comes.
+if ! status=$(make -s dev-cluster-status WAIT=3m 2>&1); then
+	printf '%s\n' "$status" >&2
+	echo "dev cluster is not up (status above, 3 min after asking): make dev-cluster" >&2
+	exit 1
+fi
 E2E_DISRUPTIVE=1 go test -tags e2e -count=1 -timeout 15m -run 'TestDevClusterRecovery$' -v ./test/e2e

@@ -26,9 +26,9 @@ dev-cluster-down:
 dev-cluster-purge:
 	$(DEVCLUSTER) down --purge
 
-## dev-cluster-status: show each component, its pid, and the node (exit 1 unless all is up)
+## dev-cluster-status [WAIT=3m]: show each component, its pid, and the node (exit 1 unless all is up; WAIT asks again until then)
 dev-cluster-status:
-	$(DEVCLUSTER) status
+	$(DEVCLUSTER) status $(if $(WAIT),--wait $(WAIT))
 
 ## dev-cluster-stop NAME=kubelet [KILL=1]: stop one component (SIGTERM; SIGKILL at once with KILL=1); the rest runs on
 dev-cluster-stop:

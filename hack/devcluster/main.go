@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 )
 
 const usage = `usage: devcluster <command> [flags]
@@ -13,7 +14,8 @@ const usage = `usage: devcluster <command> [flags]
 commands:
   up       build what is missing, start the cluster, wait until it is Ready (idempotent)
   down     stop everything and clean up (--purge also removes the binary cache)
-  status   show each component, its pid and whether it runs, and the node
+  status [--wait DURATION]   show each component, its pid and whether it runs, and the node;
+           --wait asks again until all is up or DURATION has passed
   stop NAME [--kill]   stop one component (SIGTERM, or SIGKILL at once with --kill); the rest runs on
   start NAME           start one stopped component and wait until it is healthy
   restart NAME         stop and start one component
@@ -60,7 +62,8 @@ func main() {
 	case "restart":
 		err = RestartComponent(l, args)
 	case "status":
-		if !Status(l, os.Stdout) {
+		var wait time.Duration
+		if wait, err = parseWait(args); err == nil && !WaitStatus(l, os.Stdout, wait) {
 			os.Exit(1)
 		}
 	case "env":
@@ -90,4 +93,19 @@ func noArgs(cmd string, args []string, fn func(Layout) error, l Layout) error {
 		return fmt.Errorf("%s takes no arguments", cmd)
 	}
 	return fn(l)
+}
+
+// parseWait reads status's optional `--wait DURATION`.
+func parseWait(args []string) (time.Duration, error) {
+	switch {
+	case len(args) == 0:
+		return 0, nil
+	case len(args) == 2 && args[0] == "--wait":
+		d, err := time.ParseDuration(args[1])
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("status --wait: want a duration such as 3m, got %q", args[1])
+		}
+		return d, nil
+	}
+	return 0, fmt.Errorf("status takes only --wait DURATION")
 }

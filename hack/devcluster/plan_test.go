@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -206,5 +207,25 @@ func TestRenderBuildMod(t *testing.T) {
 	}
 	if strings.Contains(renderBuildMod(pauseBuild()), "require") {
 		t.Error("pause's go.mod requires a module")
+	}
+}
+
+func TestParseWait(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want time.Duration
+		ok   bool
+	}{
+		{nil, 0, true},
+		{[]string{"--wait", "3m"}, 3 * time.Minute, true},
+		{[]string{"--wait"}, 0, false},
+		{[]string{"--wait", "soon"}, 0, false},
+		{[]string{"--wait", "-1s"}, 0, false},
+		{[]string{"--kill"}, 0, false},
+	} {
+		got, err := parseWait(tc.args)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseWait(%q) = %v, %v; want %v, ok=%v", tc.args, got, err, tc.want, tc.ok)
+		}
 	}
 }

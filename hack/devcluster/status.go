@@ -1,13 +1,35 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
+
+// statusPoll is how often `status --wait` asks again.
+const statusPoll = 2 * time.Second
+
+// WaitStatus is Status asked again until everything is up or wait has
+// passed (a restarted component's dependents, such as the node lifecycle
+// controller or the aggregated metrics API, take a few seconds to catch
+// up); it prints the last status only.
+func WaitStatus(l Layout, w io.Writer, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	for {
+		var b bytes.Buffer
+		ok := Status(l, &b)
+		if ok || !time.Now().Before(deadline) {
+			_, _ = w.Write(b.Bytes())
+			return ok
+		}
+		time.Sleep(statusPoll)
+	}
+}
 
 // Status prints what runs and the node's state; it returns false unless everything is up.
 func Status(l Layout, w io.Writer) bool {

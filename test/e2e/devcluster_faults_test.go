@@ -36,7 +36,10 @@ func nodeReady(ctx context.Context) (bool, string) {
 func TestDevClusterNodeNotReady(t *testing.T) {
 	RequireDisruptive(t)
 	ctx := context.Background()
-	t.Cleanup(func() { DevCluster(t, "start", "kubelet") })
+	t.Cleanup(func() {
+		DevCluster(t, "start", "kubelet")
+		WaitClusterHealthy(t)
+	})
 	MustDevCluster(t, "stop", "kubelet")
 	stopped := time.Now()
 	WaitFor(t, 2*time.Minute, "the node NotReady after the kubelet stopped", func() (bool, string) {
@@ -50,32 +53,7 @@ func TestDevClusterNodeNotReady(t *testing.T) {
 	}
 }
 
-const recoveryExperiment = `apiVersion: mlexp.dev/v1alpha1
-kind: Experiment
-metadata:
-  name: survivor
-spec:
-  parameters:
-    list:
-      - {i: 0}
-      - {i: 1}
-      - {i: 2}
-  template:
-    spec:
-      backoffLimit: 0
-      template:
-        spec:
-          restartPolicy: Never
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: ml
-            image: ` + ToolboxImage + `
-            imagePullPolicy: Never
-            command: [sh, -c, 'echo "Test accuracy: 0.${i}"']
-            resources:
-              requests: {cpu: 10m, memory: 8Mi}
-              limits: {cpu: 100m, memory: 16Mi}
-`
+var recoveryExperiment = ToolboxExperiment("survivor", "list: [{i: 0}, {i: 1}, {i: 2}]", `echo "Test accuracy: 0.${i}"`)
 
 // killOrder is every component, clients first, as `devcluster status` names them.
 var killOrder = []string{"kueue", "kwok", "metrics-server", "kubelet", "kube-scheduler",

@@ -82,6 +82,21 @@ func MustDevCluster(t testing.TB, args ...string) Result {
 	return r
 }
 
+// WaitClusterHealthy waits until `devcluster status` says every component runs, the
+// node and the fake nodes are Ready and metrics.k8s.io serves, so that a fault test
+// leaves the cluster as it found it (the node lifecycle controller and the aggregated
+// metrics API take a few seconds to notice a restarted component). It fails the test
+// with the last status when that does not happen within 3 minutes.
+func WaitClusterHealthy(t testing.TB) {
+	t.Helper()
+	begin := time.Now()
+	if r := DevCluster(t, "status", "--wait", "3m"); r.Err != nil {
+		t.Errorf("the dev cluster is not healthy 3m after the fault test restored it; last status:\n%s", r)
+		return
+	}
+	t.Logf("dev cluster healthy again after %v", time.Since(begin).Round(100*time.Millisecond))
+}
+
 // RequireDisruptive skips a test that stops parts of the shared cluster unless
 // E2E_DISRUPTIVE=1: it disturbs every other test running at the same time.
 func RequireDisruptive(t testing.TB) {
