@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
@@ -30,9 +31,6 @@ const Kind = "Experiment"
 // MaxNameLength is the longest experiment name: trial names append a dash
 // and 8 hex digits, and pod names 6 more characters, within 63.
 const MaxNameLength = 40
-
-// MaxFileSize is the largest experiment file Load reads.
-const MaxFileSize = 16 << 20
 
 // Error is an error at a position in an experiment file; it prints as
 // FILE:LINE:COL: MESSAGE.
@@ -49,6 +47,8 @@ const (
 	Native Format = "native"
 	// Seed is the seed's experiments.yaml: a list of script + args.
 	Seed Format = "seed"
+	// Katib is Kubeflow Katib's Experiment (kubeflow.org/v1beta1).
+	Katib Format = "katib"
 )
 
 // Options carries what the command line adds to a file.
@@ -58,49 +58,52 @@ type Options struct {
 	CPU        string                      // --cpu: limits.cpu for the seed format (seed: "1"); "" = none
 	Memory     string                      // --memory: limits.memory for the seed format (seed: "6Gi"); "" = none
 	ParamNames []string                    // --param-names for the seed format's positional args (default arg1, arg2, ...)
+	Queue      string                      // --queue: the Kueue LocalQueue; overrides spec.queue
 	Getenv     func(string) (string, bool) // environment lookup; nil means os.LookupEnv
 }
 
 // Experiment is a parsed, checked experiment file.
 type Experiment struct {
-	Name     string      // DNS-1123 label of at most MaxNameLength characters
-	File     string      // the file name as given, for messages
-	Format   Format      // which format the file was written in
-	Space    space.Space // the parameter space
-	Template Template    // the Job template, compiled against Space.Names()
-	Results  ResultsSpec // how `results` reads metrics from logs
+	Name         string      // DNS-1123 label of at most MaxNameLength characters
+	Namespace    string      // metadata.namespace of the file; "" when it names none
+	NamespacePos Pos         // where the file names the namespace
+	File         string      // the file name as given, for messages
+	Format       Format      // which format the file was written in
+	Space        space.Space // the parameter space
+	Template     Template    // the Job template, compiled against Space.Names()
+	Results      ResultsSpec // how `results` reads metrics from logs
+	Queue        string      // the Kueue LocalQueue every trial is submitted to; "" for none
+	// Parallel is a Katib file's parallelTrialCount, 0 when unset: submit
+	// says it is not enforced unless the trials are queued.
+	Parallel    int
+	ParallelPos Pos
+	// Warnings are what the file asks for that kubectl-mlexp does not do
+	// (a Katib file's maxFailedTrialCount, early stopping, ...), one line
+	// each, without a "warning: " prefix.
+	Warnings []string
 }
 
-// ResultsSpec says how to read a trial's metrics from its log.
+// ResultsSpec says how to read a trial's metrics from its log. Metric
+// names are kept as the file writes them and matched case-insensitively
+// (logmetrics.NormalizeName).
 type ResultsSpec struct {
-	Metric   string   `json:"metric,omitempty"`   // the metric to rank trials by; "" = none chosen
-	Goal     string   `json:"goal,omitempty"`     // "max", "min" or ""
+	Metric string `json:"metric,omitempty"` // the metric to rank trials by; "" = none chosen
+	Goal   string `json:"goal,omitempty"`   // "max", "min" or ""
+	// Target is the value of Metric a trial should reach (at least it for
+	// max, at most for min): Katib's objective.goal; nil for none.
+	Target *float64 `json:"target,omitempty"`
+	// Columns are metrics shown right after Metric, in this order, even
+	// before a trial reports them: Katib's additionalMetricNames.
+	Columns  []string `json:"columns,omitempty"`
 	Patterns []string `json:"patterns,omitempty"` // regular expressions whose named groups are metrics
+	// Filters are regular expressions whose first group is a metric's
+	// name and second its value: Katib's metricsFormat.
+	Filters []string `json:"filters,omitempty"`
 }
 
-// Load reads and parses the experiment file at path; "-" reads stdin.
-func Load(path string, opts Options) (*Experiment, error) {
-	if path == "-" {
-		return LoadReader("<stdin>", os.Stdin, opts)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return LoadReader(path, f, opts)
-}
-
-// LoadReader reads an experiment file from r; filename names it in errors.
-func LoadReader(filename string, r io.Reader, opts Options) (*Experiment, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filename, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is larger than %d MiB", MaxFileSize>>20)}
-	}
-	return Parse(filename, data, opts)
+// IsZero reports whether r says nothing.
+func (r ResultsSpec) IsZero() bool {
+	return r.Metric == "" && r.Goal == "" && r.Target == nil && len(r.Columns) == 0 && len(r.Patterns) == 0 && len(r.Filters) == 0
 }
 
 // Parse parses an experiment file in either format, checks it and
@@ -109,6 +112,9 @@ func LoadReader(filename string, r io.Reader, opts Options) (*Experiment, error)
 func Parse(filename string, data []byte, opts Options) (*Experiment, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.LookupEnv
+	}
+	if err := checkSize(filename, data); err != nil {
+		return nil, err
 	}
 	p := &parser{file: filename, opts: opts}
 	doc, err := p.document(data)
@@ -123,15 +129,36 @@ func Parse(filename string, data []byte, opts Options) (*Experiment, error) {
 		if opts.Command != nil || opts.CPU != "" || opts.Memory != "" || opts.ParamNames != nil {
 			return nil, &Error{File: filename, Msg: "--command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"}
 		}
-		exp, err = p.native(doc)
+		if isKatib(doc) {
+			exp, err = p.katib(doc)
+		} else {
+			exp, err = p.native(doc)
+		}
 	default:
 		return nil, p.errorf(doc, "want an Experiment (apiVersion: %s) or a list of script + args, got %s", APIVersion, describe(doc))
 	}
 	if err != nil {
 		return nil, err
 	}
+	if opts.Queue != "" {
+		if msg := CheckQueueName(opts.Queue); msg != "" {
+			return nil, &Error{File: filename, Msg: "--queue: " + msg}
+		}
+		exp.Queue = opts.Queue
+	}
 	exp.File = filename
 	return exp, nil
+}
+
+// CheckQueueName returns why name cannot name a Kueue LocalQueue (an
+// object name that is also a label value), or "".
+func CheckQueueName(name string) string {
+	errs := validation.IsDNS1123Subdomain(name)
+	errs = append(errs, validation.IsValidLabelValue(name)...)
+	if len(errs) > 0 {
+		return fmt.Sprintf("invalid LocalQueue name %q: %s", name, strings.Join(errs, "; "))
+	}
+	return ""
 }
 
 // document decodes the single YAML document of data.

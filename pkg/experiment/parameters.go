@@ -5,15 +5,26 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
 
 // parameters parses spec.parameters into a space.
 func (p *parser) parameters(pf field) (space.Space, error) {
 	sp := space.Space{File: p.file, Pos: pos(pf.KeyN)}
-	fs, err := p.object(pf.Value, "spec.parameters", "grid", "list", "random", "exclude", "include")
+	fs, err := p.object(pf.Value, "spec.parameters", "grid", "list", "random", "exclude", "include", "limit")
 	if err != nil {
 		return sp, err
+	}
+	if f, ok := fs["limit"]; ok {
+		n, err := p.integer(f.Value, "limit")
+		if err != nil {
+			return sp, err
+		}
+		if n < 1 || n > space.MaxTrials {
+			return sp, p.errorf(f.Value, "limit must be between 1 and %d, got %d", space.MaxTrials, n)
+		}
+		sp.Limit, sp.LimitPos = int(n), pos(f.Value)
 	}
 	if f, ok := fs["grid"]; ok {
 		if sp.Grid, err = p.grid(f.Value); err != nil {
@@ -280,8 +291,8 @@ func (p *parser) dist(kv field) (space.Dist, error) {
 
 // paramName checks that the key k is a valid parameter name.
 func (p *parser) paramName(k *yaml.Node) error {
-	if !space.IsIdentifier(k.Value) {
-		return p.errorf(k, "invalid parameter name %q: want a letter or _ followed by letters, digits or _", k.Value)
+	if !params.ValidName(k.Value) {
+		return p.errorf(k, "invalid parameter name %q: want %s", k.Value, params.NameRule)
 	}
 	if k.Value == "env" {
 		return p.errorf(k, "parameter name \"env\" is reserved for ${env.NAME}")

@@ -24,9 +24,9 @@ func env(kv ...string) func(string) (string, bool) {
 
 // The pieces of a small valid native file, for error cases to extend.
 const (
-	head   = "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: t}\nspec:\n" // lines 1-4
-	params = "  parameters:\n    grid:\n      model: [m1, m2]\n"                              // lines 5-7
-	tmpl   = "  template:\n    spec:\n      template:\n        spec:\n          containers:\n" +
+	head = "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: t}\nspec:\n" // lines 1-4
+	grid = "  parameters:\n    grid:\n      model: [m1, m2]\n"                              // lines 5-7
+	tmpl = "  template:\n    spec:\n      template:\n        spec:\n          containers:\n" +
 		"          - name: ml\n            image: img:${model}\n" // lines 8-14; the container continues on 15
 )
 
@@ -51,18 +51,18 @@ func TestParseErrors(t *testing.T) {
 		"bad name":          {in: "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: Bad_Name}\n", want: `t.yaml:3:18: metadata.name: invalid experiment name "Bad_Name": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
 		"long name": {in: "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: " + strings.Repeat("a", 41) + "}\n",
 			want: `t.yaml:3:18: metadata.name: experiment name "` + strings.Repeat("a", 41) + `" is 41 characters long: at most 40 (trial names append 9 characters)`},
-		"bad --name":      {in: head + params + tmpl, opts: Options{Name: "-x"}, want: `t.yaml: --name: invalid experiment name "-x": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
-		"seed flags":      {in: head + params + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"},
+		"bad --name":      {in: head + grid + tmpl, opts: Options{Name: "-x"}, want: `t.yaml: --name: invalid experiment name "-x": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
+		"seed flags":      {in: head + grid + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"},
 		"empty spec":      {in: head, want: "t.yaml:4:6: spec: want a mapping, got null"},
 		"unknown in spec": {in: head + "  parameterz: {}\n", want: `t.yaml:5:3: unknown field "parameterz" in spec (did you mean "parameters"?)`},
-		"no template":     {in: head + params, want: "t.yaml:4:1: spec.template is missing: give the Job (spec.template.spec.template.spec.containers...)"},
+		"no template":     {in: head + grid, want: "t.yaml:4:1: spec.template is missing: give the Job (spec.template.spec.template.spec.containers...)"},
 
 		// parameters
 		"empty axis":        {in: head + "  parameters:\n    grid:\n      model: []\n" + tmpl, want: `t.yaml:7:14: grid axis "model" has no values`},
 		"scalar axis":       {in: head + "  parameters:\n    grid:\n      model: m1\n" + tmpl, want: `t.yaml:7:14: grid axis "model": want a list, got the string "m1"`},
 		"non-scalar value":  {in: head + "  parameters:\n    grid:\n      model: [{a: 1}]\n" + tmpl, want: `t.yaml:7:15: value of "model": parameter values must be a string, number or bool, got a mapping`},
 		"null value":        {in: head + "  parameters:\n    grid: {model: [a, null]}\n" + tmpl, want: `t.yaml:6:23: value of "model" is null: parameter values must be a string, number or bool`},
-		"bad param name":    {in: head + "  parameters:\n    grid:\n      1model: [a]\n" + tmpl, want: `t.yaml:7:7: invalid parameter name "1model": want a letter or _ followed by letters, digits or _`},
+		"bad param name":    {in: head + "  parameters:\n    grid:\n      1model: [a]\n" + tmpl, want: `t.yaml:7:7: invalid parameter name "1model": want a letter or _ followed by letters, digits, _ or - (not ending in -)`},
 		"env is reserved":   {in: head + "  parameters:\n    grid:\n      env: [a]\n" + tmpl, want: `t.yaml:7:7: parameter name "env" is reserved for ${env.NAME}`},
 		"value twice":       {in: head + "  parameters:\n    grid:\n      model: [a, b, a]\n" + tmpl, want: `t.yaml:7:21: value a of "model" is listed twice (first at line 7)`},
 		"defined twice":     {in: head + "  parameters:\n    grid:\n      model: [a]\n    list:\n      - {model: b}\n" + tmpl, want: `t.yaml:9:17: parameter "model" is defined twice (first at line 7)`},
@@ -80,32 +80,37 @@ func TestParseErrors(t *testing.T) {
 		"log of zero":       {in: head + "  parameters:\n    random: {count: 2, params: {lr: {logUniform: [0, 1]}}}\n" + tmpl, want: `t.yaml:6:33: logUniform of "lr" needs 0 < low <= high, got [0, 1]`},
 		"alias":             {in: head + "  parameters:\n    grid: {model: &x [a]}\n    list: [{b: *x}]\n" + tmpl, want: "t.yaml:7:16: aliases (*x) are not supported: write the value out"},
 		"custom tag":        {in: head + "  parameters:\n    grid: {model: [!foo a]}\n" + tmpl, want: "t.yaml:6:20: tag !foo is not supported"},
-		"unquoted ref flow": {in: head + params + tmpl + "            env: [{name: A, value: ${x}}]\n", want: `t.yaml:15: did not find expected ',' or '}' (quote values that hold ${...} inside [...] or {...}: "${name}")`},
+		"unquoted ref flow": {in: head + grid + tmpl + "            env: [{name: A, value: ${x}}]\n", want: `t.yaml:15: did not find expected ',' or '}' (quote values that hold ${...} inside [...] or {...}: "${name}")`},
 
 		// the Job template
-		"unknown job field":   {in: head + params + tmpl + "            imagee: x\n", want: `t.yaml:15:13: unknown field "imagee" in Job spec.template.spec.containers[0] (did you mean "image"?)`},
-		"number for a string": {in: head + params + tmpl + "            args: [10, softmax]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: want a string, got the integer 10 (quote it: "10")`},
-		"string for an int":   {in: head + params + tmpl + "      backoffLimit: abc\n", want: `t.yaml:15:21: Job spec.backoffLimit: want an integer, got the string "abc"`},
-		"partial ref for int": {in: head + params + tmpl + "      backoffLimit: 1${model}\n", want: `t.yaml:15:21: Job spec.backoffLimit: want an integer: only a whole "${param}" can stand for one, got "1${model}"`},
-		"int out of range":    {in: head + params + tmpl + "      backoffLimit: 99999999999\n", want: "t.yaml:15:21: Job spec.backoffLimit: integer 99999999999 is out of range for int32"},
-		"bad quantity":        {in: head + params + tmpl + "            resources: {limits: {memory: 6GB}}\n", want: `t.yaml:15:42: Job spec.template.spec.containers[0].resources.limits.memory: want a quantity such as 500m, 2 or 6Gi, got "6GB"`},
-		"duplicate in job":    {in: head + params + tmpl + "            resources: {limits: {memory: 6Gi, memory: 7Gi}}\n", want: `t.yaml:15:47: duplicate key "memory" (first at line 15)`},
-		"string for a list":   {in: head + params + tmpl + "            command: python train.py\n", want: `t.yaml:15:22: Job spec.template.spec.containers[0].command: want a list, got the string "python train.py"`},
-		"unknown param":       {in: head + params + tmpl + "            args: [\"${epochs}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "epochs" in ${epochs} (write $${epochs} for a literal ${epochs}, ${env.epochs} for an environment variable)`},
-		"unset env":           {in: head + params + tmpl + "            env: [{name: A, value: \"${env.TOKEN}\"}]\n", want: "t.yaml:15:36: Job spec.template.spec.containers[0].env[0].value: environment variable TOKEN is not set (referenced as ${env.TOKEN})"},
-		"template name":       {in: head + params + "  template:\n    metadata: {name: x}\n    spec: {}\n", want: "t.yaml:9:16: spec.template.metadata.name: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from the command line)"},
-		"reserved label":      {in: head + params + "  template:\n    metadata: {labels: {mlexp.dev/trial: x}}\n    spec: {}\n", want: `t.yaml:9:25: Job metadata.labels: key "mlexp.dev/trial" is reserved: kubectl-mlexp sets it`},
-		"pod reserved label":  {in: head + params + "  template:\n    spec:\n      template:\n        metadata: {labels: {app.kubernetes.io/managed-by: me}}\n", want: `t.yaml:11:29: Job spec.template.metadata.labels: key "app.kubernetes.io/managed-by" is reserved: kubectl-mlexp sets it`},
-		"template apiVersion": {in: head + params + "  template:\n    apiVersion: v1\n    spec: {}\n", want: `t.yaml:9:17: spec.template.apiVersion: want batch/v1, got the string "v1"`},
-		"template status":     {in: head + params + "  template:\n    status: {}\n    spec: {}\n", want: `t.yaml:9:5: unknown field "status" in spec.template (a batch/v1 Job) (known fields: apiVersion, kind, metadata, spec)`},
-		"keys with refs":      {in: head + params + "  template:\n    metadata: {labels: {\"${model}\": x}}\n    spec: {}\n", want: `t.yaml:9:25: Job metadata.labels: parameters cannot be used in keys ("${model}")`},
-		"no job spec":         {in: head + params + "  template:\n    metadata: {}\n", want: "t.yaml:9:5: spec.template.spec is missing: give the JobSpec (template.spec.containers...)"},
+		"unknown job field":   {in: head + grid + tmpl + "            imagee: x\n", want: `t.yaml:15:13: unknown field "imagee" in Job spec.template.spec.containers[0] (did you mean "image"?)`},
+		"number for a string": {in: head + grid + tmpl + "            args: [10, softmax]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: want a string, got the integer 10 (quote it: "10")`},
+		"string for an int":   {in: head + grid + tmpl + "      backoffLimit: abc\n", want: `t.yaml:15:21: Job spec.backoffLimit: want an integer, got the string "abc"`},
+		"partial ref for int": {in: head + grid + tmpl + "      backoffLimit: 1${model}\n", want: `t.yaml:15:21: Job spec.backoffLimit: want an integer: only a whole "${param}" can stand for one, got "1${model}"`},
+		"int out of range":    {in: head + grid + tmpl + "      backoffLimit: 99999999999\n", want: "t.yaml:15:21: Job spec.backoffLimit: integer 99999999999 is out of range for int32"},
+		"bad quantity":        {in: head + grid + tmpl + "            resources: {limits: {memory: 6GB}}\n", want: `t.yaml:15:42: Job spec.template.spec.containers[0].resources.limits.memory: want a quantity such as 500m, 2 or 6Gi, got "6GB"`},
+		"duplicate in job":    {in: head + grid + tmpl + "            resources: {limits: {memory: 6Gi, memory: 7Gi}}\n", want: `t.yaml:15:47: duplicate key "memory" (first at line 15)`},
+		"string for a list":   {in: head + grid + tmpl + "            command: python train.py\n", want: `t.yaml:15:22: Job spec.template.spec.containers[0].command: want a list, got the string "python train.py"`},
+		"unknown param":       {in: head + grid + tmpl + "            args: [\"${epochs}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "epochs" in ${epochs} (write $${epochs} for a literal ${epochs}, ${env.epochs} for an environment variable)`},
+		"unset env":           {in: head + grid + tmpl + "            env: [{name: A, value: \"${env.TOKEN}\"}]\n", want: "t.yaml:15:36: Job spec.template.spec.containers[0].env[0].value: environment variable TOKEN is not set (referenced as ${env.TOKEN})"},
+		"template name":       {in: head + grid + "  template:\n    metadata: {name: x}\n    spec: {}\n", want: "t.yaml:9:16: spec.template.metadata.name: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)"},
+		"reserved label":      {in: head + grid + "  template:\n    metadata: {labels: {mlexp.dev/trial: x}}\n    spec: {}\n", want: `t.yaml:9:25: Job metadata.labels: key "mlexp.dev/trial" is reserved: kubectl-mlexp sets it`},
+		"pod reserved label":  {in: head + grid + "  template:\n    spec:\n      template:\n        metadata: {labels: {app.kubernetes.io/managed-by: me}}\n", want: `t.yaml:11:29: Job spec.template.metadata.labels: key "app.kubernetes.io/managed-by" is reserved: kubectl-mlexp sets it`},
+		"template apiVersion": {in: head + grid + "  template:\n    apiVersion: v1\n    spec: {}\n", want: `t.yaml:9:17: spec.template.apiVersion: want batch/v1, got the string "v1"`},
+		"template status":     {in: head + grid + "  template:\n    status: {}\n    spec: {}\n", want: `t.yaml:9:5: unknown field "status" in spec.template (a batch/v1 Job) (known fields: apiVersion, kind, metadata, spec)`},
+		"keys with refs":      {in: head + grid + "  template:\n    metadata: {labels: {\"${model}\": x}}\n    spec: {}\n", want: `t.yaml:9:25: Job metadata.labels: parameters cannot be used in keys ("${model}")`},
+		"no job spec":         {in: head + grid + "  template:\n    metadata: {}\n", want: "t.yaml:9:5: spec.template.spec is missing: give the JobSpec (template.spec.containers...)"},
 
 		// results
-		"metric not a group": {in: head + params + tmpl + "  results: {metric: acc, patterns: ['(?P<accuracy>x)']}\n", want: `t.yaml:15:36: results.metric "acc" is not a named group of any pattern`},
-		"bad regexp":         {in: head + params + tmpl + "  results: {patterns: ['(x']}\n", want: "t.yaml:15:24: results.patterns: error parsing regexp: missing closing ): `(x`"},
-		"no named group":     {in: head + params + tmpl + "  results: {patterns: ['acc (x)']}\n", want: `t.yaml:15:24: results.patterns: "acc (x)" has no named group: write (?P<accuracy>[0-9.]+) to name the metric`},
-		"bad goal":           {in: head + params + tmpl + "  results: {metric: acc, goal: up}\n", want: `t.yaml:15:32: results.goal "up": want max or min`},
+		"metric not a group": {in: head + grid + tmpl + "  results: {metric: acc, patterns: ['(?P<accuracy>x)']}\n", want: `t.yaml:15:36: results.metric "acc" is not a named group of any pattern`},
+		"bad regexp":         {in: head + grid + tmpl + "  results: {patterns: ['(x']}\n", want: "t.yaml:15:24: results.patterns: error parsing regexp: missing closing ): `(x`"},
+		"no named group":     {in: head + grid + tmpl + "  results: {patterns: ['acc (x)']}\n", want: `t.yaml:15:24: results.patterns: "acc (x)" has no named group: write (?P<accuracy>[0-9.]+) to name the metric`},
+		"bad goal":           {in: head + grid + tmpl + "  results: {metric: acc, goal: up}\n", want: `t.yaml:15:32: results.goal "up": want max or min`},
+
+		// queue
+		"queue not a string": {in: head + grid + tmpl + "  queue: [a]\n", want: `t.yaml:15:10: spec.queue: want a string, got a list`},
+		"bad queue":          {in: head + grid + tmpl + "  queue: Team_A\n", want: `t.yaml:15:10: spec.queue: invalid LocalQueue name "Team_A": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`},
+		"bad --queue":        {in: head + grid + tmpl, opts: Options{Queue: "a_b"}, want: `t.yaml: --queue: invalid LocalQueue name "a_b": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -147,8 +152,71 @@ func TestParseNative(t *testing.T) {
 	if diff := cmp.Diff([]bool{true, true, true, true, true}, exp.Template.Used); diff != "" {
 		t.Errorf("used (-want +got):\n%s", diff)
 	}
-	exp, err = Parse("t.yaml", []byte(head+params+tmpl), Options{Name: "other", Getenv: noEnv})
+	exp, err = Parse("t.yaml", []byte(head+grid+tmpl), Options{Name: "other", Getenv: noEnv})
 	if err != nil || exp.Name != "other" {
 		t.Errorf("--name: got %v, %v; want the name other", exp, err)
+	}
+}
+
+func TestParseQueue(t *testing.T) {
+	exp, err := Parse("t.yaml", []byte(head+grid+tmpl+"  queue: team-a\n"), Options{Getenv: noEnv})
+	if err != nil || exp.Queue != "team-a" {
+		t.Fatalf("spec.queue: got %+v, %v; want queue team-a", exp, err)
+	}
+	exp, err = Parse("t.yaml", []byte(head+grid+tmpl+"  queue: team-a\n"), Options{Queue: "team-b", Getenv: noEnv})
+	if err != nil || exp.Queue != "team-b" {
+		t.Fatalf("--queue over spec.queue: got %+v, %v; want queue team-b", exp, err)
+	}
+	exp, err = Parse("seed.yaml", []byte("- script: img\n  args: [[1]]\n"), Options{Queue: "team-c", Getenv: noEnv})
+	if err != nil || exp.Queue != "team-c" {
+		t.Fatalf("--queue with the seed format: got %+v, %v; want queue team-c", exp, err)
+	}
+}
+
+// What the native format gained for Katib files: a namespace, a limit,
+// dashed parameter names, and results with Katib's metric names, a target,
+// leading columns and filters.
+func TestParseNativeKatibFeatures(t *testing.T) {
+	in := "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: t, namespace: team-a}\nspec:\n" +
+		"  parameters:\n    grid:\n      num-layers: [1, 2, 3]\n    limit: 2\n" + tmpl +
+		"            args: [\"--layers=${num-layers}\"]\n" +
+		"  results:\n    metric: Validation-accuracy\n    goal: max\n    target: 0.9\n    columns: [Train-accuracy, \"Test accuracy\"]\n" +
+		"    filters: ['([\\w-]+) is ([0-9.]+)']\n    patterns: ['top1 (?P<top1>[0-9.]+)']\n"
+	in = strings.Replace(in, "img:${model}", "img", 1)
+	exp, err := Parse("t.yaml", []byte(in), Options{Getenv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := 0.9
+	want := ResultsSpec{Metric: "Validation-accuracy", Goal: "max", Target: &target, Columns: []string{"Train-accuracy", "Test accuracy"},
+		Patterns: []string{"top1 (?P<top1>[0-9.]+)"}, Filters: []string{`([\w-]+) is ([0-9.]+)`}}
+	if diff := cmp.Diff(want, exp.Results); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	if exp.Namespace != "team-a" || exp.Space.Limit != 2 || exp.Space.Size() != 2 || exp.Space.Names()[0] != "num-layers" {
+		t.Errorf("namespace %q, limit %d, size %d, names %v", exp.Namespace, exp.Space.Limit, exp.Space.Size(), exp.Space.Names())
+	}
+}
+
+func TestParseNativeKatibFeatureErrors(t *testing.T) {
+	res := func(r string) string { return head + grid + tmpl + "  results: " + r + "\n" }
+	tests := map[string]struct{ in, want string }{
+		"metric with braces": {res("{metric: \"a{b}\"}"), `t.yaml:15:21: results.metric "a{b}": want a metric name as the log prints it: a letter, then letters, digits, spaces or _ . / @ -`},
+		"target, no metric":  {res("{target: 0.9}"), "t.yaml:15:21: results.target needs results.metric"},
+		"target a string":    {res("{metric: acc, target: high}"), `t.yaml:15:34: results.target: want a number, got the string "high"`},
+		"column twice":       {res("{metric: acc, columns: [loss, Loss]}"), `t.yaml:15:42: results.columns: "Loss" is listed twice (first at line 15)`},
+		"column is metric":   {res("{metric: acc, columns: [ACC]}"), `t.yaml:15:36: results.columns: "ACC" is the ranking metric already`},
+		"filter, one group":  {res("{filters: ['(a)=1']}"), `t.yaml:15:23: results.filters: "(a)=1" needs two groups, the metric's name then its value, as in ([\w-]+)=([0-9.]+)`},
+		"limit 0":            {head + "  parameters:\n    grid: {model: [a]}\n    limit: 0\n" + tmpl, "t.yaml:7:12: limit must be between 1 and 100000, got 0"},
+		"bad namespace":      {strings.Replace(head, "{name: t}", "{name: t, namespace: A_B}", 1) + grid + tmpl, `t.yaml:3:32: metadata.namespace: invalid namespace "A_B": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
+		"dash at the end":    {head + "  parameters:\n    grid: {model-: [a]}\n" + tmpl, `t.yaml:6:12: invalid parameter name "model-": want a letter or _ followed by letters, digits, _ or - (not ending in -)`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte(tc.in), Options{Getenv: noEnv})
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error:\n got %v\nwant %s", err, tc.want)
+			}
+		})
 	}
 }

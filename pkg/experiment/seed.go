@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/subst"
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
 
@@ -125,8 +126,8 @@ func (p *parser) seedNames(row *yaml.Node, n int) ([]string, error) {
 		return nil, p.errorf(row, "--param-names names %d parameters, the rows have %d args", len(p.opts.ParamNames), n)
 	}
 	for _, name := range p.opts.ParamNames {
-		if !space.IsIdentifier(name) || name == "env" || name == SeedImageParam {
-			return nil, &Error{File: p.file, Msg: fmt.Sprintf("--param-names: invalid parameter name %q: want a letter or _ followed by letters, digits or _ (not env or script)", name)}
+		if !params.ValidName(name) || name == "env" || name == SeedImageParam {
+			return nil, &Error{File: p.file, Msg: fmt.Sprintf("--param-names: invalid parameter name %q: want %s (not env or script)", name, params.NameRule)}
 		}
 	}
 	return append(names, p.opts.ParamNames...), nil

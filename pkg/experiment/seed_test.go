@@ -76,7 +76,7 @@ func TestParseSeedErrors(t *testing.T) {
 		"no entries":      {in: "[]\n", want: "e.yaml:1:1: the file lists no experiments"},
 		"duplicate row":   {in: "- script: img\n  args:\n  - [1]\n  - [1]\n", want: "e.yaml:4:5: duplicate trial script=img,arg1=1: the trial from line 3 has the same parameters"},
 		"param names":     {in: "- script: img\n  args: [[1, 2]]\n", opts: Options{ParamNames: []string{"a"}}, want: "e.yaml:2:10: --param-names names 1 parameters, the rows have 2 args"},
-		"bad param name":  {in: "- script: img\n  args: [[1]]\n", opts: Options{ParamNames: []string{"a-b"}}, want: `e.yaml: --param-names: invalid parameter name "a-b": want a letter or _ followed by letters, digits or _ (not env or script)`},
+		"bad param name":  {in: "- script: img\n  args: [[1]]\n", opts: Options{ParamNames: []string{"a-"}}, want: `e.yaml: --param-names: invalid parameter name "a-": want a letter or _ followed by letters, digits, _ or - (not ending in -) (not env or script)`},
 		"bad cpu":         {in: "- script: img\n  args: [[1]]\n", opts: Options{CPU: "one"}, want: `e.yaml: --cpu: invalid quantity "one": want a quantity such as 500m, 2 or 6Gi`},
 		"stdin needs a name": {in: "- script: img\n  args: [[1]]\n", file: "<stdin>",
 			want: "<stdin>: a file in the seed format has no name: pass --name"},

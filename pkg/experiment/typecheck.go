@@ -42,30 +42,31 @@ func (p *parser) template(n *yaml.Node, names []string) (Template, error) {
 		c.index[name] = i
 	}
 	t := Template{Names: names, Pos: pos(n)}
-	top, err := p.object(n, "spec.template (a batch/v1 Job)", "apiVersion", "kind", "metadata", "spec")
+	at := p.templatePath()
+	top, err := p.object(n, at+" (a batch/v1 Job)", "apiVersion", "kind", "metadata", "spec")
 	if err != nil {
 		return t, err
 	}
 	if f, ok := top["apiVersion"]; ok {
-		if s, err := p.str(f.Value, "spec.template.apiVersion"); err != nil || s != "batch/v1" {
-			return t, p.errorf(f.Value, "spec.template.apiVersion: want batch/v1, got %s", describe(f.Value))
+		if s, err := p.str(f.Value, at+".apiVersion"); err != nil || s != "batch/v1" {
+			return t, p.errorf(f.Value, "%s.apiVersion: want batch/v1, got %s", at, describe(f.Value))
 		}
 	}
 	if f, ok := top["kind"]; ok {
-		if s, err := p.str(f.Value, "spec.template.kind"); err != nil || s != "Job" {
-			return t, p.errorf(f.Value, "spec.template.kind: want Job, got %s", describe(f.Value))
+		if s, err := p.str(f.Value, at+".kind"); err != nil || s != "Job" {
+			return t, p.errorf(f.Value, "%s.kind: want Job, got %s", at, describe(f.Value))
 		}
 	}
 	root := &Node{Kind: MapNode, Pos: pos(n)}
 	if f, ok := top["metadata"]; ok {
-		meta, err := p.object(f.Value, "spec.template.metadata", "labels", "annotations", "name", "generateName", "namespace")
+		meta, err := p.object(f.Value, at+".metadata", "labels", "annotations", "name", "generateName", "namespace")
 		if err != nil {
 			return t, err
 		}
 		mn := &Node{Kind: MapNode, Path: "metadata", Pos: pos(f.Value)}
 		for _, k := range []string{"name", "generateName", "namespace"} {
 			if g, ok := meta[k]; ok {
-				return t, p.errorf(g.KeyN, "spec.template.metadata.%s: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from the command line)", k)
+				return t, p.errorf(g.KeyN, "%s.metadata.%s: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)", at, k)
 			}
 		}
 		for _, k := range []string{"labels", "annotations"} {
@@ -81,7 +82,7 @@ func (p *parser) template(n *yaml.Node, names []string) (Template, error) {
 	}
 	f, ok := top["spec"]
 	if !ok {
-		return t, p.errorf(n, "spec.template.spec is missing: give the JobSpec (template.spec.containers...)")
+		return t, p.errorf(n, "%s.spec is missing: give the JobSpec (template.spec.containers...)", at)
 	}
 	spec, err := c.walk(f.Value, jobSpecType, "spec")
 	if err != nil {

@@ -14,8 +14,17 @@ import (
 
 // parser reads one file.
 type parser struct {
-	file string
-	opts Options
+	file     string
+	opts     Options
+	tmplPath string // where the file writes the Job, for messages; "" is spec.template
+}
+
+// templatePath returns where the file writes the Job template.
+func (p *parser) templatePath() string {
+	if p.tmplPath == "" {
+		return "spec.template"
+	}
+	return p.tmplPath
 }
 
 // pos returns the position of n.
@@ -138,6 +147,15 @@ func (p *parser) integer(n *yaml.Node, what string) (int64, error) {
 	return 0, p.errorf(n, "%s: want an integer, got %s", what, describe(n))
 }
 
+// boolean returns the bool scalar n.
+func (p *parser) boolean(n *yaml.Node, what string) (bool, error) {
+	var b bool
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" && n.Decode(&b) == nil {
+		return b, nil
+	}
+	return false, p.errorf(n, "%s: want true or false, got %s", what, describe(n))
+}
+
 // number returns the integer or float scalar n.
 func (p *parser) number(n *yaml.Node, what string) (float64, error) {
 	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float") {
@@ -157,6 +175,9 @@ func (p *parser) value(n *yaml.Node, name string) (space.Value, error) {
 	}
 	if n.Kind != yaml.ScalarNode {
 		return space.Value{}, p.errorf(n, "value of %q: parameter values must be a string, number or bool, got %s", name, describe(n))
+	}
+	if len(n.Value) > MaxValueLength {
+		return space.Value{}, p.errorf(n, "value of %q is %s long: at most %s", name, byteSize(len(n.Value)), byteSize(MaxValueLength))
 	}
 	v := space.Value{Text: n.Value, Pos: pos(n)}
 	switch n.ShortTag() {

@@ -14,6 +14,30 @@ var logLevels = []string{"info", "warning", "warn", "error", "debug", "trace", "
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
+// NormalizeName returns the name under which the parser reports a metric
+// printed as s: lower-cased, each run of spaces one '_'. Metric names are
+// matched case-insensitively by normalizing both sides: a log line
+// "Validation-accuracy=0.9", a --metric Validation-accuracy and a file's
+// validation-accuracy all name the metric validation-accuracy, and "Test
+// accuracy" is test_accuracy.
+func NormalizeName(s string) string { return normalize(s) }
+
+// ValidName reports whether s can name a metric the parser reports: a letter
+// first, then letters, digits, spaces and _ . / @ -, at most 64 bytes
+// (Katib's Validation-accuracy, Keras' val_loss, "Test accuracy").
+func ValidName(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > maxNameLen || !isLetter(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isNameChar(c) && c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
 // isNameChar reports whether c may appear in a metric name word.
 func isNameChar(c byte) bool {
 	return isLetter(c) || isDigit(c) || c == '_' || c == '.' || c == '/' || c == '@' || c == '-'

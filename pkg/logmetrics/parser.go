@@ -25,12 +25,30 @@ type Parser struct {
 type customPattern struct {
 	re    *regexp.Regexp
 	names []string // normalised group names by subexpression index, "" for unnamed
+	pair  bool     // a filter: group 1 is the metric's name, group 2 its value
 }
 
 // New returns a parser that also applies the given regular expressions, each
 // with at least one named group (?P<metric>...) whose name is a metric name.
 func New(patterns []string) (*Parser, error) {
+	return NewWithFilters(patterns, nil)
+}
+
+// NewWithFilters is New with filters as well: regular expressions in the
+// form of Katib's metricsFormat, whose first group matches a metric's name
+// and second group its value, e.g. `([\w-]+)\s*:\s*([+-]?\d*\.?\d+)`.
+func NewWithFilters(patterns, filters []string) (*Parser, error) {
 	p := &Parser{}
+	for _, f := range filters {
+		re, err := regexp.Compile(f)
+		if err != nil {
+			return nil, fmt.Errorf("metric filter %q: %w", f, err)
+		}
+		if re.NumSubexp() < 2 {
+			return nil, fmt.Errorf("metric filter %q: want two groups, the metric's name and its value", f)
+		}
+		p.custom = append(p.custom, customPattern{re: re, pair: true})
+	}
 	for _, pat := range patterns {
 		re, err := regexp.Compile(pat)
 		if err != nil {
@@ -94,20 +112,17 @@ func (p *Parser) applyCustom(dst []Point, start int, line string, step *int) []P
 	builtinEnd := len(dst)
 	for _, cp := range p.custom {
 		for _, m := range cp.re.FindAllStringSubmatchIndex(line, -1) {
+			if cp.pair {
+				if m[2] >= 0 && m[4] >= 0 {
+					dst = appendCustom(dst, step, normalize(line[m[2]:m[3]]), line[m[4]:m[5]])
+				}
+				continue
+			}
 			for g, name := range cp.names {
 				if name == "" || m[2*g] < 0 {
 					continue
 				}
-				text := strings.TrimSpace(line[m[2*g]:m[2*g+1]])
-				v, end, _, ok := parseValue(text, 0)
-				if !ok || end != len(text) && strings.TrimSpace(text[end:]) != "%" {
-					continue
-				}
-				if name == "epoch" {
-					setStep(step, v)
-					continue
-				}
-				dst = append(dst, Point{Name: name, Value: v})
+				dst = appendCustom(dst, step, name, line[m[2*g]:m[2*g+1]])
 			}
 		}
 	}
@@ -125,6 +140,21 @@ func (p *Parser) applyCustom(dst []Point, start int, line string, step *int) []P
 		out = append(out, pt)
 	}
 	return out
+}
+
+// appendCustom appends the point a pattern or filter matched, when text is
+// a number; a metric named epoch sets *step instead.
+func appendCustom(dst []Point, step *int, name, text string) []Point {
+	text = strings.TrimSpace(text)
+	v, end, _, ok := parseValue(text, 0)
+	if name == "" || !ok || end != len(text) && strings.TrimSpace(text[end:]) != "%" {
+		return dst
+	}
+	if name == "epoch" {
+		setStep(step, v)
+		return dst
+	}
+	return append(dst, Point{Name: name, Value: v})
 }
 
 // hasName reports whether pts has a point named name, or name is that name

@@ -13,6 +13,8 @@ type Result struct {
 	// Metric and Goal are the ranking the trials are sorted by.
 	Metric string `json:"metric"`
 	Goal   Goal   `json:"goal"`
+	// Target is the value of Metric a trial should reach, if any.
+	Target *Value `json:"target,omitempty"`
 	// Best names the best trial, if any trial reported the metric.
 	Best string `json:"best,omitempty"`
 	// Trials are the items of the printed ResultList, best first.
@@ -31,6 +33,7 @@ type TrialResult struct {
 	Source     string                  `json:"source,omitempty"`
 	FromRecord bool                    `json:"fromRecord,omitempty"`
 	Value      *Value                  `json:"value,omitempty"`
+	Reached    bool                    `json:"reached,omitempty"`
 	Metrics    map[string]Value        `json:"metrics"`
 	Curves     map[string][]CurvePoint `json:"curves,omitempty"`
 }
@@ -39,6 +42,10 @@ type TrialResult struct {
 // metric and the per-epoch curves.
 func (t *Table) Result() Result {
 	out := Result{Metric: t.Metric, Goal: t.Goal, Trials: make([]TrialResult, len(t.Rows))}
+	if t.Target != nil {
+		v := Value(*t.Target)
+		out.Target = &v
+	}
 	if best, _ := t.Best(); best != nil {
 		out.Best = best.Name
 	}
@@ -46,7 +53,7 @@ func (t *Table) Result() Result {
 		r := &t.Rows[i]
 		tr := TrialResult{
 			Rank: r.Rank, Best: r.Best, Name: r.Name, Params: r.Params, State: r.State,
-			PodGone: r.PodGone, Pod: r.Pod, Source: r.Source, FromRecord: r.FromRecord,
+			PodGone: r.PodGone, Pod: r.Pod, Source: r.Source, FromRecord: r.FromRecord, Reached: r.Reached,
 			Metrics: make(map[string]Value, len(r.Metrics)), Curves: r.Curves,
 		}
 		if tr.Params == nil {

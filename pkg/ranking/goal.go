@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 )
 
 // Goal says whether a larger or a smaller value of the ranking metric is better.
@@ -53,13 +55,14 @@ func DefaultGoal(metric string) Goal {
 // flag nor the experiment file names one.
 var preferred = []string{"test_accuracy", "val_accuracy", "accuracy", "test_loss", "val_loss", "loss"}
 
-// ChooseMetric returns the metric to rank by: want when set, else the first
-// of test_accuracy, val_accuracy, accuracy, test_loss, val_loss and loss that
-// some trial reported, else the alphabetically first metric of any trial,
-// else "".
+// ChooseMetric returns the metric to rank by: want when set, as the log
+// parser names it (logmetrics.NormalizeName: Validation-accuracy is
+// validation-accuracy), else the first of test_accuracy, val_accuracy,
+// accuracy, test_loss, val_loss and loss that some trial reported, else the
+// alphabetically first metric of any trial, else "".
 func ChooseMetric(trials []Trial, want string) string {
 	if want != "" {
-		return want
+		return logmetrics.NormalizeName(want)
 	}
 	names := MetricNames(trials)
 	have := make(map[string]bool, len(names))

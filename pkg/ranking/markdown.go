@@ -29,11 +29,16 @@ func (t *Table) WriteMarkdown(w io.Writer, experiment string) error {
 	head = append(head, "state")
 	align = append(align, "---")
 	for _, n := range t.MetricNames {
+		cell := n
 		if n == t.Metric {
-			n = n + " " + map[Goal]string{Max: "↑", Min: "↓"}[t.Goal]
+			cell = n + " " + map[Goal]string{Max: "↑", Min: "↓"}[t.Goal]
 		}
-		head = append(head, mdEscape(n))
+		head = append(head, mdEscape(cell))
 		align = append(align, "---:")
+		if n == t.Metric && t.Target != nil {
+			head = append(head, mdEscape("goal "+t.TargetText()))
+			align = append(align, "---")
+		}
 	}
 	b.WriteString("| " + strings.Join(head, " | ") + " |\n")
 	b.WriteString("|" + strings.Join(align, "|") + "|\n")
@@ -65,15 +70,17 @@ func (t *Table) WriteMarkdown(w io.Writer, experiment string) error {
 		cells = append(cells, mdEscape(stateCell(&r.Trial)))
 		for _, n := range t.MetricNames {
 			v, ok := r.Metrics[n]
-			if !ok {
-				cells = append(cells, "")
-				continue
+			s := ""
+			if ok {
+				s = FormatValue(v)
 			}
-			s := FormatValue(v)
-			if n == t.Metric {
+			if ok && n == t.Metric {
 				s = bold(s)
 			}
 			cells = append(cells, s)
+			if n == t.Metric && t.Target != nil {
+				cells = append(cells, map[bool]string{true: "reached"}[r.Reached])
+			}
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}

@@ -41,6 +41,9 @@ func (t *Table) Header(o TableOptions) []string {
 		if i == 0 && o.Chart && t.Metric != "" {
 			h = append(h, t.ChartScale())
 		}
+		if i == 0 && t.Target != nil {
+			h = append(h, "GOAL")
+		}
 	}
 	if o.Wide {
 		h = append(h, "SOURCE", "POD")
@@ -84,6 +87,9 @@ func (t *Table) Cells(o TableOptions) [][]string {
 				}
 				row = append(row, bar)
 			}
+			if j == 0 && t.Target != nil {
+				row = append(row, reachedCell(r))
+			}
 		}
 		if o.Wide {
 			row = append(row, sourceCell(&r.Trial), orNone(r.Pod))
@@ -113,6 +119,9 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	head := append([]string{"trial"}, t.ParamNames...)
 	head = append(head, "state")
 	head = append(head, t.MetricNames...)
+	if t.Target != nil {
+		head = append(head, "goal_reached")
+	}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -132,6 +141,9 @@ func (t *Table) WriteCSV(w io.Writer) error {
 			}
 			rec = append(rec, FormatExact(v))
 		}
+		if t.Target != nil {
+			rec = append(rec, strconv.FormatBool(r.Reached))
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -142,12 +154,21 @@ func (t *Table) WriteCSV(w io.Writer) error {
 
 // BestLine returns the sentence naming the best trial, for example
 // "best: mnist-1a2b3c4d (activation=softmax, dropout=0.2) test_accuracy=0.9812",
-// "best so far: ..." while that trial still runs, or "" without one.
+// "best so far: ..." while that trial still runs, followed by whether the
+// target was reached when there is one; "" without a best trial.
 func (t *Table) BestLine() string {
 	best, tied := t.Best()
 	if best == nil {
 		return ""
 	}
+	if line := t.targetLine(); line != "" {
+		return t.bestLine(best, tied) + "; " + line
+	}
+	return t.bestLine(best, tied)
+}
+
+// bestLine is BestLine without the target.
+func (t *Table) bestLine(best *Row, tied int) string {
 	var b strings.Builder
 	b.WriteString("best: ")
 	if !best.State.Finished() {

@@ -63,6 +63,8 @@ type Row struct {
 	Value float64
 	// HasValue says the trial reported the ranking metric (NaN included).
 	HasValue bool
+	// Reached says the value reached the table's Target.
+	Reached bool
 }
 
 // Table is an experiment's trials ranked by one metric.
@@ -74,8 +76,11 @@ type Table struct {
 	Rows []Row
 	// ParamNames is the union of parameter names in first-seen order.
 	ParamNames []string
-	// MetricNames is the ranking metric followed by every other metric by name.
+	// MetricNames is the ranking metric followed by every other metric by
+	// name (or by LeadWith's order first).
 	MetricNames []string
+	// Target is the value of Metric a trial should reach; nil for none.
+	Target *float64
 }
 
 // class orders rows: numbers first, then NaN, then no value.

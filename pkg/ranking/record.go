@@ -90,12 +90,16 @@ func (r Record) PlainMetrics() map[string]float64 {
 	return out
 }
 
-// PatternsKey returns a short stable key of a list of patterns ("" for
-// none), recorded with the metrics they parsed.
-func PatternsKey(patterns []string) string {
-	if len(patterns) == 0 {
+// PatternsKey returns a short stable key of a list of patterns and
+// filters ("" for none), recorded with the metrics they parsed.
+func PatternsKey(patterns []string, filters ...string) string {
+	if len(patterns) == 0 && len(filters) == 0 {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(strings.Join(patterns, "\n")))
+	text := strings.Join(patterns, "\n")
+	for _, f := range filters {
+		text += "\nfilter:" + f
+	}
+	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:6])
 }

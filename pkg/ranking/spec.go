@@ -17,13 +17,21 @@ type Spec struct {
 	Metric string `json:"metric,omitempty"`
 	// Goal is "max", "min" or "".
 	Goal string `json:"goal,omitempty"`
+	// Target is the value of Metric a trial should reach (Katib's
+	// objective goal); nil for none.
+	Target *float64 `json:"target,omitempty"`
+	// Columns are metrics shown right after Metric, in order.
+	Columns []string `json:"columns,omitempty"`
 	// Patterns are regular expressions whose named groups are metrics.
 	Patterns []string `json:"patterns,omitempty"`
+	// Filters are regular expressions whose first group is a metric's name
+	// and second its value (Katib's metricsFormat).
+	Filters []string `json:"filters,omitempty"`
 }
 
 // IsZero reports whether s says nothing.
 func (s Spec) IsZero() bool {
-	return s.Metric == "" && s.Goal == "" && len(s.Patterns) == 0
+	return s.Metric == "" && s.Goal == "" && s.Target == nil && len(s.Columns) == 0 && len(s.Patterns) == 0 && len(s.Filters) == 0
 }
 
 // Encode returns s as the annotation's value, or "" when s is zero (write

@@ -67,3 +67,69 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// katibBenchFile is a Katib Experiment of 100 x 100 = 10,000 grid trials,
+// or its first limit when limit > 0.
+func katibBenchFile(limit int) string {
+	max := ""
+	if limit > 0 {
+		max = fmt.Sprintf("  maxTrialCount: %d\n", limit)
+	}
+	return `apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: bench}
+spec:
+  objective: {type: maximize, objectiveMetricName: Validation-accuracy}
+  algorithm: {algorithmName: grid}
+` + max + `  parameters:
+    - {name: num-layers, parameterType: int, feasibleSpace: {min: "1", max: "100"}}
+    - {name: lr, parameterType: double, feasibleSpace: {min: "0.01", max: "1", step: "0.01"}}
+  trialTemplate:
+    primaryContainerName: training
+    trialParameters: [{name: layers, reference: num-layers}, {name: lr, reference: lr}]
+    trialSpec:
+      apiVersion: batch/v1
+      kind: Job
+      spec:
+        template:
+          spec:
+            containers:
+            - name: training
+              image: registry.example.com/k8s-ml:latest
+              command: [python, train.py, "--layers=${trialParameters.layers}", "--lr=${trialParameters.lr}"]
+              resources: {limits: {cpu: "1", memory: 6Gi}}
+`
+}
+
+// BenchmarkKatib reads and renders a Katib file of 10,000 trials, and the
+// same experiment written in the native format (what convert prints): the
+// Katib reader's exact decimal steps cost next to nothing beside rendering.
+func BenchmarkKatib(b *testing.B) {
+	katib := []byte(katibBenchFile(0))
+	exp, err := experiment.Parse("bench.yaml", katib, experiment.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	native, err := experiment.MarshalNative(exp, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{{"katib", katib}, {"native", native}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				exp, err := experiment.Parse("bench.yaml", tc.data, experiment.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				trials, _, err := Render(exp)
+				if err != nil || len(trials) != 10000 {
+					b.Fatalf("%d trials, %v", len(trials), err)
+				}
+			}
+		})
+	}
+}

@@ -51,16 +51,22 @@ func names(exp string, points []space.Point) []string {
 
 // SpecHash returns the hash recorded in a Job's spec-hash annotation: the
 // first 16 hex digits of the SHA-256 of the Job's JSON without that
-// annotation and without the results-spec annotation, which can change in
-// place. Equal hashes mean the Job's pods would be the same.
+// annotation, without the results-spec and trial-count annotations, which
+// can change in place, and without spec.suspend, which is the trial's run
+// state (set by submit --suspend or a queue, then by Kueue or
+// suspend/resume), not its definition. Equal hashes mean the Job's pods
+// would be the same.
 func SpecHash(job *batchv1.Job) string {
 	_, hasHash := job.Annotations[labels.SpecHash]
 	_, hasSpec := job.Annotations[labels.ResultsSpec]
-	if hasHash || hasSpec {
+	_, hasCount := job.Annotations[labels.TrialCount]
+	if hasHash || hasSpec || hasCount || job.Spec.Suspend != nil {
 		c := *job
 		c.Annotations = maps.Clone(job.Annotations)
 		delete(c.Annotations, labels.SpecHash)
 		delete(c.Annotations, labels.ResultsSpec)
+		delete(c.Annotations, labels.TrialCount)
+		c.Spec.Suspend = nil
 		job = &c
 	}
 	b, err := json.Marshal(job)

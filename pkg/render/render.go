@@ -19,6 +19,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	kjson "sigs.k8s.io/json"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
@@ -39,7 +40,8 @@ type Trial struct {
 // warnings (without a "warning: " prefix) and the first error, with
 // file:line where possible.
 func Render(exp *experiment.Experiment) (trials []Trial, warnings []string, err error) {
-	points, warnings, err := exp.Space.Expand()
+	points, spaceWarnings, err := exp.Space.Expand()
+	warnings = append(append(warnings, exp.Warnings...), spaceWarnings...)
 	if err != nil {
 		return nil, warnings, err
 	}
@@ -159,12 +161,21 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 			labels.Params, string(pj),
 			labels.Index, index)
 	}
+	if r.exp.Queue != "" {
+		job.Labels[labels.KueueQueueName] = r.exp.Queue
+	}
+	if job.Labels[labels.KueueQueueName] != "" {
+		// Kueue admits a Job it finds suspended; one created runnable would
+		// start at once unless Kueue's webhook suspends it.
+		job.Spec.Suspend = ptr.To(true)
+	}
 	if path, msg := validate(job); msg != "" {
 		return nil, r.errorAt(t.Lookup(path), pt, name, "Job "+path+": "+msg)
 	}
 	if r.resultsSpec != "" {
 		job.Annotations[labels.ResultsSpec] = r.resultsSpec
 	}
+	job.Annotations[labels.TrialCount] = strconv.Itoa(len(r.names))
 	job.Annotations[labels.SpecHash] = SpecHash(job)
 	return job, nil
 }
@@ -227,7 +238,7 @@ func errorOffset(err error) (int64, bool) {
 // JSON without HTML escaping so patterns read as written; "" when the file
 // says nothing about results.
 func encodeResultsSpec(r experiment.ResultsSpec) (string, error) {
-	if r.Metric == "" && r.Goal == "" && len(r.Patterns) == 0 {
+	if r.IsZero() {
 		return "", nil
 	}
 	var b bytes.Buffer

@@ -28,7 +28,8 @@ type factor struct {
 
 // Expand validates the space and returns its trials in order, with
 // warnings (an exclude rule that matches nothing). Two trials with the same
-// parameters are an error naming both lines.
+// parameters are an error naming both lines. With a Limit it stops once it
+// has Limit trials.
 func (s *Space) Expand() ([]Point, []string, error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -51,11 +52,16 @@ func (s *Space) Expand() ([]Point, []string, error) {
 	}
 	excl := s.compileExcludes(index)
 	hits := make([]int, len(excl))
-	points := make([]Point, 0, total+len(s.Include))
-	seen := make(map[string]int, total+len(s.Include))
+	want := total + len(s.Include)
+	if s.Limit > 0 {
+		want = min(want, s.Limit)
+	}
+	points := make([]Point, 0, want)
+	seen := make(map[string]int, want)
 	vals := make([]Value, len(names))
 	counter := make([]int, len(factors))
-	for n := 0; n < total; n++ {
+	walked := 0
+	for ; walked < total && len(points) < want; walked++ {
 		for i, f := range factors {
 			f.set(counter[i], vals)
 		}
@@ -76,6 +82,9 @@ func (s *Space) Expand() ([]Point, []string, error) {
 		}
 	}
 	for _, r := range s.Include {
+		if len(points) == want {
+			break
+		}
 		for i, n := range r.Names {
 			vals[index[n]] = r.Values[i]
 		}
@@ -85,7 +94,7 @@ func (s *Space) Expand() ([]Point, []string, error) {
 	}
 	var warnings []string
 	for i, h := range hits {
-		if h == 0 {
+		if h == 0 && walked == total { // a limit that stopped early saw only part of the space
 			warnings = append(warnings, fmt.Sprintf("%s:%d: exclude rule matches no trial", s.File, s.Exclude[i].Pos.Line))
 		}
 	}

@@ -127,7 +127,7 @@ func TestExpandErrors(t *testing.T) {
 		"empty space":   {space: Space{Pos: Pos{Line: 3, Col: 3}}, err: "f.yaml:3:3: the parameter space is empty: give grid, list or random"},
 		"include only":  {space: Space{Include: []Row{row(4, "a", "x")}}, err: "f.yaml:4:1: include adds trials to grid, list or random: write explicit rows under list"},
 		"empty axis":    {space: Space{Grid: []Axis{axis("a", 2)}}, err: "f.yaml:2:1: grid axis \"a\" has no values"},
-		"bad name":      {space: Space{Grid: []Axis{axis("1a", 2, "x")}}, err: "f.yaml:2:1: invalid parameter name \"1a\": want a letter or _ followed by letters, digits or _"},
+		"bad name":      {space: Space{Grid: []Axis{axis("1a", 2, "x")}}, err: "f.yaml:2:1: invalid parameter name \"1a\": want a letter or _ followed by letters, digits, _ or - (not ending in -)"},
 		"reserved name": {space: Space{Grid: []Axis{axis("env", 2, "x")}}, err: "f.yaml:2:1: parameter name \"env\" is reserved for ${env.NAME}"},
 		"value listed twice": {space: Space{Grid: []Axis{{Name: "a", Pos: Pos{Line: 2}, Values: []Value{v(int64(1), 2), v(1.0, 3)}}}},
 			err: "f.yaml:3:1: value 1 of \"a\" is listed twice (first at line 2)"},
@@ -221,5 +221,111 @@ func TestCanonical(t *testing.T) {
 	want := `{"a":"x\"y","b":0.5,"c":10,"d":10,"e":true}`
 	if got := Canonical(p); got != want {
 		t.Errorf("Canonical = %s, want %s", got, want)
+	}
+}
+
+func TestExpandLimit(t *testing.T) {
+	grid := []Axis{axis("a", 1, "x", "y", "z"), axis("b", 2, int64(1), int64(2))}
+	tests := map[string]struct {
+		space Space
+		want  []string
+		warns []string
+	}{
+		"first trials in order": {
+			space: Space{Grid: grid, Limit: 4},
+			want:  []string{"a=x,b=1", "a=x,b=2", "a=y,b=1", "a=y,b=2"},
+		},
+		"limit above the size keeps all": {
+			space: Space{Grid: grid[1:], Limit: 10},
+			want:  []string{"b=1", "b=2"},
+		},
+		"excluded trials do not count": {
+			space: Space{Grid: grid, Limit: 2, Exclude: []Match{{Names: []string{"b"}, Values: [][]Value{{v(int64(1), 4)}}, Pos: Pos{Line: 4}}}},
+			want:  []string{"a=x,b=2", "a=y,b=2"},
+		},
+		"an exclude rule beyond the limit is not reported": {
+			space: Space{File: "e.yaml", Grid: grid, Limit: 1, Exclude: []Match{{Names: []string{"a"}, Values: [][]Value{{v("z", 4)}}, Pos: Pos{Line: 4}}}},
+			want:  []string{"a=x,b=1"},
+		},
+		"include rows count": {
+			space: Space{Grid: grid[1:], Limit: 3, Include: []Row{row(5, "b", int64(7)), row(6, "b", int64(8))}},
+			want:  []string{"b=1", "b=2", "b=7"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			points, warns, err := tc.space.Expand()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, strs(points)); diff != "" {
+				t.Errorf("trials (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.warns, warns); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+			if got := tc.space.Size(); got < len(points) || tc.space.Limit > 0 && got > tc.space.Limit {
+				t.Errorf("Size() = %d for %d trials and limit %d", got, len(points), tc.space.Limit)
+			}
+		})
+	}
+}
+
+// A limit lets a grid larger than MaxTrials through, and expands only
+// what it keeps.
+func TestExpandLimitOfHugeGrid(t *testing.T) {
+	var axes []Axis
+	for i := range 6 {
+		a := axis("p"+strconv.Itoa(i), i+1)
+		for j := range 20 {
+			a.Values = append(a.Values, v(int64(j), i+1))
+		}
+		axes = append(axes, a)
+	}
+	s := Space{File: "f.yaml", Grid: axes} // 20^6 = 64,000,000
+	if _, _, err := s.Expand(); err == nil || !strings.Contains(err.Error(), "more than 100000 trials") {
+		t.Fatalf("without a limit: err = %v, want too many trials", err)
+	}
+	s.Grid = axes[:5] // 3,200,000
+	s.Limit = 12
+	points, _, err := s.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) != 12 || points[11].Params.String() != "p0=0,p1=0,p2=0,p3=0,p4=11" {
+		t.Errorf("got %d trials, last %s", len(points), points[len(points)-1].Params)
+	}
+	s.Grid, s.LimitPos = axes, Pos{Line: 9, Col: 3}
+	if _, _, err := s.Expand(); err == nil || !strings.Contains(err.Error(), "more than 10000000 combinations to choose the first 12 trials from") {
+		t.Errorf("err = %v, want too many combinations", err)
+	}
+	s.Limit = -1
+	if _, _, err := s.Expand(); err == nil || err.Error() != "f.yaml:9:3: limit must be between 1 and 100000, got -1" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// BenchmarkExpandLimit expands the first 1,000 trials of grids of growing
+// size: the cost follows the trials kept, not the size of the product.
+func BenchmarkExpandLimit(b *testing.B) {
+	for _, axes := range []int{3, 5, 7} { // 10^3, 10^5, 10^7 combinations
+		var s Space
+		for i := range axes {
+			a := axis("p"+strconv.Itoa(i), i+1)
+			for j := range 10 {
+				a.Values = append(a.Values, v(int64(j), i+1))
+			}
+			s.Grid = append(s.Grid, a)
+		}
+		s.Limit = 1000
+		b.Run(strconv.Itoa(axes)+"-axes", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				points, _, err := s.Expand()
+				if err != nil || len(points) != 1000 {
+					b.Fatalf("%d points, %v", len(points), err)
+				}
+			}
+		})
 	}
 }

@@ -10,6 +10,15 @@ import (
 // MaxTrials is the largest number of trials one experiment may expand to.
 const MaxTrials = 100_000
 
+// MaxLimitedProduct is the largest product of grid, list and random a space
+// with a Limit may have: Expand walks it in order until Limit trials are
+// kept, so a Katib grid of many axes capped by maxTrialCount stays cheap.
+const MaxLimitedProduct = 10_000_000
+
+// MaxParameters is the most parameters one experiment may define: each is
+// a column of every table and a key of every trial's annotation.
+const MaxParameters = 100
+
 // Pos is a position in the experiment file; Line 0 means unknown.
 type Pos struct {
 	Line int // 1-based line
@@ -100,15 +109,18 @@ const DefaultDigits = 4
 // Space is the parameter space of an experiment. Its trials are the
 // cartesian product of the grid axes (first axis varies slowest), the list
 // rows and the random samples, in that order, minus the trials an exclude
-// rule matches, plus the include rows.
+// rule matches, plus the include rows; with a Limit, only the first Limit
+// of those.
 type Space struct {
-	File    string // the file name, for errors
-	Pos     Pos    // of the parameter space as a whole
-	Grid    []Axis
-	List    []Row
-	Random  *Random
-	Exclude []Match
-	Include []Row
+	File     string // the file name, for errors
+	Pos      Pos    // of the parameter space as a whole
+	Grid     []Axis
+	List     []Row
+	Random   *Random
+	Exclude  []Match
+	Include  []Row
+	Limit    int // keep the first Limit trials; 0 keeps every trial
+	LimitPos Pos // where the file sets Limit
 }
 
 // Names returns the parameter names in trial order: grid axes, then the
@@ -155,8 +167,18 @@ func (s *Space) NamePos(name string) Pos {
 
 // Size returns how many trials the space holds before exclude rules:
 // the product of the grid axes, list rows and random samples, plus the
-// include rows. It is at most MaxTrials for a space that validates.
+// include rows, at most Limit. It is at most MaxTrials for a space that
+// validates.
 func (s *Space) Size() int {
+	n := s.size()
+	if s.Limit > 0 && n > s.Limit {
+		return s.Limit
+	}
+	return n
+}
+
+// size is Size without the Limit.
+func (s *Space) size() int {
 	size, factors := 1, 0
 	mul := func(n int) {
 		factors++

@@ -3,6 +3,8 @@ package space
 import (
 	"fmt"
 	"math"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 // errorf returns an *Error at pos.
@@ -16,8 +18,8 @@ func (s *Space) errorf(pos Pos, format string, args ...any) error {
 func (s *Space) Validate() error {
 	seen := map[string]Pos{}
 	def := func(name string, pos Pos) error {
-		if !IsIdentifier(name) {
-			return s.errorf(pos, "invalid parameter name %q: want a letter or _ followed by letters, digits or _", name)
+		if !params.ValidName(name) {
+			return s.errorf(pos, "invalid parameter name %q: want %s", name, params.NameRule)
 		}
 		if name == "env" {
 			return s.errorf(pos, "parameter name \"env\" is reserved for ${env.NAME}")
@@ -25,14 +27,27 @@ func (s *Space) Validate() error {
 		if p, dup := seen[name]; dup {
 			return s.errorf(pos, "parameter %q is defined twice (first at line %d)", name, p.Line)
 		}
+		if len(seen) == MaxParameters {
+			return s.errorf(pos, "more than %d parameters: %q is one too many", MaxParameters, name)
+		}
 		seen[name] = pos
 		return nil
+	}
+	if s.Limit < 0 || s.Limit > MaxTrials {
+		return s.errorf(s.LimitPos, "limit must be between 1 and %d, got %d", MaxTrials, s.Limit)
+	}
+	maxSize := MaxTrials
+	if s.Limit > 0 {
+		maxSize = MaxLimitedProduct
 	}
 	size := 1
 	factors := 0
 	mul := func(n int, pos Pos) error {
 		factors++
-		if n > 0 && size > MaxTrials/n {
+		if n > 0 && size > maxSize/n {
+			if s.Limit > 0 {
+				return s.errorf(pos, "the parameter space has more than %d combinations to choose the first %d trials from", maxSize, s.Limit)
+			}
 			return s.errorf(pos, "the parameter space has more than %d trials", MaxTrials)
 		}
 		size *= n
@@ -103,7 +118,7 @@ func (s *Space) Validate() error {
 				nameList(r.Names), nameList(names))
 		}
 	}
-	if factors > 0 && size+len(s.Include) > MaxTrials {
+	if factors > 0 && s.Limit == 0 && size+len(s.Include) > MaxTrials {
 		return s.errorf(s.Pos, "the parameter space has more than %d trials", MaxTrials)
 	}
 	if factors == 0 && len(s.Include) == 0 {
@@ -198,19 +213,4 @@ func nameList(names []string) string {
 		s += n
 	}
 	return s + "]"
-}
-
-// IsIdentifier reports whether s is a valid parameter name: a letter or _
-// followed by letters, digits or _.
-func IsIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
 }

@@ -10,6 +10,8 @@ package subst
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 // Part is one piece of a parsed string: literal text, or a reference.
@@ -76,13 +78,13 @@ func parseRef(ref string) (Part, error) {
 		}
 		return Part{Ref: name, Env: true}, nil
 	}
-	if !IsIdentifier(ref) {
+	if !params.ValidName(ref) {
 		return Part{}, fmt.Errorf("invalid reference ${%s}: want ${name} (a parameter) or ${env.NAME} (an environment variable); write $${ for a literal ${", ref)
 	}
 	return Part{Ref: ref}, nil
 }
 
-// IsIdentifier reports whether s is a valid parameter name:
+// IsIdentifier reports whether s is a valid environment variable name:
 // a letter or _ followed by letters, digits or _.
 func IsIdentifier(s string) bool {
 	if s == "" {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
 func lookup(m map[string]string) func(string) (string, bool) {
@@ -15,7 +17,7 @@ func lookup(m map[string]string) func(string) (string, bool) {
 }
 
 func TestExpand(t *testing.T) {
-	params := lookup(map[string]string{"epochs": "10", "model": "model01", "lr": "0.001"})
+	params := lookup(map[string]string{"epochs": "10", "model": "model01", "lr": "0.001", "num-layers": "3"})
 	env := lookup(map[string]string{"REPO": "registry.example.com/me", "EMPTY": ""})
 	tests := map[string]struct {
 		in, want, err string
@@ -35,6 +37,7 @@ func TestExpand(t *testing.T) {
 		"lone dollar at end":     {in: "cost: 5$", want: "cost: 5$"},
 		"dollar then digit":      {in: "$1", want: "$1"},
 		"adjacent references":    {in: "${model}${epochs}", want: "model0110"},
+		"dashed name":            {in: "--layers=${num-layers}", want: "--layers=3"},
 		"unicode around":         {in: "é${epochs}ü", want: "é10ü"},
 		"unknown param": {in: "${batch}",
 			err: `unknown parameter "batch" in ${batch} (write $${batch} for a literal ${batch}, ${env.batch} for an environment variable)`},
@@ -168,7 +171,7 @@ func FuzzSubstitute(f *testing.F) {
 			t.Fatalf("Parse and Expand disagree on %q: %v vs %v", s, perr, err)
 		}
 		for _, p := range parts {
-			if p.Ref != "" && !IsIdentifier(p.Ref) {
+			if p.Ref != "" && !(p.Env && IsIdentifier(p.Ref) || !p.Env && params.ValidName(p.Ref)) {
 				t.Fatalf("Parse(%q) returned reference %q", s, p.Ref)
 			}
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -44,9 +45,15 @@ func findDataDir(dir string) (string, error) {
 		trainImages, strings.Join(cands, ", "), gomnistPath)
 }
 
-// moduleCacheDataDirs returns where GoMNIST's data would be in the Go module caches.
+// moduleCacheDataDirs returns where GoMNIST's data would be in the Go module
+// caches: the one `go env GOMODCACHE` names (set by the environment, by
+// `go env -w` or defaulted from GOPATH), then the default places, for a
+// machine without the go command.
 func moduleCacheDataDirs() []string {
 	var roots []string
+	if c := goEnvModCache(); c != "" {
+		roots = append(roots, c)
+	}
 	if c := os.Getenv("GOMODCACHE"); c != "" {
 		roots = append(roots, c)
 	}
@@ -63,6 +70,16 @@ func moduleCacheDataDirs() []string {
 		dirs = append(dirs, filepath.Join(r, escapeModulePath(gomnistPath)+"@"+gomnistVersion, "data"))
 	}
 	return dirs
+}
+
+// goEnvModCache asks the go command where its module cache is; "" when
+// there is no go command (in the container image).
+func goEnvModCache() string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // escapeModulePath escapes upper-case letters as the module cache does ("!g" for "G").

