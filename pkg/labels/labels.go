@@ -49,6 +49,13 @@ const (
 
 	// FieldManager is the server-side apply field manager of the plugin.
 	FieldManager = "kubectl-mlexp"
+
+	// KueueQueueName is Kueue's label naming the LocalQueue a Job is
+	// submitted to; Kueue admits a suspended Job carrying it as quota allows.
+	KueueQueueName = "kueue.x-k8s.io/queue-name"
+	// KueueJobUID is the label Kueue puts on a Workload with the UID of the
+	// Job it stands for.
+	KueueJobUID = "kueue.x-k8s.io/job-uid"
 )
 
 // ForExperiment returns the selector of every object of experiment exp.

@@ -3,6 +3,7 @@ package trial
 import (
 	"strings"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -11,6 +12,15 @@ const ReasonOOMKilled = "OOMKilled"
 
 // fromPod sets state, reason and times from the trial's current pod.
 func (s *Status) fromPod(pod *corev1.Pod) {
+	if nodeLost(pod) {
+		s.markNodeLost(pod)
+		return
+	}
+	defer func() {
+		if pod.DeletionTimestamp != nil && !s.State.Finished() {
+			s.markTerminating(pod)
+		}
+	}()
 	switch pod.Status.Phase {
 	case corev1.PodRunning:
 		s.State = Running
@@ -100,7 +110,7 @@ func findOOM(pods []corev1.Pod) *oomContainer {
 func (s *Status) applyOOM(o *oomContainer) {
 	code := o.status.ExitCode
 	s.ExitCode = &code
-	s.Pod, s.Node = o.pod.Name, o.pod.Spec.NodeName
+	s.Pod, s.Node, s.OOMContainer = o.pod.Name, o.pod.Spec.NodeName, o.name
 	for _, c := range o.pod.Spec.Containers {
 		if c.Name != o.name {
 			continue
@@ -162,17 +172,14 @@ func newestPod(pods []corev1.Pod) *corev1.Pod {
 }
 
 // restarts counts container restarts plus the pods the Job had to replace.
-func restarts(pods []corev1.Pod) int32 {
+func restarts(job *batchv1.Job, pods []corev1.Pod) int32 {
 	var n int32
 	for _, p := range pods {
 		for _, cs := range p.Status.ContainerStatuses {
 			n += cs.RestartCount
 		}
 	}
-	if len(pods) > 1 {
-		n += int32(len(pods) - 1)
-	}
-	return n
+	return n + replaced(job, pods)
 }
 
 // ShortMessage cuts a scheduler message to its first sentence, dropping the

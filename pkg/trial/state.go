@@ -1,7 +1,8 @@
 // Package trial derives a trial's state from its Job and the Job's pods, the
 // way a person reading `kubectl describe` would: Pending with the scheduler's
 // reason, Running, Succeeded, Failed with a reason and exit code, OOMKilled
-// with the memory limit it hit, or Suspended.
+// with the memory limit it hit, Suspended, or Unknown when its node stopped
+// reporting.
 package trial
 
 // State is the phase of one trial as the plugin reports it.
@@ -20,12 +21,20 @@ const (
 	Failed State = "Failed"
 	// OOMKilled means the trial failed because a container hit its memory limit.
 	OOMKilled State = "OOMKilled"
-	// Suspended means the trial's Job is suspended (for example by a queue).
+	// Suspended means the trial's Job is suspended by hand (submit
+	// --suspend, kubectl mlexp suspend), or its Kueue Workload is
+	// deactivated: nothing will start it until it is resumed.
 	Suspended State = "Suspended"
+	// Queued means the trial's Job waits, suspended, for Kueue to admit its
+	// Workload as its queue's quota allows.
+	Queued State = "Queued"
+	// Unknown means the trial's pod is on a node that stopped reporting
+	// (NotReady): it may still run, or not.
+	Unknown State = "Unknown"
 )
 
 // States lists every state in the order summaries print them.
-var States = []State{Running, Pending, Suspended, Succeeded, Failed, OOMKilled}
+var States = []State{Running, Unknown, Pending, Queued, Suspended, Succeeded, Failed, OOMKilled}
 
 // Finished reports whether a trial in state s will not change any more.
 func (s State) Finished() bool {

@@ -27,15 +27,25 @@ type Status struct {
 	Node        string        `json:"node,omitempty"`
 	Pod         string        `json:"pod,omitempty"`
 	MemoryLimit string        `json:"memoryLimit,omitempty"`
-	Created     time.Time     `json:"created"`
-	Started     *time.Time    `json:"started,omitempty"`
-	Finished    *time.Time    `json:"finished,omitempty"`
+	// OOMContainer names the container that was OOMKilled.
+	OOMContainer string `json:"oomContainer,omitempty"`
+	// Attempt is the number of the current run: 1 until `retry` replaces the Job.
+	Attempt int `json:"attempt"`
+	// Attempts are the earlier runs, oldest first (see labels.Attempts).
+	Attempts []Attempt  `json:"attempts,omitempty"`
+	Created  time.Time  `json:"created"`
+	Started  *time.Time `json:"started,omitempty"`
+	Finished *time.Time `json:"finished,omitempty"`
+	// Queueing is what Kueue says of a trial submitted to a queue.
+	Queueing *Queueing `json:"queueing,omitempty"`
+	// Labels are the labels of the trial's Job (shared with it, not copied).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Duration returns how long the trial ran: until it finished, or until now
 // while it runs; zero while it waits or if it never started.
 func (s *Status) Duration(now time.Time) time.Duration {
-	if s.Started == nil || s.State == Pending || s.State == Suspended {
+	if s.Started == nil || s.State == Pending || s.State == Suspended || s.State == Queued {
 		return 0
 	}
 	end := now
@@ -98,17 +108,19 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 		Experiment: job.Labels[labels.Experiment],
 		Index:      -1,
 		Created:    job.CreationTimestamp.Time,
+		Labels:     job.Labels,
 	}
 	if v, err := strconv.Atoi(job.Annotations[labels.Index]); err == nil {
 		s.Index = v
 	}
 	s.Params, _ = params.Decode(job.Annotations[labels.Params])
+	s.fromAttempts(job)
 	if job.Status.StartTime != nil {
 		t := job.Status.StartTime.Time
 		s.Started = &t
 	}
 	pod := newestPod(pods)
-	s.Restarts = restarts(pods)
+	s.Restarts = restarts(job, pods)
 	if pod != nil {
 		s.Pod = pod.Name
 		s.Node = pod.Spec.NodeName
@@ -135,6 +147,8 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 			if t := terminated(pod); t != nil {
 				s.ExitCode = &t.ExitCode
 			}
+		} else {
+			s.markPodsGone(job)
 		}
 		return s
 	}

@@ -94,7 +94,7 @@ func TestFromJob(t *testing.T) {
 		"failed job with an OOM-killed pod is OOMKilled with its limit": {
 			job:  job("t1", failed),
 			pods: []corev1.Pod{pod("t1-a", corev1.PodFailed, oomKilled)},
-			want: Status{State: OOMKilled, Reason: "OOMKilled", Message: "container ml exceeded its memory limit of 32Mi",
+			want: Status{State: OOMKilled, Reason: "OOMKilled", OOMContainer: "ml", Message: "container ml exceeded its memory limit of 32Mi",
 				ExitCode: code(137), MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1", Finished: ptr(t0.Add(time.Minute))},
 		},
 		"failed job keeps its reason and the exit code": {
@@ -109,7 +109,7 @@ func TestFromJob(t *testing.T) {
 		"pod OOM-killed before the Job notices": {
 			job:  job("t1"),
 			pods: []corev1.Pod{pod("t1-a", corev1.PodFailed, oomKilled)},
-			want: Status{State: OOMKilled, Reason: "OOMKilled", Message: "container ml exceeded its memory limit of 32Mi",
+			want: Status{State: OOMKilled, Reason: "OOMKilled", OOMContainer: "ml", Message: "container ml exceeded its memory limit of 32Mi",
 				ExitCode: code(137), MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1", Finished: ptr(t0.Add(time.Minute))},
 		},
 		"succeeded although a child process was OOM-killed": {
@@ -143,7 +143,8 @@ func TestFromJob(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got := FromJob(tc.job, tc.pods)
 			want := tc.want
-			want.Name, want.Namespace, want.Experiment, want.Index, want.Created = "t1", "ns", "exp", 3, t0
+			want.Name, want.Namespace, want.Experiment, want.Index, want.Created, want.Attempt = "t1", "ns", "exp", 3, t0, 1
+			want.Labels = map[string]string{labels.Experiment: "exp"}
 			want.Params = got.Params
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("FromJob() (-want +got):\n%s", diff)

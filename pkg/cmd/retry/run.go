@@ -1,0 +1,174 @@
+package retry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+)
+
+// planned is one trial to re-run: its status, its Job now and the Job
+// that replaces it.
+type planned struct {
+	status trial.Status
+	old    *batchv1.Job
+	trial.Retried
+}
+
+// Run chooses the trials, renders their new Jobs and replaces them (or
+// prints them with --dry-run=client). Every new Job is built before the
+// first write: an error writes nothing.
+func (o *Options) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
+	if err != nil {
+		return err
+	}
+	if len(jobs) == 0 {
+		return o.notFound()
+	}
+	statuses := trial.Collect(jobs, pods)
+	kept, missing := o.filter.Apply(statuses)
+	if len(missing) > 0 {
+		return fmt.Errorf("no trial %s in experiment %q (see `kubectl mlexp status %s`)", strings.Join(missing, ", "), o.experiment, o.experiment)
+	}
+	chosen, waiting, err := trial.SelectRetry(kept, o.mode, o.named)
+	if err != nil {
+		return err
+	}
+	if len(chosen) == 0 {
+		what := "failed trials"
+		if o.mode == trial.RetryFinished {
+			what = "finished trials"
+		}
+		fmt.Fprintf(o.ErrOut, "no %s to retry in experiment %q (%s)\n", what, o.experiment, trial.Count(kept))
+		return nil
+	}
+	plan, err := o.plan(chosen, jobs)
+	if err != nil {
+		return err
+	}
+	o.checkNodes(ctx, plan)
+	if o.dryRun == common.DryRunClient {
+		return o.report(plan, waiting)
+	}
+	// Replacing is a delete then a create: check both before the first.
+	if err := kube.CheckAccess(ctx, o.client, o.namespace, []kube.Access{
+		{Verb: "delete", Group: "batch", Resource: "jobs"},
+		{Verb: "create", Group: "batch", Resource: "jobs"},
+	}); err != nil {
+		return err
+	}
+	if err := o.replace(ctx, plan); err != nil {
+		return err
+	}
+	return o.report(plan, waiting)
+}
+
+// plan builds the new Job of every chosen trial.
+func (o *Options) plan(chosen []trial.Status, jobs []batchv1.Job) ([]*planned, error) {
+	byName := make(map[string]*batchv1.Job, len(jobs))
+	for i := range jobs {
+		byName[jobs[i].Name] = &jobs[i]
+	}
+	out := make([]*planned, 0, len(chosen))
+	for _, s := range chosen {
+		old := byName[s.Name]
+		r, err := trial.RetryJob(old, &s, o.resize)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintln(o.ErrOut, "warning:", w)
+		}
+		out = append(out, &planned{status: s, old: old, Retried: *r})
+	}
+	return out, nil
+}
+
+// checkNodes warns about trials that would ask for more memory than any
+// node has allocatable: they would stay Pending. One List of nodes; when
+// nodes cannot be listed (RBAC), nothing is said.
+func (o *Options) checkNodes(ctx context.Context, plan []*planned) {
+	var over []string
+	var most resource.Quantity
+	for _, p := range plan {
+		if len(p.Changes) == 0 {
+			continue
+		}
+		q := trial.PodMemoryRequest(&p.Job.Spec.Template.Spec)
+		if q.Cmp(most) > 0 {
+			most = q
+		}
+	}
+	if most.IsZero() {
+		return
+	}
+	nodes, err := kube.ListNodes(ctx, o.client)
+	if err != nil || len(nodes) == 0 {
+		return
+	}
+	var largest *corev1.Node
+	for i := range nodes {
+		n := &nodes[i]
+		if largest == nil || n.Status.Allocatable.Memory().Cmp(*largest.Status.Allocatable.Memory()) > 0 {
+			largest = n
+		}
+	}
+	room := largest.Status.Allocatable.Memory()
+	for _, p := range plan {
+		if len(p.Changes) == 0 {
+			continue
+		}
+		if q := trial.PodMemoryRequest(&p.Job.Spec.Template.Spec); q.Cmp(*room) > 0 {
+			over = append(over, fmt.Sprintf("%s (%s)", p.Job.Name, q.String()))
+		}
+	}
+	if len(over) > 0 {
+		fmt.Fprintf(o.ErrOut, "warning: %s would ask for more memory than any node has allocatable (the largest, node %s, has %s): it would stay Pending\n",
+			abbreviate(over, 5), largest.Name, room.String())
+	}
+}
+
+// report prints the new Jobs for -o, else one line per trial with what
+// changed, and what to run next.
+func (o *Options) report(plan []*planned, waiting []trial.Status) error {
+	if o.Output != "" {
+		jobs := make([]*batchv1.Job, len(plan))
+		for i, p := range plan {
+			jobs[i] = p.Job
+		}
+		return common.PrintJobs(o.Out, o.Output, jobs)
+	}
+	for _, p := range plan {
+		what := []string{fmt.Sprintf("attempt %d after %s", p.status.Attempt+1, p.status.State)}
+		for _, c := range p.Changes {
+			what = append(what, c.String())
+		}
+		fmt.Fprintf(o.Out, "job.batch/%s replaced%s (%s)\n", p.Job.Name, o.dryRun.Suffix(), strings.Join(what, "; "))
+	}
+	if len(waiting) > 0 {
+		fmt.Fprintf(o.ErrOut, "%d trial(s) that have not finished were left alone\n", len(waiting))
+	}
+	if o.dryRun == common.DryRunNone {
+		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  kubectl mlexp wait %s\n", len(plan), o.experiment, o.experiment)
+	}
+	return nil
+}
+
+// abbreviate joins names, cutting the list after max entries.
+func abbreviate(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(", ... (%d more)", len(names)-max)
+}

@@ -1,0 +1,199 @@
+package wait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+)
+
+// Waiter waits for the trials of one experiment to finish, printing one
+// line per trial as it ends; `wait` and `submit --wait` share it.
+type Waiter struct {
+	// Out gets one line per trial that ends; ErrOut the summary.
+	Out, ErrOut io.Writer
+	Client      kubernetes.Interface
+	Namespace   string
+	Experiment  string
+	// Selector selects the experiment's Jobs and pods (with the user's -l).
+	Selector string
+	// Filter narrows the trials waited for.
+	Filter trial.Filter
+	// For is the condition; FailFast ends a --for=succeeded wait at the
+	// first failure.
+	For      trial.Condition
+	FailFast bool
+	// Timeout bounds the wait; 0 waits until the condition is decided.
+	Timeout time.Duration
+	// Now returns the current time; tests fix it.
+	Now func() time.Time
+}
+
+// Wait watches the trials (one List and one watch each of Jobs and pods,
+// whatever their number) until the condition is decided, the timeout
+// passes or ctx ends. It returns nil when the condition is met, else an
+// error whose common.ExitCode is trial.ExitFailed or trial.ExitTimeout.
+func (w *Waiter) Wait(ctx context.Context) error {
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	wctx := ctx
+	if w.Timeout > 0 {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, w.Timeout)
+		defer cancel()
+	}
+	t := &tracker{w: w, last: map[string]trial.Status{}, printed: map[string]bool{}}
+	opts := kube.WatchOptions{Warn: w.ErrOut}
+	err := kube.WatchJobsAndPodsWith(wctx, w.Client, w.Namespace, w.Selector, opts, t.changed)
+	if err != nil {
+		return err
+	}
+	if !t.seen {
+		// The context ended before the first view.
+		return w.interrupted(ctx, wctx, trial.Verdict{})
+	}
+	fmt.Fprintln(w.ErrOut, trial.Count(t.all))
+	v := t.verdict
+	switch {
+	case v.Done:
+	case wctx.Err() != nil && ctx.Err() == nil:
+	default:
+		return w.interrupted(ctx, wctx, v)
+	}
+	timedOut := !v.Done
+	switch v.ExitCode(w.For, timedOut) {
+	case trial.ExitFailed:
+		msg := fmt.Sprintf("%d of %d trials failed: %s", len(v.Failed), len(t.all), describe(v.Failed, 5))
+		if len(v.Unfinished) > 0 {
+			msg += fmt.Sprintf("; %d not finished", len(v.Unfinished))
+		}
+		return &common.ExitError{Code: trial.ExitFailed, Err: errors.New(msg)}
+	case trial.ExitTimeout:
+		return &common.ExitError{Code: trial.ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s: %d of %d trials have not finished: %s",
+			w.Experiment, len(v.Unfinished), len(t.all), describe(v.Unfinished, 5))}
+	}
+	return nil
+}
+
+// interrupted is the error of a wait stopped by Ctrl-C or its caller.
+func (w *Waiter) interrupted(ctx, wctx context.Context, v trial.Verdict) error {
+	if wctx.Err() != nil && ctx.Err() == nil {
+		return &common.ExitError{Code: trial.ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s", w.Experiment)}
+	}
+	return fmt.Errorf("interrupted while waiting for experiment %s (%d trials not finished)", w.Experiment, len(v.Unfinished))
+}
+
+// tracker follows the trials from one view to the next.
+type tracker struct {
+	w       *Waiter
+	seen    bool
+	last    map[string]trial.Status // every trial seen, as last seen
+	printed map[string]bool         // trial name + creation time: its end was printed
+	all     []trial.Status
+	verdict trial.Verdict
+}
+
+// changed takes one view of the Jobs and pods and decides.
+func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
+	kept, missing := t.w.Filter.Apply(trial.Collect(jobs, pods))
+	if !t.seen {
+		t.seen = true
+		if len(jobs) == 0 {
+			return true, kube.ExperimentNotFound(t.w.Experiment, t.w.Namespace)
+		}
+		if len(missing) > 0 {
+			return true, fmt.Errorf("no trial %s in experiment %q", strings.Join(missing, ", "), t.w.Experiment)
+		}
+		if len(kept) == 0 {
+			return true, fmt.Errorf("no trial of experiment %q matches the selection", t.w.Experiment)
+		}
+	}
+	present := make(map[string]bool, len(kept))
+	for _, s := range kept {
+		present[s.Name] = true
+		t.last[s.Name] = s
+	}
+	t.all = kept
+	for name, s := range t.last {
+		if present[name] {
+			continue
+		}
+		// A trial whose Job went away: its outcome stays what was seen
+		// last; one that had not finished will never finish.
+		if !s.State.Finished() {
+			s.State, s.Reason, s.Message, s.ExitCode = trial.Failed, "Deleted", "its Job was deleted before it finished", nil
+			t.last[name] = s
+		}
+		t.all = append(t.all, s)
+	}
+	sort.SliceStable(t.all, func(a, b int) bool { return t.all[a].Index < t.all[b].Index })
+	now := t.w.Now()
+	for i := range t.all {
+		s := &t.all[i]
+		key := s.Name + "@" + s.Created.String()
+		if s.State.Finished() && !t.printed[key] {
+			t.printed[key] = true
+			fmt.Fprintln(t.w.Out, line(s, now))
+		}
+	}
+	t.verdict = trial.Decide(t.all, t.w.For, t.w.FailFast)
+	return t.verdict.Done, nil
+}
+
+// line renders how a trial ended, e.g. "oom-1a2b3c4d failed: OOMKilled at
+// limit 32Mi (exit 137) [run=hog]".
+func line(s *trial.Status, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(s.Name)
+	if s.State == trial.Succeeded {
+		b.WriteString(" succeeded")
+		if d := s.Duration(now); d > 0 {
+			b.WriteString(" in " + duration.HumanDuration(d))
+		}
+	} else {
+		b.WriteString(" failed: " + status.Reason(s, false))
+	}
+	if len(s.Params) > 0 {
+		b.WriteString(" [" + s.Params.String() + "]")
+	}
+	return b.String()
+}
+
+// describe names up to max trials with their state's reason.
+func describe(ss []trial.Status, max int) string {
+	var parts []string
+	for i := range ss {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("... (%d more)", len(ss)-max))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", ss[i].Name, why(&ss[i])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// why says what a trial is doing or why it failed, in a few words.
+func why(s *trial.Status) string {
+	r := status.Reason(s, false)
+	if s.State.Finished() {
+		return r
+	}
+	if r == "-" || r == string(s.State) {
+		return string(s.State)
+	}
+	return string(s.State) + ": " + r
+}
