@@ -10,13 +10,15 @@ import (
 )
 
 // ListJobsAndPods lists the Jobs and the pods matching selector in
-// namespace ns concurrently: the two calls every status view needs.
+// namespace ns concurrently: the two calls every status view needs. It
+// returns the state of the experiment: the Jobs without their pod template
+// (the pods have what it says), the pods trimmed as ListPods does.
 func ListJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]batchv1.Job, []corev1.Pod, error) {
 	var jobs []batchv1.Job
 	var pods []corev1.Pod
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		jobs, err = ListJobs(ctx, c, ns, selector)
+		jobs, err = listJobs(ctx, c, ns, selector, trimJobState)
 		return err
 	})
 	g.Go(func() (err error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
@@ -20,6 +21,9 @@ type Getter interface {
 	KubernetesClientSet() (kubernetes.Interface, error)
 	// MetricsClientSet returns a client of metrics.k8s.io.
 	MetricsClientSet() (metricsclientset.Interface, error)
+	// DynamicClient returns a client for resources the plugin has no Go
+	// types for (Kueue's Workloads and LocalQueues), read as unstructured.
+	DynamicClient() (dynamic.Interface, error)
 }
 
 // FlagsGetter is the Getter of a real command line: it reads ConfigFlags.
@@ -41,11 +45,32 @@ func NewFlagsGetter(flags *genericclioptions.ConfigFlags) *FlagsGetter {
 
 // Namespace implements Getter.
 func (g *FlagsGetter) Namespace() (string, error) {
-	ns, _, err := g.Flags.ToRawKubeConfigLoader().Namespace()
+	ns, _, err := g.ExplicitNamespace()
 	return ns, err
 }
 
-func (g *FlagsGetter) restConfig() (*rest.Config, error) {
+// ExplicitNamespace returns Namespace and whether -n/--namespace chose it.
+func (g *FlagsGetter) ExplicitNamespace() (string, bool, error) {
+	return g.Flags.ToRawKubeConfigLoader().Namespace()
+}
+
+// ExplicitNamespace returns the namespace of g and whether -n/--namespace
+// chose it (kubectl's enforceNamespace): a namespace written in a file must
+// then be the same. A Getter without an ExplicitNamespace method (a test
+// fake) reports false.
+func ExplicitNamespace(g Getter) (string, bool, error) {
+	if e, ok := g.(interface {
+		ExplicitNamespace() (string, bool, error)
+	}); ok {
+		return e.ExplicitNamespace()
+	}
+	ns, err := g.Namespace()
+	return ns, false, err
+}
+
+// RESTConfig returns the client configuration every client of the Getter
+// is built from: the kubeconfig's, with the Getter's rate limit.
+func (g *FlagsGetter) RESTConfig() (*rest.Config, error) {
 	cfg, err := g.Flags.ToRESTConfig()
 	if err != nil {
 		return nil, err
@@ -57,12 +82,15 @@ func (g *FlagsGetter) restConfig() (*rest.Config, error) {
 	if cfg.Burst == 0 {
 		cfg.Burst = g.Burst
 	}
+	if CountingRequests() {
+		cfg.Wrap(Requests.Wrap)
+	}
 	return cfg, nil
 }
 
 // KubernetesClientSet implements Getter.
 func (g *FlagsGetter) KubernetesClientSet() (kubernetes.Interface, error) {
-	cfg, err := g.restConfig()
+	cfg, err := g.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +99,26 @@ func (g *FlagsGetter) KubernetesClientSet() (kubernetes.Interface, error) {
 
 // MetricsClientSet implements Getter.
 func (g *FlagsGetter) MetricsClientSet() (metricsclientset.Interface, error) {
-	cfg, err := g.restConfig()
+	cfg, err := g.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
 	c, err := metricsclientset.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("metrics client: %w", err)
+	}
+	return c, nil
+}
+
+// DynamicClient implements Getter.
+func (g *FlagsGetter) DynamicClient() (dynamic.Interface, error) {
+	cfg, err := g.RESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	c, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic client: %w", err)
 	}
 	return c, nil
 }

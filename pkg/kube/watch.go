@@ -3,14 +3,13 @@ package kube
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 )
@@ -19,48 +18,88 @@ import (
 // returns true to stop watching.
 type ChangeFunc func(jobs []batchv1.Job, pods []corev1.Pod) (done bool, err error)
 
-// WatchJobsAndPods keeps a watched view of the Jobs and pods matching
+// WatchOptions tune WatchJobsAndPodsWith.
+type WatchOptions struct {
+	// LossTimeout is how long the watch goes on while the API server does
+	// not answer before it ends with a *LostError; zero means
+	// ServerLossTimeout.
+	LossTimeout time.Duration
+	// Warn, if set, receives one line when the API server stops answering
+	// and one when it answers again.
+	Warn io.Writer
+	// Extra are more informers (Kueue's Workloads, say) whose changes also
+	// call changed; the watch runs them, waits for their caches and stops
+	// them. changed reads their stores itself.
+	Extra []cache.SharedIndexInformer
+}
+
+// NewReach returns the Reach of a watch with these options: it gives up
+// after LossTimeout and tells Warn about outages.
+func (o WatchOptions) NewReach() *Reach {
+	timeout := o.LossTimeout
+	if timeout <= 0 {
+		timeout = ServerLossTimeout
+	}
+	r := NewReach(timeout)
+	if o.Warn != nil {
+		r.OnLoss = func(err error) {
+			fmt.Fprintf(o.Warn, "warning: lost the API server (%v); still watching, giving up after %v without it\n", err, timeout)
+		}
+		r.OnBack = func(down time.Duration) {
+			fmt.Fprintf(o.Warn, "the API server answers again after %v; watching on\n", down.Round(time.Second))
+		}
+	}
+	return r
+}
+
+// WatchJobsAndPodsWith keeps a watched view of the Jobs and pods matching
 // selector in namespace ns and calls changed with the whole view: once at
-// the start and again after changes, coalescing bursts. It returns when
-// changed says done, returns an error, or ctx ends (then with nil).
-func WatchJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector string, changed ChangeFunc) error {
-	// One List first: a cluster that cannot be reached or a forbidden
-	// resource is an error now, not an informer retrying forever.
-	if _, _, err := ListJobsAndPods(ctx, c, ns, selector); err != nil {
+// the start and again after changes, coalescing bursts. Broken watches are
+// re-established (the informers list again and resume); a relist that
+// changes nothing calls changed with the same view. It returns when
+// changed says done or returns an error, when the API server has not
+// answered for opts.LossTimeout (a *LostError), or when ctx ends (nil).
+func WatchJobsAndPodsWith(ctx context.Context, c kubernetes.Interface, ns, selector string, opts WatchOptions, changed ChangeFunc) error {
+	// One small List of each first: a cluster that cannot be reached or a
+	// forbidden resource is an error now, not an informer retrying forever.
+	if err := probe(ctx, c, ns, selector); err != nil {
 		return err
 	}
+	reach := opts.NewReach()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := informers.NewSharedInformerFactoryWithOptions(c, 0,
-		informers.WithNamespace(ns),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = selector }))
-	jobs := f.Batch().V1().Jobs()
-	pods := f.Core().V1().Pods()
+	jobs := JobInformer(c, ns, selector, reach)
+	pods := PodInformer(c, ns, selector, reach)
+	// The informers keep what ListJobsAndPods keeps: at 10,000 trials the
+	// fields no command reads are most of the memory.
+	for _, inf := range []cache.SharedIndexInformer{jobs, pods} {
+		if err := inf.SetTransform(trimState); err != nil {
+			return err
+		}
+	}
 	kick := make(chan struct{}, 1)
 	notify := cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { poke(kick) },
 		UpdateFunc: func(any, any) { poke(kick) },
 		DeleteFunc: func(any) { poke(kick) },
 	}
-	if _, err := jobs.Informer().AddEventHandler(notify); err != nil {
-		return err
+	infs := append([]cache.SharedIndexInformer{jobs, pods}, opts.Extra...)
+	synced := make([]cache.InformerSynced, len(infs))
+	for i, inf := range infs {
+		if _, err := inf.AddEventHandler(notify); err != nil {
+			return err
+		}
+		synced[i] = inf.HasSynced
 	}
-	if _, err := pods.Informer().AddEventHandler(notify); err != nil {
-		return err
-	}
-	f.Start(ctx.Done())
-	// Shutdown waits for the informers, which stop only once ctx is done.
+	// The informers stop only once ctx is done: cancel, then wait.
+	wait := RunInformers(ctx, infs...)
 	defer func() {
 		cancel()
-		f.Shutdown()
+		wait()
 	}()
-	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("watch %v: cache did not sync", typ)
-		}
+	lost := GiveUpOnLoss(ctx, cancel, reach)
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		return lost()
 	}
 	poke(kick)
 	// Coalesce bursts (24 pods changing at once) into one call.
@@ -68,27 +107,61 @@ func WatchJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector 
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return lost()
 		case <-kick:
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return lost()
 		case <-time.After(settle):
 		}
-		js, err := jobs.Lister().Jobs(ns).List(labels.Everything())
-		if err != nil {
-			return err
-		}
-		ps, err := pods.Lister().Pods(ns).List(labels.Everything())
-		if err != nil {
-			return err
-		}
-		done, err := changed(derefJobs(js), derefPods(ps))
+		done, err := changed(storedJobs(jobs.GetStore()), storedPods(pods.GetStore()))
 		if err != nil || done {
 			return err
 		}
 	}
+}
+
+// GiveUpOnLoss cancels ctx (with cancel) once reach says the API server is
+// lost. The function it returns, called after ctx has ended, returns the
+// loss error if that is why, else nil.
+func GiveUpOnLoss(ctx context.Context, cancel context.CancelFunc, reach *Reach) (lost func() error) {
+	errc := make(chan error, 1)
+	go func() {
+		if err := reach.Wait(ctx); err != nil {
+			errc <- err
+			cancel()
+		}
+	}()
+	return func() error {
+		select {
+		case err := <-errc:
+			return err
+		default:
+			return nil
+		}
+	}
+}
+
+// probe lists one Job and one pod matching selector, to fail early.
+func probe(ctx context.Context, c kubernetes.Interface, ns, selector string) error {
+	opts := metav1.ListOptions{LabelSelector: selector, Limit: 1}
+	if _, err := c.BatchV1().Jobs(ns).List(ctx, opts); err != nil {
+		return err
+	}
+	_, err := c.CoreV1().Pods(ns).List(ctx, opts)
+	return err
+}
+
+// trimState trims what the informers keep as ListJobsAndPods does.
+func trimState(obj any) (any, error) {
+	switch o := obj.(type) {
+	case *batchv1.Job:
+		trimJobState(o)
+	case *corev1.Pod:
+		trimPod(o)
+	}
+	return obj, nil
 }
 
 func poke(ch chan struct{}) {
@@ -98,19 +171,27 @@ func poke(ch chan struct{}) {
 	}
 }
 
-func derefJobs(in []*batchv1.Job) []batchv1.Job {
-	out := make([]batchv1.Job, len(in))
-	for i, j := range in {
-		out[i] = *j
+// storedJobs returns copies of the Jobs in store s, by name.
+func storedJobs(s cache.Store) []batchv1.Job {
+	objs := s.List()
+	out := make([]batchv1.Job, 0, len(objs))
+	for _, o := range objs {
+		if j, ok := o.(*batchv1.Job); ok {
+			out = append(out, *j)
+		}
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out
 }
 
-func derefPods(in []*corev1.Pod) []corev1.Pod {
-	out := make([]corev1.Pod, len(in))
-	for i, p := range in {
-		out[i] = *p
+// storedPods returns copies of the pods in store s, by name.
+func storedPods(s cache.Store) []corev1.Pod {
+	objs := s.List()
+	out := make([]corev1.Pod, 0, len(objs))
+	for _, o := range objs {
+		if p, ok := o.(*corev1.Pod); ok {
+			out = append(out, *p)
+		}
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out

@@ -26,7 +26,7 @@ const DefaultMaxRequests = 50
 type OpenFunc func(ctx context.Context, t *Target, opts *corev1.PodLogOptions) (io.ReadCloser, error)
 
 // WatchFunc keeps a view of the Jobs and pods matching selector, like
-// kube.WatchJobsAndPods.
+// kube.WatchJobsAndPodsWith.
 type WatchFunc func(ctx context.Context, c kubernetes.Interface, ns, selector string, changed kube.ChangeFunc) error
 
 // Config is everything a run needs.
@@ -36,9 +36,6 @@ type Config struct {
 	// Namespace and Experiment name the experiment.
 	Namespace  string
 	Experiment string
-	// Selector is the label selector of the experiment's Jobs and pods,
-	// possibly narrowed; empty means every object of the experiment.
-	Selector string
 	// Filter chooses trials, pods and containers.
 	Filter Filter
 	// Format says how lines are written.
@@ -60,11 +57,15 @@ type Config struct {
 	// OpenStream opens one log; nil asks Client. Tests swap it.
 	OpenStream OpenFunc
 	// Watch watches the experiment in follow mode; nil means
-	// kube.WatchJobsAndPods.
+	// kube.WatchJobsAndPodsWith.
 	Watch WatchFunc
 	// RetryDelay is the first pause before a broken stream is resumed; it
 	// doubles up to 16 times as much. Zero means half a second.
 	RetryDelay time.Duration
+	// LossTimeout is how long following goes on while the API server does
+	// not answer before it ends with an error; zero means
+	// kube.ServerLossTimeout. Only the default Watch uses it.
+	LossTimeout time.Duration
 }
 
 // logOptions returns the options of the first request of a target's log.
@@ -114,17 +115,20 @@ func (c *Config) maxRequests() int {
 	return DefaultMaxRequests
 }
 
-// selector returns the label selector the run lists and watches by.
+// selector returns the label selector the run lists and watches by: every
+// Job and pod of the experiment (Filter.Labels narrows the Jobs after).
 func (c *Config) selector() string {
-	if c.Selector != "" {
-		return c.Selector
-	}
 	return labels.ForExperiment(c.Experiment)
 }
 
+// watch returns Watch, or kube's watch that tells ErrOut when the API
+// server stops answering and gives up after LossTimeout.
 func (c *Config) watch() WatchFunc {
 	if c.Watch != nil {
 		return c.Watch
 	}
-	return kube.WatchJobsAndPods
+	opts := kube.WatchOptions{LossTimeout: c.LossTimeout, Warn: c.ErrOut}
+	return func(ctx context.Context, client kubernetes.Interface, ns, selector string, changed kube.ChangeFunc) error {
+		return kube.WatchJobsAndPodsWith(ctx, client, ns, selector, opts, changed)
+	}
 }

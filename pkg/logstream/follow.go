@@ -104,6 +104,7 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 		}
 		f.first = false
 	}
+	f.noteGone(sel.Trials)
 	f.trials = sel.Trials
 	index := make(map[string]*corev1.Pod, len(pods))
 	for i := range pods {
@@ -176,4 +177,18 @@ func (f *follower) state(t *Target) targetState {
 		return stateDone
 	}
 	return stateRunning
+}
+
+// noteGone warns about the chosen trials of the previous view that are no
+// longer there: their Job was deleted, so their logs end.
+func (f *follower) noteGone(now []trial.Status) {
+	still := make(map[string]bool, len(now))
+	for _, st := range now {
+		still[st.Name] = true
+	}
+	for _, st := range f.trials {
+		if !still[st.Name] {
+			f.warn.printf("trial %s is gone: its Job was deleted", st.Name)
+		}
+	}
 }

@@ -103,6 +103,9 @@ func checkSelection(cfg *Config, sel *Selection) error {
 		return fmt.Errorf("experiment %q has no trial %s (see `kubectl mlexp status %s`)",
 			cfg.Experiment, strings.Join(sel.Missing, ", "), cfg.Experiment)
 	}
+	if len(sel.Trials) == 0 && cfg.Filter.Labels != nil && !cfg.Filter.Labels.Empty() {
+		return fmt.Errorf("no trial of experiment %q matches --selector %s", cfg.Experiment, cfg.Filter.Labels)
+	}
 	if len(sel.Trials) == 0 && len(cfg.Filter.Selector) > 0 {
 		return fmt.Errorf("no trial of experiment %q has parameters matching %s", cfg.Experiment, cfg.Filter.Selector)
 	}

@@ -7,6 +7,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
@@ -42,6 +43,9 @@ type Filter struct {
 	Trials []string
 	// Selector keeps the trials whose parameters match; empty keeps all.
 	Selector params.Selector
+	// Labels keeps the trials whose Jobs' labels match (-l, as in
+	// kubectl); nil keeps all. Pods need not carry their Job's labels.
+	Labels k8slabels.Selector
 	// NewestPodOnly shows only the newest pod of a trial the Job retried.
 	NewestPodOnly bool
 	// Container names the container to show; empty means the pod's default
@@ -76,6 +80,15 @@ func (f *Filter) Select(jobs []batchv1.Job, pods []corev1.Pod) Selection {
 	wanted := map[string]bool{}
 	for _, n := range f.Trials {
 		wanted[n] = true
+	}
+	if f.Labels != nil && !f.Labels.Empty() {
+		var kept []batchv1.Job
+		for _, j := range jobs {
+			if f.Labels.Matches(k8slabels.Set(j.Labels)) {
+				kept = append(kept, j)
+			}
+		}
+		jobs = kept
 	}
 	seen := map[string]bool{}
 	byJob := trial.PodsByJob(pods)

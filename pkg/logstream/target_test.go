@@ -7,6 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
@@ -52,6 +53,11 @@ func TestSelect(t *testing.T) {
 			filter: Filter{Selector: params.Selector{{Name: "dropout", Value: "0.3"}}},
 			want:   []pick{{"mnist-00000001", "mnist-00000001-p1", "ml"}},
 		},
+		// Only the Job carries the label: its pods are still shown.
+		"by the Jobs' labels": {
+			filter: Filter{Labels: k8slabels.SelectorFromSet(k8slabels.Set{"team": "vision"})},
+			want:   []pick{{"mnist-00000001", "mnist-00000001-p1", "ml"}},
+		},
 		"previous instances only where restarted": {
 			filter: Filter{Previous: true},
 		},
@@ -62,6 +68,7 @@ func TestSelect(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			jobs, pods := testExperiment()
+			jobs[2].Labels["team"] = "vision" // mnist-00000001; no pod has it
 			sel := tc.filter.Select(jobs, pods)
 			var got []pick
 			for _, tg := range sel.Targets {
