@@ -7,7 +7,7 @@ BIN := bin/kubectl-mlexp
 GO_MODULES := . hack/devcluster examples/mnist
 E2E_TIMEOUT ?= 60m
 
-.PHONY: all build test unit-test lint e2e check demo trainer-image clean help docs
+.PHONY: all build test unit-test lint e2e e2e-faults bench bench-check check demo trainer-image clean help docs
 
 all: build
 
@@ -30,6 +30,18 @@ lint:
 ## e2e: end-to-end tests against the running local cluster (make dev-cluster)
 e2e:
 	go test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v ./test/e2e
+
+## e2e-faults: the fault tests (API server, kubelet and containerd restarts, a NotReady node); they stop parts of the cluster: run them alone
+e2e-faults:
+	E2E_DISRUPTIVE=1 go test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v -run 'TestFault|TestDevClusterNodeNotReady$$' ./test/e2e
+
+## bench: measure the plugin at N=1000 and 10000 trials against raw creates and kubectl apply (docs/performance.md); BENCH_FLAGS=-h lists its flags
+bench:
+	go run ./hack/bench $(BENCH_FLAGS)
+
+## bench-check: the bench's correctness checks at N=1000, without baselines (part of make check)
+bench-check:
+	go run ./hack/bench -n 1000 -check
 
 ## check: everything CI runs: lint, unit tests, the local cluster (started and stopped if it was not up), e2e, krew install
 check:

@@ -41,14 +41,19 @@ fi
 step "trainer image"
 make -s trainer-image
 step "e2e"
-# The completion test runs kubectl's bash completion, which needs bash-completion.
-if [ ! -f /usr/share/bash-completion/bash_completion ]; then
-	apt-get update -q && apt-get install -y -q bash-completion
+# The completion test runs kubectl's bash completion, which needs bash-completion,
+# and its zsh completion, which needs zsh.
+if [ ! -f /usr/share/bash-completion/bash_completion ] || ! command -v zsh >/dev/null 2>&1; then
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bash-completion zsh
 fi
 make -s e2e
+step "scale: 1000 trials, every command's counts (hack/bench -check)"
+make -s bench-check
 if [ "$started" = 1 ]; then
-	# Kills every component of the cluster: only on a cluster this script started
-	# (CI's), never on a shared one others are testing against.
+	# These stop parts of the cluster, or all of it: only on a cluster this script
+	# started (CI's), never on a shared one others are testing against.
+	step "fault tests (API server, kubelet, containerd restarts; a NotReady node)"
+	make -s e2e-faults
 	step "dev cluster recovery (kill -9 of every component, then up keeps the Jobs)"
 	make -s dev-cluster-recovery-test
 fi

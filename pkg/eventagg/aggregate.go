@@ -27,12 +27,14 @@ type Key struct {
 }
 
 // Aggregator groups events as they arrive; adding a newer version of an
-// event (same ID, higher count) replaces the older one.
+// event (same ID, higher count) replaces the older one. A group is computed
+// when it is asked for, not at every Add, so adding n events costs O(n).
 type Aggregator struct {
 	norm   *Normalizer
 	keys   map[string]Key           // event ID -> its group
 	groups map[Key]map[string]Event // group -> its events by ID
 	cache  map[Key]Group            // computed groups
+	dirty  map[Key]bool             // groups changed since they were computed
 }
 
 // NewAggregator returns an empty aggregator normalizing messages with norm.
@@ -42,6 +44,7 @@ func NewAggregator(norm *Normalizer) *Aggregator {
 		keys:   map[string]Key{},
 		groups: map[Key]map[string]Event{},
 		cache:  map[Key]Group{},
+		dirty:  map[Key]bool{},
 	}
 }
 
@@ -50,27 +53,37 @@ func (a *Aggregator) KeyOf(e Event) Key {
 	return Key{Type: e.Type, Reason: e.Reason, Kind: e.Object.Kind, Message: a.norm.Normalize(e.Message)}
 }
 
-// Add adds or replaces e and returns its group as it now is.
-func (a *Aggregator) Add(e Event) Group {
+// Add adds e, or replaces the older version of it, and returns the key of
+// its group.
+func (a *Aggregator) Add(e Event) Key {
 	k := a.KeyOf(e)
 	if old, ok := a.keys[e.ID]; ok && old != k {
 		delete(a.groups[old], e.ID)
-		a.recompute(old)
+		a.dirty[old] = true
 	}
 	a.keys[e.ID] = k
 	if a.groups[k] == nil {
 		a.groups[k] = map[string]Event{}
 	}
 	a.groups[k][e.ID] = e
-	return a.recompute(k)
+	a.dirty[k] = true
+	return k
 }
 
-func (a *Aggregator) recompute(k Key) Group {
+// refresh computes the groups changed since the last call.
+func (a *Aggregator) refresh() {
+	for k := range a.dirty {
+		a.recompute(k)
+	}
+	clear(a.dirty)
+}
+
+func (a *Aggregator) recompute(k Key) {
 	members := a.groups[k]
 	if len(members) == 0 {
 		delete(a.groups, k)
 		delete(a.cache, k)
-		return Group{}
+		return
 	}
 	g := Group{Type: k.Type, Reason: k.Reason, Kind: k.Kind}
 	objects := map[string]bool{}
@@ -92,11 +105,14 @@ func (a *Aggregator) recompute(k Key) Group {
 	}
 	sort.Strings(g.Objects)
 	a.cache[k] = g
-	return g
 }
 
 // Group returns the group of key k, if it has any event.
 func (a *Aggregator) Group(k Key) (Group, bool) {
+	if a.dirty[k] {
+		a.recompute(k)
+		delete(a.dirty, k)
+	}
 	g, ok := a.cache[k]
 	return g, ok
 }
@@ -104,6 +120,7 @@ func (a *Aggregator) Group(k Key) (Group, bool) {
 // Groups returns every group, oldest last-seen first (the newest at the
 // bottom, as kubectl events prints), ties broken by type, reason and message.
 func (a *Aggregator) Groups() []Group {
+	a.refresh()
 	out := make([]Group, 0, len(a.cache))
 	for _, g := range a.cache {
 		out = append(out, g)

@@ -80,6 +80,8 @@ func TestNormalize(t *testing.T) {
 		{"  two\n lines\t", "two lines"},
 		{"othermnist-0123abcd stays, mnist-0123abcdX too", "othermnist-Nabcd stays, mnist-NabcdX too"},
 		{"mnist-0123abcd mnist-4567abcd,mnist-89abcdef", "<name> <name>,<name>"},
+		{"Created Workload: e2e/job-mnist-0123abcd-1a2b3", "Created Workload: eNe/<name>"},
+		{"Workload 'e2e/job-mnist-0123abcd-1a2b3' is declared finished", "Workload 'eNe/<name>' is declared finished"},
 	}
 	for _, tc := range tests {
 		if got := n.Normalize(tc.in); got != tc.want {
@@ -97,6 +99,8 @@ func FuzzNormalize(f *testing.F) {
 		"mnist-0123abcd0123abcd-12-abcde",
 		"5f0b9c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e deadbeefcafe1234",
 		"mnist-mnist-0123abcd",
+		"Created Workload: e2e/job-mnist-0123abcd-1a2b3",
+		"job-job-mnist-0123abcd-1a2b3",
 	} {
 		f.Add("mnist", s)
 	}
@@ -145,7 +149,9 @@ func TestAggregate(t *testing.T) {
 func TestAggregatorReplacesNewerVersion(t *testing.T) {
 	a := NewAggregator(NewNormalizer("mnist"))
 	a.Add(ev("1", "Warning", "FailedScheduling", "Pod", "mnist-0123abcd-aaaaa", "0/1 nodes", 3, 0, 30))
-	got := a.Add(ev("1", "Warning", "FailedScheduling", "Pod", "mnist-0123abcd-aaaaa", "0/1 nodes", 5, 0, 60))
+	newer := ev("1", "Warning", "FailedScheduling", "Pod", "mnist-0123abcd-aaaaa", "0/1 nodes", 5, 0, 60)
+	a.Add(newer)
+	got, _ := a.Group(a.KeyOf(newer))
 	want := Group{Type: "Warning", Reason: "FailedScheduling", Kind: "Pod", Message: "0/1 nodes", Count: 5,
 		Objects: []string{"mnist-0123abcd-aaaaa"}, First: at(0), Last: at(60)}
 	if diff := cmp.Diff(want, got); diff != "" {

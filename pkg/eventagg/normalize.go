@@ -20,12 +20,13 @@ type Normalizer struct {
 }
 
 // NewNormalizer returns the normalizer of experiment exp, whose trial names
-// are exp, a dash and 8 (rarely 16) hex digits, and whose pods add
-// "-SUFFIX" (or "-INDEX-SUFFIX") to their trial's name.
+// are exp, a dash and 8 (rarely 16) hex digits, whose pods add "-SUFFIX"
+// (or "-INDEX-SUFFIX") to their trial's name, and whose Kueue Workloads are
+// named "job-TRIAL-HASH".
 func NewNormalizer(exp string) *Normalizer {
 	// A name stands between characters that cannot continue it; upper case
 	// counts as continuing, so the N that replaces digits never frees a name.
-	return &Normalizer{names: regexp.MustCompile(`(^|[^A-Za-z0-9-])(` + regexp.QuoteMeta(exp) +
+	return &Normalizer{names: regexp.MustCompile(`(^|[^A-Za-z0-9-])((?:job-)?` + regexp.QuoteMeta(exp) +
 		`-[0-9a-f]{8}(?:[0-9a-f]{8})?(?:-[0-9]+)?(?:-[a-z0-9]{5})?)([^A-Za-z0-9-]|$)`)}
 }
 
