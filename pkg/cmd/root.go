@@ -7,16 +7,21 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/kubectl/pkg/util/templates"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/convert"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/delete"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/describe"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/list"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/logs"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/report"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/results"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/retry"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/suspend"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/top"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/versioncmd"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 )
 
@@ -52,6 +57,7 @@ func NewCmdMlexp(streams genericiooptions.IOStreams) *cobra.Command {
 		},
 	}
 	flags.AddFlags(root.PersistentFlags())
+	kube.AddServerLossFlag(root.PersistentFlags())
 	for _, sub := range Subcommands(getter, streams) {
 		root.AddCommand(sub)
 	}
@@ -70,6 +76,12 @@ func Subcommands(getter kube.Getter, streams genericiooptions.IOStreams) []*cobr
 		events.NewCmdEvents(getter, streams),
 		results.NewCmdResults(getter, streams),
 		report.NewCmdReport(getter, streams),
+		suspend.NewCmdSuspend(getter, streams),
+		suspend.NewCmdResume(getter, streams),
 		delete.NewCmdDelete(getter, streams),
+		retry.NewCmdRetry(getter, streams),
+		wait.NewCmdWait(getter, streams),
+		describe.NewCmdDescribe(getter, streams),
+		convert.NewCmdConvert(streams),
 	}
 }

@@ -16,7 +16,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"submit", "list", "status", "logs", "top", "events", "results", "delete", "version", "completion"} {
+	for _, c := range []string{"submit", "list", "status", "logs", "top", "events", "results", "delete", "retry", "wait", "describe", "version", "completion"} {
 		if !strings.Contains(out.String(), "\n  "+c+" ") {
 			t.Errorf("--help does not list %q:\n%s", c, out.String())
 		}

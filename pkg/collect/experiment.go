@@ -99,11 +99,11 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.Experiment, strings.Join(missing, ", "), o.Experiment)
 	}
 	patterns := append(append([]string{}, spec.Patterns...), o.Patterns...)
-	parser, err := logmetrics.New(patterns)
+	parser, err := logmetrics.NewWithFilters(patterns, spec.Filters)
 	if err != nil {
 		return nil, err // names the pattern
 	}
-	key := ranking.PatternsKey(patterns)
+	key := ranking.PatternsKey(patterns, spec.Filters...)
 	items := plan(statuses, jobs, pods, key, o.Refresh)
 	o.readLogs(ctx, parser, items)
 	return &Experiment{Jobs: jobs, Pods: pods, Spec: spec, PatternsKey: key, Items: items}, nil
@@ -129,17 +129,26 @@ func (e *Experiment) Statuses() []trial.Status {
 
 // Rank ranks the trials by metric (else the file's spec.results.metric,
 // else ranking.ChooseMetric's choice) towards goal (else the file's goal
-// when it ranks the file's metric, else the metric's default goal).
+// when it ranks the file's metric, else the metric's default goal). Metric
+// names match case-insensitively (logmetrics.NormalizeName). When it ranks
+// the file's metric, the file's target marks the trials that reached it;
+// the file's columns lead the other metrics.
 func (e *Experiment) Rank(metric string, goal ranking.Goal) *ranking.Table {
 	trials := e.Trials()
 	if metric == "" {
 		metric = e.Spec.Metric
 	}
 	chosen := ranking.ChooseMetric(trials, metric)
-	if goal == "" && e.Spec.Goal != "" && chosen == e.Spec.Metric {
+	ofSpec := chosen != "" && chosen == logmetrics.NormalizeName(e.Spec.Metric)
+	if goal == "" && e.Spec.Goal != "" && ofSpec {
 		goal = ranking.Goal(e.Spec.Goal)
 	}
-	return ranking.Rank(trials, chosen, goal)
+	t := ranking.Rank(trials, chosen, goal)
+	if ofSpec && e.Spec.Target != nil {
+		t.SetTarget(*e.Spec.Target)
+	}
+	t.LeadWith(e.Spec.Columns)
+	return t
 }
 
 // Spec returns the experiment file's spec.results as submit recorded it on

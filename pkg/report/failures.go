@@ -62,7 +62,7 @@ func (m *model) failures() Failures {
 			out.OOMKilled = append(out.OOMKilled, f)
 		case trial.Failed:
 			out.Failed = append(out.Failed, f)
-		case trial.Pending, trial.Suspended:
+		case trial.Pending, trial.Queued, trial.Suspended:
 			key := s.Reason + "\x00" + s.Message
 			g := groups[key]
 			if g == nil {

@@ -10,6 +10,7 @@ import (
 	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // Resources holds CPU in millicores and memory in bytes; a nil field is
@@ -197,3 +198,19 @@ func maxPtr(a, b *float64) *float64 {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Running pairs each running trial of statuses with its pod in pods: the
+// trials whose usage can be measured.
+func Running(statuses []trial.Status, pods []corev1.Pod) []Trial {
+	byName := make(map[string]*corev1.Pod, len(pods))
+	for i := range pods {
+		byName[pods[i].Name] = &pods[i]
+	}
+	var out []Trial
+	for _, s := range statuses {
+		if p := byName[s.Pod]; s.State == trial.Running && p != nil {
+			out = append(out, Trial{Name: s.Name, Params: s.Params, Pod: p})
+		}
+	}
+	return out
+}

@@ -26,6 +26,37 @@ import (
 // ToolboxImage is the busybox image `make dev-cluster` imports into the node.
 const ToolboxImage = "localhost/mlexp/toolbox:dev"
 
+// ToolboxExperiment is an experiment file of small trials on the real node:
+// each runs script with sh in the toolbox image (10m/8Mi requested, limits
+// 100m/16Mi), once, with a 1 s grace period. params is the flow-style YAML of
+// its parameters, e.g. "list: [{i: 1}, {i: 2}]" or "grid: {lr: [0.1, 0.01]}";
+// script is single-quoted YAML, so it must not hold a single quote.
+func ToolboxExperiment(name, params, script string) string {
+	return `apiVersion: mlexp.dev/v1alpha1
+kind: Experiment
+metadata:
+  name: ` + name + `
+spec:
+  parameters:
+    ` + params + `
+  template:
+    spec:
+      backoffLimit: 0
+      template:
+        spec:
+          restartPolicy: Never
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: ml
+            image: ` + ToolboxImage + `
+            imagePullPolicy: Never
+            command: [sh, -c, '` + script + `']
+            resources:
+              requests: {cpu: 10m, memory: 8Mi}
+              limits: {cpu: 100m, memory: 16Mi}
+`
+}
+
 var (
 	kubeconfig string // admin kubeconfig of the cluster under test
 	kubectlBin string // kubectl the tests run; the plugin is found on PATH
@@ -112,7 +143,19 @@ func MlexpStdin(t testing.TB, stdin, ns string, args ...string) Result {
 	return runCmd(t, strings.NewReader(stdin), ns, full...)
 }
 
+// MlexpAs runs `kubectl mlexp ARGS -n NS` with another kubeconfig (another user).
+func MlexpAs(t testing.TB, config, ns string, args ...string) Result {
+	t.Helper()
+	full := append([]string{"mlexp"}, args...)
+	return runCmdAs(t, config, nil, ns, full...)
+}
+
 func runCmd(t testing.TB, stdin *strings.Reader, ns string, args ...string) Result {
+	t.Helper()
+	return runCmdAs(t, kubeconfig, stdin, ns, args...)
+}
+
+func runCmdAs(t testing.TB, config string, stdin *strings.Reader, ns string, args ...string) Result {
 	t.Helper()
 	// kubectl refuses flags before a plugin's name: the kubeconfig goes in
 	// the environment, the namespace after the arguments.
@@ -123,7 +166,7 @@ func runCmd(t testing.TB, stdin *strings.Reader, ns string, args ...string) Resu
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, kubectlBin, full...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+config)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != nil {

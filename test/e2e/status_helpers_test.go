@@ -19,6 +19,12 @@ type TrialStatus struct {
 	MemoryLimit string         `json:"memoryLimit"`
 	Node        string         `json:"node"`
 	Params      map[string]any `json:"params"`
+	Queueing    *struct {
+		Queue    string `json:"queue"`
+		Workload string `json:"workload"`
+		Position int    `json:"position"`
+		Pending  int    `json:"pending"`
+	} `json:"queueing"`
 }
 
 // StatusResult is `kubectl mlexp status -o json`.

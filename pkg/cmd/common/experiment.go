@@ -25,9 +25,15 @@ func ExperimentArg(args []string) (string, error) {
 	if len(args) == 0 || args[0] == "" {
 		return "", fmt.Errorf("an experiment name is required (see `kubectl mlexp list`)")
 	}
-	name := args[0]
+	return ExperimentName(args[0])
+}
+
+// ExperimentName checks one experiment argument: a name, or what
+// `list -o name` prints (experiment/NAME).
+func ExperimentName(arg string) (string, error) {
+	name := arg
 	if kind, rest, ok := strings.Cut(name, "/"); ok {
-		if kind != ExperimentKind && kind != ExperimentKind+"."+labels.Group {
+		if kind != ExperimentKind && kind != ExperimentKind+"s" && kind != ExperimentKind+"."+labels.Group {
 			return "", fmt.Errorf("%q is not an experiment: give NAME or %s/NAME", name, ExperimentKind)
 		}
 		name = rest

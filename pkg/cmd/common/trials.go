@@ -76,17 +76,26 @@ func ExperimentSelector(exp, extra string) (string, error) {
 	return k8slabels.SelectorFromSet(k8slabels.Set{labels.Experiment: exp}).Add(reqs...).String(), nil
 }
 
+// Labels returns -l/--selector parsed; nil when it is not given.
+func (f *TrialFlags) Labels() (k8slabels.Selector, error) {
+	if f.LabelSelector == "" {
+		return nil, nil
+	}
+	sel, err := k8slabels.Parse(f.LabelSelector)
+	if err != nil {
+		return nil, fmt.Errorf("--selector: %w", err)
+	}
+	return sel, nil
+}
+
 // KeepJobs returns the jobs that -l/--selector matches, in their order: the
 // selector is on the Jobs' labels, which their pods need not carry, so
 // commands list Jobs and pods by the experiment's label and narrow the Jobs
 // here (trial.Collect then ignores the other Jobs' pods).
 func (f *TrialFlags) KeepJobs(jobs []batchv1.Job) ([]batchv1.Job, error) {
-	if f.LabelSelector == "" {
-		return jobs, nil
-	}
-	sel, err := k8slabels.Parse(f.LabelSelector)
-	if err != nil {
-		return nil, fmt.Errorf("--selector: %w", err)
+	sel, err := f.Labels()
+	if sel == nil || err != nil {
+		return jobs, err
 	}
 	var out []batchv1.Job
 	for _, j := range jobs {

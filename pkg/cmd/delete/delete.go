@@ -1,5 +1,7 @@
-// Package delete implements `kubectl mlexp delete EXP`: it removes the Jobs
-// and pods carrying the experiment's label, and nothing else.
+// Package delete implements `kubectl mlexp delete EXP...`: it removes the
+// Jobs and pods carrying the experiments' label, or only some trials'
+// with --trial, --param-selector, -l/--selector or --failed, and nothing
+// else.
 package delete
 
 import (
@@ -16,12 +18,35 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
 )
+
+var long = templates.LongDesc(`
+	Delete experiments: the Jobs carrying their label and the Jobs' pods, nothing else.
+	Several experiments may be named, as names or as what 'kubectl mlexp list -o name'
+	prints (experiment/NAME).
+
+	--trial, --param-selector (on the trials' parameters), -l/--selector (a label selector
+	on the Jobs, as in kubectl) and --failed delete only some trials; the others are left
+	untouched. A re-submit of the experiment file creates deleted trials again.
+
+	Every experiment and trial named is checked before anything is deleted.
+
+	With --wait (the default) it waits until they are gone, and, for trials submitted
+	to a Kueue queue, until their Workloads are gone too (Kueue owns them through the
+	Jobs: the garbage collector deletes them once Kueue has released them).`)
 
 var example = templates.Examples(`
 	# Delete experiment mnist: its Jobs and their pods
 	kubectl mlexp delete mnist
+
+	# Delete every experiment of the namespace
+	kubectl mlexp list -o name | xargs kubectl mlexp delete
+
+	# Delete only the failed trials, or one trial, or the trials with a parameter value
+	kubectl mlexp delete mnist --failed
+	kubectl mlexp delete mnist --trial 1a2b3c4d
+	kubectl mlexp delete mnist --param-selector activation=linear
 
 	# Show what would be deleted
 	kubectl mlexp delete mnist --dry-run=client
@@ -32,27 +57,31 @@ var example = templates.Examples(`
 // Options holds the delete command's flags.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter  kube.Getter
+	Getter kube.Getter
+	common.TrialFlags
 	Output  string
 	Wait    bool
 	Timeout time.Duration
+	// Failed deletes only the trials that failed.
+	Failed bool
 	// IgnoreNotFound makes a missing experiment a success, as in kubectl.
 	IgnoreNotFound bool
 
-	experiment string
-	namespace  string
-	client     kubernetes.Interface
-	dryRun     common.DryRun
+	experiments []string
+	namespace   string
+	client      kubernetes.Interface
+	dryRun      common.DryRun
+	kueue       *kueue.Client // discovered on the first queued target
 }
 
 // NewCmdDelete returns the delete command.
 func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{IOStreams: streams, Getter: getter, Wait: true, Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
-		Use:               "delete EXPERIMENT",
-		Short:             "Delete an experiment's Jobs and pods, nothing else",
+		Use:               "delete EXPERIMENT...",
+		Short:             "Delete experiments' Jobs and pods, or some of their trials, nothing else",
+		Long:              long,
 		Example:           example,
-		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -65,87 +94,148 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 			return o.Run(cmd.Context())
 		},
 	}
+	f := cmd.Flags()
+	o.TrialFlags.AddFlags(f, "Delete")
+	f.BoolVar(&o.Failed, "failed", false, "Delete only the trials that failed (OOMKilled included).")
 	common.AddDryRunFlag(cmd)
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints kubectl's \"deleted\" lines).")
-	cmd.Flags().BoolVar(&o.Wait, "wait", o.Wait, "Wait until the experiment's Jobs and pods are gone.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
-	cmd.Flags().BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat an experiment that does not exist as deleted.")
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints kubectl's \"deleted\" lines).")
+	f.BoolVar(&o.Wait, "wait", o.Wait, "Wait until the deleted Jobs and their pods are gone.")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	f.BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat an experiment that does not exist as deleted.")
 	return cmd
 }
 
-// Complete reads the argument and flags.
+// Complete reads the arguments and flags.
 func (o *Options) Complete(args []string) error {
 	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
 		return err
 	}
-	t, err := common.ResolveTarget(o.Getter, args)
-	if err != nil {
+	if len(args) == 0 {
+		_, err := common.ExperimentArg(args)
 		return err
 	}
-	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	return nil
+	seen := map[string]bool{}
+	for _, a := range args {
+		name, err := common.ExperimentName(a)
+		if err != nil {
+			return err
+		}
+		if !seen[name] {
+			seen[name] = true
+			o.experiments = append(o.experiments, name)
+		}
+	}
+	if _, err := o.TrialFlags.Selector(o.experiments[0]); err != nil {
+		return err
+	}
+	if _, err := o.TrialFlags.Filter(o.experiments[0]); err != nil {
+		return err
+	}
+	var err error
+	if o.namespace, err = o.Getter.Namespace(); err != nil {
+		return err
+	}
+	o.client, err = o.Getter.KubernetesClientSet()
+	return err
 }
 
-// Run deletes the experiment: one List to name what goes, then one
-// DeleteCollection of Jobs (their pods follow by garbage collection) and
-// one of pods left without a Job, all by the experiment's label.
+// Run works out what goes in every experiment (one List of Jobs each),
+// checks that the user may delete both collections (nothing is deleted
+// otherwise), then deletes it: one DeleteCollection of Jobs (their pods
+// follow by garbage collection) and one of pods, by label, per experiment,
+// or per chunk of trial names when only some trials go.
 func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sel := labels.ForExperiment(o.experiment)
-	jobs, err := kube.ListJobs(ctx, o.client, o.namespace, sel)
+	targets, err := o.targets(ctx)
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		if o.IgnoreNotFound {
-			return nil
+	if len(targets) == 0 {
+		if !o.IgnoreNotFound || o.TrialFlags.Narrowed() || o.Failed {
+			common.NoResources(o.ErrOut, o.namespace, false)
 		}
-		return kube.ExperimentNotFound(o.experiment, o.namespace)
+		return nil
 	}
 	suffix := o.dryRun.Suffix()
 	if o.dryRun != common.DryRunClient {
-		policy := metav1.DeletePropagationBackground
-		opts := metav1.DeleteOptions{PropagationPolicy: &policy}
-		if o.dryRun == common.DryRunServer {
-			opts.DryRun = []string{metav1.DryRunAll}
-		}
-		list := metav1.ListOptions{LabelSelector: sel}
-		if err := o.client.BatchV1().Jobs(o.namespace).DeleteCollection(ctx, opts, list); err != nil {
-			return fmt.Errorf("delete jobs of experiment %q: %w", o.experiment, err)
-		}
-		if err := o.client.CoreV1().Pods(o.namespace).DeleteCollection(ctx, opts, list); err != nil {
-			return fmt.Errorf("delete pods of experiment %q: %w", o.experiment, err)
+		if err := kube.CheckAccess(ctx, o.client, o.namespace, []kube.Access{
+			{Verb: "deletecollection", Group: "batch", Resource: "jobs"},
+			{Verb: "deletecollection", Resource: "pods"},
+		}); err != nil {
+			return err
 		}
 	}
-	for _, j := range jobs {
-		if o.Output == "name" {
-			fmt.Fprintf(o.Out, "job.batch/%s\n", j.Name)
-			continue
+	for _, t := range targets {
+		if o.dryRun != common.DryRunClient {
+			if err := o.deleteTarget(ctx, t); err != nil {
+				return err
+			}
 		}
-		fmt.Fprintf(o.Out, "job.batch \"%s\" deleted%s\n", j.Name, suffix)
+		for _, name := range t.names {
+			if o.Output == "name" {
+				fmt.Fprintf(o.Out, "job.batch/%s\n", name)
+				continue
+			}
+			fmt.Fprintf(o.Out, "job.batch \"%s\" deleted%s\n", name, suffix)
+		}
 	}
 	if o.dryRun != common.DryRunNone || !o.Wait {
 		return nil
 	}
-	return o.waitGone(ctx, sel)
+	for _, t := range targets {
+		wls, err := o.workloadsOf(ctx, t.jobs)
+		if err != nil {
+			return err
+		}
+		if err := o.waitGone(ctx, t, wls); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// waitGone polls (one List each of Jobs and pods) until nothing of the
-// experiment is left.
-func (o *Options) waitGone(ctx context.Context, sel string) error {
-	var left int
+// deleteTarget deletes the Jobs and pods of one target by label.
+func (o *Options) deleteTarget(ctx context.Context, t target) error {
+	policy := metav1.DeletePropagationBackground
+	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
+	if o.dryRun == common.DryRunServer {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	for _, sel := range t.selectors() {
+		list := metav1.ListOptions{LabelSelector: sel}
+		if err := o.client.BatchV1().Jobs(o.namespace).DeleteCollection(ctx, opts, list); err != nil {
+			return fmt.Errorf("delete jobs of experiment %q: %w", t.experiment, err)
+		}
+		if err := o.client.CoreV1().Pods(o.namespace).DeleteCollection(ctx, opts, list); err != nil {
+			return fmt.Errorf("delete pods of experiment %q: %w", t.experiment, err)
+		}
+	}
+	return nil
+}
+
+// waitGone polls (one List each of Jobs and pods, and of Workloads when
+// the trials were queued) until nothing of the target is left.
+func (o *Options) waitGone(ctx context.Context, t target, wls *workloads) error {
+	var left, leftWorkloads int
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, o.Timeout, true, func(ctx context.Context) (bool, error) {
-		jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, sel)
+		jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, t.base())
 		if err != nil {
 			return false, err
 		}
-		left = len(jobs) + len(pods)
+		if leftWorkloads, err = wls.left(ctx, o.namespace); err != nil {
+			return false, err
+		}
+		left = t.count(jobs, pods) + leftWorkloads
 		return left == 0, nil
 	})
 	if err != nil {
-		return fmt.Errorf("waiting for experiment %q to be deleted (%d objects left): %w", o.experiment, left, err)
+		msg := fmt.Sprintf("waiting for experiment %q to be deleted (%d objects left", t.experiment, left)
+		if leftWorkloads > 0 {
+			msg += fmt.Sprintf(", %d of them Kueue Workloads: Kueue removes their finalizer, is it running?", leftWorkloads)
+		}
+		return fmt.Errorf("%s): %w", msg, err)
 	}
 	return nil
 }

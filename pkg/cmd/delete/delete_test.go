@@ -3,8 +3,11 @@ package delete
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -30,16 +33,24 @@ func objects() (*fake.Clientset, []string) {
 		&batchv1.Job{ObjectMeta: meta("b-1", "b")}, &batchv1.Job{ObjectMeta: meta("other", "")},
 		&corev1.Pod{ObjectMeta: meta("a-1-x", "a")}, &corev1.Pod{ObjectMeta: meta("b-1-x", "b")},
 	)
+	kubefake.AllowAll(c)
 	return c, []string{"a-1", "a-2"}
 }
 
 func run(t *testing.T, c *fake.Clientset, args ...string) (string, error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := NewCmdDelete(&kubefake.Getter{NS: "ml", Client: c}, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	var errOut bytes.Buffer
+	return runErr(t, c, &errOut, args...)
+}
+
+func runErr(t *testing.T, c *fake.Clientset, errOut io.Writer, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := NewCmdDelete(&kubefake.Getter{NS: "ml", Client: c}, genericiooptions.IOStreams{Out: &out, ErrOut: errOut})
 	cmd.SetArgs(args)
-	cmd.SetOut(&errOut)
-	cmd.SetErr(&errOut)
+	cmd.SetOut(errOut)
+	cmd.SetErr(errOut)
+	cmd.SilenceUsage = true
 	err := cmd.ExecuteContext(context.Background())
 	return out.String(), err
 }
@@ -110,5 +121,26 @@ func TestDeleteMissingExperiment(t *testing.T) {
 	}
 	if _, err := run(t, c, "a", "--dry-run=maybe"); err == nil || !strings.Contains(err.Error(), "--dry-run") {
 		t.Errorf("bad --dry-run: err = %v", err)
+	}
+}
+
+// TestDeleteChecksAccessFirst: a user who may delete Jobs but not pods
+// deletes nothing, and is told which verb on which resource is missing.
+func TestDeleteChecksAccessFirst(t *testing.T) {
+	c, _ := objects()
+	kubefake.Authorize(c, func(ra authorizationv1.ResourceAttributes) bool { return ra.Resource == "jobs" })
+	before := names(t, c)
+	_, err := run(t, c, "a")
+	want := `you may not deletecollection pods in namespace "ml" (kubectl auth can-i deletecollection pods -n ml)`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	if after := names(t, c); after != before {
+		t.Errorf("Jobs %s after a denied delete, want %s", after, before)
+	}
+	for _, a := range c.Actions() {
+		if a.GetVerb() == "deletecollection" || a.GetVerb() == "delete" {
+			t.Errorf("denied delete sent %s %s", a.GetVerb(), a.GetResource().Resource)
+		}
 	}
 }

@@ -31,7 +31,9 @@ var long = templates.LongDesc(`
 	--raw lists them one by one, as kubectl events does.
 
 	Pods already deleted still count: their events name a trial's Job plus
-	the Job controller's suffix. The kubelet records no event when a
+	the Job controller's suffix. For trials submitted to a Kueue queue, the
+	events of their Workloads (named job-TRIAL-HASH by Kueue: Pending,
+	QuotaReserved, Admitted, Preempted, ...) are shown too. The kubelet records no event when a
 	container hits its memory limit, so OOMKilled rows come from the pods'
 	statuses (their source is "pod status"). Events expire (one hour after they were last
 	seen, by default), so an old experiment has few or none: the state of
@@ -66,6 +68,9 @@ type Options struct {
 	NoHeaders bool
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
+	// LossTimeout is how long --watch goes on while the API server does
+	// not answer; zero means kube.ServerLossTimeout.
+	LossTimeout time.Duration
 
 	experiment string
 	namespace  string
@@ -102,7 +107,7 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 	o := &Options{IOStreams: streams, Getter: getter, Now: now}
 	cmd := &cobra.Command{
 		Use:               "events EXPERIMENT",
-		Short:             "Show the events of an experiment's Jobs and pods, grouped",
+		Short:             "Show the events of an experiment's Jobs, pods and Kueue Workloads, grouped",
 		Long:              long,
 		Example:           example,
 		Args:              cobra.MaximumNArgs(1),
@@ -120,7 +125,7 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml.")
 	f.BoolVar(&o.Raw, "raw", false, "List events one by one, oldest first, instead of grouping them.")
-	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C.")
+	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C; a watch that breaks is resumed, and it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
 	f.StringArrayVar(&o.Types, "type", nil, "Only events of this type: Warning or Normal (repeatable).")
 	f.StringVar(&o.For, "for", "", "Only the events of this trial's Job and pods (the hash part of its name is enough).")
 	_ = cmd.RegisterFlagCompletionFunc("for", common.CompleteTrials(getter))

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,20 +18,28 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // fakeGetter is a kube.Getter over a fake clientset.
-type fakeGetter struct{ kube *kubefake.Clientset }
+type fakeGetter struct {
+	kube *kubefake.Clientset
+}
 
 func (g *fakeGetter) Namespace() (string, error)                         { return "ns", nil }
 func (g *fakeGetter) KubernetesClientSet() (kubernetes.Interface, error) { return g.kube, nil }
 func (g *fakeGetter) MetricsClientSet() (metricsclientset.Interface, error) {
 	panic("events needs no metrics")
+}
+func (g *fakeGetter) DynamicClient() (dynamic.Interface, error) {
+	panic("events needs no dynamic client: Workloads' events are matched by name")
 }
 
 var t0 = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -153,7 +161,7 @@ Warning   FailedScheduling   x12     pod/mnist-00000003-ccccc   4m50s        10s
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out, errOut, err := run(t, &fakeGetter{kubefake.NewClientset(cluster()...)}, tc.args...)
+			out, errOut, err := run(t, &fakeGetter{kube: kubefake.NewClientset(cluster()...)}, tc.args...)
 			if err != nil {
 				t.Fatalf("events: %v", err)
 			}
@@ -179,7 +187,7 @@ func TestEventsErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := run(t, &fakeGetter{kubefake.NewClientset(cluster()...)}, tc.args...)
+			_, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(cluster()...)}, tc.args...)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -191,7 +199,7 @@ func TestEventsErrors(t *testing.T) {
 }
 
 func TestEventsNone(t *testing.T) {
-	out, errOut, err := run(t, &fakeGetter{kubefake.NewClientset(job(t1))}, "mnist")
+	out, errOut, err := run(t, &fakeGetter{kube: kubefake.NewClientset(job(t1))}, "mnist")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +211,7 @@ func TestEventsNone(t *testing.T) {
 
 // TestEventsCalls pins the API calls of one events: Jobs, pods and events, one List each.
 func TestEventsCalls(t *testing.T) {
-	g := &fakeGetter{kubefake.NewClientset(cluster()...)}
+	g := &fakeGetter{kube: kubefake.NewClientset(cluster()...)}
 	if _, _, err := run(t, g, "mnist"); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +227,7 @@ func TestEventsCalls(t *testing.T) {
 
 func TestEventsJSON(t *testing.T) {
 	for _, args := range [][]string{{"mnist", "-o", "json"}, {"mnist", "-o", "json", "--raw"}} {
-		out, _, err := run(t, &fakeGetter{kubefake.NewClientset(cluster()...)}, args...)
+		out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(cluster()...)}, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,8 +265,8 @@ func TestEventsJSON(t *testing.T) {
 // update them, until the context ends.
 func TestEventsWatch(t *testing.T) {
 	for _, raw := range []bool{false, true} {
-		g := &fakeGetter{kubefake.NewClientset(cluster()...)}
-		var out syncBuffer
+		g := &fakeGetter{kube: kubefake.NewClientset(cluster()...)}
+		var out mlexpfake.SyncBuffer
 		o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: raw,
 			Now: func() time.Time { return at(300) }}
 		if err := o.Complete([]string{"mnist"}); err != nil {
@@ -306,20 +314,58 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// TestEventsWorkloads: Kueue's events about the trials' Workloads (named
+// job-TRIAL-HASH) are the experiment's events too, grouped like the rest.
+func TestEventsWorkloads(t *testing.T) {
+	const noQuota = "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default-flavor, 500m more needed"
+	objs := append(cluster(),
+		oldEvent("Workload", "job-"+t1+"-1a2b3", "Warning", "Pending", noQuota, 3, 0, 10),
+		oldEvent("Workload", "job-"+t3+"-4c5d6", "Warning", "Pending", noQuota, 1, 5, 5),
+		oldEvent("Workload", "job-"+t1+"-1a2b3", "Normal", "QuotaReserved", "Quota reserved in ClusterQueue cq, wait time since queued was 12s", 1, 20, 20),
+		oldEvent("Workload", "job-other-00000001-1a2b3", "Warning", "Pending", noQuota, 1, 5, 5))
+	out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, "mnist", "--type", "Warning")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Pending") || !strings.Contains(out, "x4") || !strings.Contains(out, "2 workloads") {
+		t.Errorf("want one Pending group of 4 events about 2 workloads:\n%s", out)
+	}
+	out, _, err = run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, "mnist", "--raw", "--for", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "workload/job-"+t1+"-1a2b3") || !strings.Contains(out, "QuotaReserved") || strings.Contains(out, t3) {
+		t.Errorf("--raw --for %s: want its Workload's events only:\n%s", t1, out)
+	}
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// TestPrinterKeepsColumnsWhileFollowing: groups printed in later calls (what
+// --watch prints) line up with the header and rows printed first, when
+// their cells fit the columns (a wider cell widens its column from then on).
+func TestPrinterKeepsColumnsWhileFollowing(t *testing.T) {
+	var b bytes.Buffer
+	p := &Printer{Now: func() time.Time { return at(100) }}
+	g := func(typ, reason string, n int) eventagg.Group {
+		objs := make([]string, n)
+		for i := range objs {
+			objs[i] = fmt.Sprintf("mnist-0123abc%d-aaaaa", i)
+		}
+		return eventagg.Group{Type: typ, Reason: reason, Kind: "Pod", Message: "m", Count: int32(n), Objects: objs, First: at(90), Last: at(99)}
+	}
+	if err := p.PrintGroups(&b, []eventagg.Group{g("Normal", "Scheduled", 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.PrintGroups(&b, []eventagg.Group{g("Normal", "Pulled", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header and 2 rows, got:\n%s", b.String())
+	}
+	col := strings.Index(lines[0], "COUNT")
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l[col:], "x") {
+			t.Errorf("COUNT is at column %d of the header, not of row %q:\n%s", col, l, b.String())
+		}
+	}
 }

@@ -14,6 +14,11 @@ import (
 // pods: "-" and 5 random characters, after the completion index if any.
 var podSuffix = regexp.MustCompile(`^-(?:[0-9]+-)?[a-z0-9]{5}$`)
 
+// workloadName is how Kueue names the Workload of a Job (jobframework's
+// GetWorkloadNameForOwnerWithGVK): "job-", the Job's name, "-" and 5 hex
+// digits of a hash.
+var workloadName = regexp.MustCompile(`^job-(.+)-[0-9a-f]{5}$`)
+
 // members tells which events are about the experiment's objects: its Jobs
 // and pods by name (from one List each), and pods already deleted whose
 // name is a trial's name plus the Job controller's suffix.
@@ -73,6 +78,10 @@ func (m *members) lookup(o eventagg.Object) (string, bool) {
 	switch o.Kind {
 	case "Job":
 		return o.Name, m.isTrial(o.Name)
+	case "Workload":
+		if sub := workloadName.FindStringSubmatch(o.Name); sub != nil {
+			return sub[1], m.isTrial(sub[1])
+		}
 	case "Pod":
 		if t, ok := m.pods[o.Name]; ok {
 			return t, true

@@ -34,6 +34,11 @@ func TestMembers(t *testing.T) {
 		{kind: "Job", name: "mnist-0000000g", follow: true, ok: false},
 		{kind: "Job", name: "other-00000001", follow: true, ok: false},
 		{kind: "ConfigMap", name: t1, ok: false},
+		{kind: "Workload", name: "job-" + t1 + "-1a2b3", want: t1, ok: true},
+		{kind: "Workload", name: "job-" + t2 + "-1a2b3", ok: false},
+		{kind: "Workload", name: "job-" + t2 + "-1a2b3", follow: true, want: t2, ok: true},
+		{kind: "Workload", name: "job-" + t1 + "-1a2b", ok: false},
+		{kind: "Workload", name: t1 + "-1a2b3", ok: false},
 		{kind: "Pod", name: t1 + "-x7k2p", only: t1, want: t1, ok: true},
 		{kind: "Job", name: long, only: t1, ok: false},
 	}

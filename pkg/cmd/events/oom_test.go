@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	kubefake "k8s.io/client-go/kubernetes/fake"
+
+	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 // oomPod is a trial's pod whose container "ml" was OOMKilled at sec.
@@ -55,7 +57,7 @@ Warning   OOMKilled              x2      2 pods               100s         50s  
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			out, _, err := run(t, &fakeGetter{kubefake.NewClientset(objs...)}, tc.args...)
+			out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, tc.args...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,10 +68,11 @@ Warning   OOMKilled              x2      2 pods               100s         50s  
 	}
 }
 
-// TestEventsWatchOOM follows a pod until its container is OOMKilled.
+// TestEventsWatchOOM follows a pod until its container is OOMKilled, and
+// prints that once even when the pod is updated again.
 func TestEventsWatchOOM(t *testing.T) {
-	g := &fakeGetter{kubefake.NewClientset(job(t1), pod(t1+"-aaaaa", t1))}
-	var out syncBuffer
+	g := &fakeGetter{kube: kubefake.NewClientset(job(t1), job(t2), pod(t1+"-aaaaa", t1))}
+	var out mlexpfake.SyncBuffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: true,
 		Now: func() time.Time { return at(300) }}
 	if err := o.Complete([]string{"mnist"}); err != nil {
@@ -80,22 +83,28 @@ func TestEventsWatchOOM(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- o.Run(ctx) }()
 	waitFor(t, func() bool { return strings.Contains(out.String(), "MESSAGE") })
-	if _, err := g.kube.CoreV1().Pods("ns").Update(ctx, oomPod(t1+"-aaaaa", t1, 290), metav1.UpdateOptions{}); err != nil {
+	pods := g.kube.CoreV1().Pods("ns")
+	if _, err := pods.Update(ctx, oomPod(t1+"-aaaaa", t1, 290), metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { return strings.Contains(out.String(), "OOMKilled   pod/mnist-00000001-aaaaa") })
 	// The same status again (another update of the pod) prints nothing new.
 	p := oomPod(t1+"-aaaaa", t1, 290)
 	p.Annotations = map[string]string{"touched": "yes"}
-	if _, err := g.kube.CoreV1().Pods("ns").Update(ctx, p, metav1.UpdateOptions{}); err != nil {
+	if _, err := pods.Update(ctx, p, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// A later change of the same informer: once it is printed, the update
+	// before it has been handled too (an informer delivers in order).
+	if _, err := pods.Create(ctx, oomPod(t2+"-bbbbb", t2, 295), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(out.String(), "OOMKilled   pod/mnist-00000002-bbbbb") })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(out.String(), "OOMKilled"); n != 1 {
-		t.Errorf("OOMKilled printed %d times, want once:\n%s", n, out.String())
+	if n := strings.Count(out.String(), "pod/mnist-00000001-aaaaa"); n != 1 {
+		t.Errorf("the OOM kill of mnist-00000001-aaaaa printed %d times, want once:\n%s", n, out.String())
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
-	"k8s.io/cli-runtime/pkg/printers"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -23,13 +23,8 @@ type Printer struct {
 	// Now is the time ages are measured against.
 	Now func() time.Time
 
-	tw     flushWriter
+	rw     *common.RowWriter
 	headed bool
-}
-
-type flushWriter interface {
-	io.Writer
-	Flush() error
 }
 
 var (
@@ -56,17 +51,14 @@ func (p *Printer) PrintRaw(w io.Writer, evs []TrialEvent) error {
 }
 
 func (p *Printer) write(w io.Writer, header []string, rows [][]string) error {
-	if p.tw == nil {
-		p.tw = printers.GetNewTabWriter(w)
+	if p.rw == nil {
+		p.rw = &common.RowWriter{W: w}
 	}
 	if !p.headed && !p.NoHeaders {
-		fmt.Fprintln(p.tw, strings.Join(header, "\t"))
+		rows = append([][]string{header}, rows...)
 	}
 	p.headed = true
-	for _, r := range rows {
-		fmt.Fprintln(p.tw, strings.Join(r, "\t"))
-	}
-	return p.tw.Flush()
+	return p.rw.Write(rows)
 }
 
 func (p *Printer) groupRow(g eventagg.Group) []string {

@@ -2,15 +2,13 @@ package events
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -48,32 +46,32 @@ func (q *queue) drain() []any {
 // follow watches the namespace's events and the experiment's pods (one
 // List then a watch each, through informers that resume broken watches),
 // prints what is there, then each new or updated event, or the group it
-// updates, until ctx ends. Pods are watched for their OOM kills, which
-// the kubelet records in their status only.
+// updates, until ctx ends or the API server has not answered for
+// kube.ServerLossTimeout. Pods are watched for their OOM kills, which the
+// kubelet records in their status only.
 func (o *Options) follow(ctx context.Context, m *members) error {
+	reach := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut}.NewReach()
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	evf := informers.NewSharedInformerFactoryWithOptions(o.client, 0, informers.WithNamespace(o.namespace))
-	podf := informers.NewSharedInformerFactoryWithOptions(o.client, 0, informers.WithNamespace(o.namespace),
-		informers.WithTweakListOptions(func(lo *metav1.ListOptions) { lo.LabelSelector = labels.ForExperiment(o.experiment) }))
-	evInf := evf.Core().V1().Events().Informer()
-	podInf := podf.Core().V1().Pods().Informer()
+	evInf := kube.EventInformer(o.client, o.namespace, reach)
+	podInf := kube.PodInformer(o.client, o.namespace, labels.ForExperiment(o.experiment), reach)
 	q := &queue{kick: make(chan struct{}, 1)}
 	handler := cache.ResourceEventHandlerFuncs{AddFunc: q.push, UpdateFunc: func(_, obj any) { q.push(obj) }}
 	for _, inf := range []cache.SharedIndexInformer{evInf, podInf} {
 		if _, err := inf.AddEventHandler(handler); err != nil {
+			cancel()
 			return err
 		}
 	}
-	evf.Start(ctx.Done())
-	podf.Start(ctx.Done())
-	defer evf.Shutdown()
-	defer podf.Shutdown()
+	// The informers stop only once ctx is done: every return cancels
+	// first, then waits for them.
+	wait := kube.RunInformers(ctx, evInf, podInf)
+	defer func() {
+		cancel()
+		wait()
+	}()
+	lost := kube.GiveUpOnLoss(ctx, cancel, reach)
 	if !cache.WaitForCacheSync(ctx.Done(), evInf.HasSynced, podInf.HasSynced) {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("watch events: cache did not sync")
+		return lost()
 	}
 
 	seen := map[string]string{} // event ID -> resourceVersion printed
@@ -92,7 +90,7 @@ func (o *Options) follow(ctx context.Context, m *members) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return lost()
 		case <-q.kick:
 		}
 		if err := o.print(p, agg, o.fresh(m, seen, q.drain())); err != nil {
@@ -141,8 +139,7 @@ func (o *Options) print(p *Printer, agg *eventagg.Aggregator, evs []TrialEvent) 
 	changed := map[eventagg.Key]bool{}
 	var keys []eventagg.Key
 	for _, e := range evs {
-		agg.Add(e.Event)
-		k := agg.KeyOf(e.Event)
+		k := agg.Add(e.Event)
 		if !changed[k] {
 			changed[k] = true
 			keys = append(keys, k)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -59,7 +60,9 @@ type ExperimentList struct {
 type Experiment struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace"`
-	Trials    int    `json:"trials"`
+	// Queues are the Kueue LocalQueues the trials were submitted to.
+	Queues []string `json:"queues,omitempty"`
+	Trials int      `json:"trials"`
 	// Counts has every state, lowercase, with its number of trials.
 	Counts  map[string]int `json:"counts"`
 	Created time.Time      `json:"created"`
@@ -110,7 +113,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	exps := Group(trial.Collect(jobs, pods))
+	statuses := trial.Collect(jobs, pods)
+	if err := common.ApplyKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
+		return err
+	}
+	exps := Group(statuses)
 	if err := common.SortItems(exps, o.SortBy); err != nil {
 		return err
 	}
@@ -140,6 +147,9 @@ func Group(statuses []trial.Status) []Experiment {
 			out = append(out, Experiment{Name: s.Experiment, Namespace: s.Namespace, Created: s.Created, counts: trial.Counts{}})
 		}
 		e := &out[i]
+		if s.Queueing != nil && !slices.Contains(e.Queues, s.Queueing.Queue) {
+			e.Queues = append(e.Queues, s.Queueing.Queue)
+		}
 		e.Trials++
 		e.counts[s.State]++
 		if s.Created.Before(e.Created) {
@@ -167,10 +177,10 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 	if o.AllNamespaces {
 		head = append(head, "NAMESPACE")
 	}
-	head = append(head, "NAME", "TRIALS", "PENDING", "RUNNING", "SUCCEEDED", "FAILED")
+	head = append(head, "NAME", "QUEUE", "TRIALS", "PENDING", "RUNNING", "SUCCEEDED", "FAILED")
 	wide := o.Print.Output == "wide"
 	if wide {
-		head = append(head, "OOMKILLED", "SUSPENDED")
+		head = append(head, "QUEUED", "OOMKILLED", "SUSPENDED")
 	}
 	head = append(head, "AGE")
 	if !o.Print.NoHeaders {
@@ -182,14 +192,21 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 		if o.AllNamespaces {
 			row = append(row, e.Namespace)
 		}
-		failed := e.counts[trial.Failed]
+		// Without -o wide, PENDING counts the trials waiting in a queue
+		// too, and FAILED the OOMKilled ones.
+		failed, pending := e.counts[trial.Failed], e.counts[trial.Pending]
 		if !wide {
 			failed += e.counts[trial.OOMKilled]
+			pending += e.counts[trial.Queued]
 		}
-		row = append(row, e.Name, fmt.Sprint(e.Trials), fmt.Sprint(e.counts[trial.Pending]),
-			fmt.Sprint(e.counts[trial.Running]), fmt.Sprint(e.counts[trial.Succeeded]), fmt.Sprint(failed))
+		queue := "<none>"
+		if len(e.Queues) > 0 {
+			queue = strings.Join(e.Queues, ",")
+		}
+		row = append(row, e.Name, queue, fmt.Sprint(e.Trials), fmt.Sprint(pending),
+			fmt.Sprint(e.counts[trial.Running]+e.counts[trial.Unknown]), fmt.Sprint(e.counts[trial.Succeeded]), fmt.Sprint(failed))
 		if wide {
-			row = append(row, fmt.Sprint(e.counts[trial.OOMKilled]), fmt.Sprint(e.counts[trial.Suspended]))
+			row = append(row, fmt.Sprint(e.counts[trial.Queued]), fmt.Sprint(e.counts[trial.OOMKilled]), fmt.Sprint(e.counts[trial.Suspended]))
 		}
 		row = append(row, duration.HumanDuration(now.Sub(e.Created)))
 		fmt.Fprintln(tw, strings.Join(row, "\t"))

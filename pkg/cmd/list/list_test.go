@@ -3,6 +3,7 @@ package list
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,10 +11,13 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -29,9 +33,14 @@ func job(ns, exp, name string, age time.Duration, conds ...batchv1.JobCondition)
 
 func runList(t *testing.T, c *fake.Clientset, all bool) (string, string) {
 	t.Helper()
+	return runListWith(t, &kubefake.Getter{NS: "ml", Client: c}, all, "")
+}
+
+func runListWith(t *testing.T, g *kubefake.Getter, all bool, output string) (string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
-		AllNamespaces: all, Now: func() time.Time { return now }}
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: g,
+		AllNamespaces: all, Print: common.PrintFlags{Output: output, Tables: []string{"wide"}}, Now: func() time.Time { return now }}
 	if err := o.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -45,14 +54,14 @@ func TestListCountsTrialsByState(t *testing.T) {
 	c := fake.NewClientset(job("ml", "a", "a-1", time.Hour, done), job("ml", "a", "a-2", 2*time.Hour), job("ml", "a", "a-3", time.Hour),
 		job("ml", "b", "b-1", 3*time.Minute, done), job("other", "c", "c-1", time.Minute), running)
 	out, _ := runList(t, c, false)
-	want := "NAME   TRIALS   PENDING   RUNNING   SUCCEEDED   FAILED   AGE\n" +
-		"a      3        1         1         1           0        120m\n" +
-		"b      1        0         0         1           0        3m\n"
+	want := "NAME   QUEUE    TRIALS   PENDING   RUNNING   SUCCEEDED   FAILED   AGE\n" +
+		"a      <none>   3        1         1         1           0        120m\n" +
+		"b      <none>   1        0         0         1           0        3m\n"
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("list (-want +got):\n%s", diff)
 	}
 	out, _ = runList(t, c, true)
-	if want := "other       c      1        1         0         0           0        60s\n"; !bytes.HasSuffix([]byte(out), []byte(want)) {
+	if want := "other       c      <none>   1        1         0         0           0        60s\n"; !bytes.HasSuffix([]byte(out), []byte(want)) {
 		t.Errorf("list -A does not end with %q:\n%s", want, out)
 	}
 }
@@ -61,6 +70,37 @@ func TestListEmptySaysSoOnStderr(t *testing.T) {
 	out, errOut := runList(t, fake.NewClientset(), false)
 	if out != "" || errOut != "No resources found in ml namespace.\n" {
 		t.Errorf("stdout %q, stderr %q", out, errOut)
+	}
+}
+
+// TestListQueue: the QUEUE column names an experiment's Kueue queue; its
+// waiting trials count as PENDING, and -o wide splits them into QUEUED
+// and SUSPENDED (a deactivated Workload).
+func TestListQueue(t *testing.T) {
+	queued := func(name string) *batchv1.Job {
+		j := job("ml", "q", name, time.Hour)
+		j.UID = types.UID("uid-" + name)
+		j.Labels[labels.KueueQueueName] = "team-a"
+		yes := true
+		j.Spec.Suspend = &yes
+		return j
+	}
+	q1, q2, q3 := queued("q-1"), queued("q-2"), queued("q-3")
+	c := fake.NewClientset(q1, q2, q3, job("ml", "b", "b-1", time.Hour))
+	kueuefake.Serve(c, "v1beta2")
+	dyn := kueuefake.NewDynamic(kueuefake.Workload("v1beta2", q1, kueuefake.Pending("no quota")),
+		kueuefake.Workload("v1beta2", q2, kueuefake.Pending("no quota")), kueuefake.Workload("v1beta2", q3, kueuefake.Inactive))
+	g := &kubefake.Getter{NS: "ml", Client: c, Dynamic: dyn}
+	out, _ := runListWith(t, g, false, "")
+	want := "NAME   QUEUE    TRIALS   PENDING   RUNNING   SUCCEEDED   FAILED   AGE\n" +
+		"b      <none>   1        1         0         0           0        60m\n" +
+		"q      team-a   3        2         0         0           0        60m\n"
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("list (-want +got):\n%s", diff)
+	}
+	out, _ = runListWith(t, g, false, "wide")
+	if want := "q      team-a   3        0         0         0           0        2        0           1           60m\n"; !strings.HasSuffix(out, want) {
+		t.Errorf("list -o wide does not end with\n%s\n%s", want, out)
 	}
 }
 

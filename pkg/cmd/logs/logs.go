@@ -38,7 +38,8 @@ var long = templates.LongDesc(`
 	and its logs are read, with a one-line summary on stderr. A stream that
 	breaks (kubelet restart, network) resumes from its last timestamp without
 	losing or repeating a line; a pod deleted meanwhile is reported, not fatal.
-	Ctrl-C stops it with exit status 0.
+	If the API server does not answer for --server-loss-timeout (2 minutes by
+	default), it ends with an error. Ctrl-C stops it with exit status 0.
 
 	Each followed container holds one request open; when more containers are
 	to be followed than --max-log-requests allows, the rest wait for a stream to
@@ -216,7 +217,7 @@ func (o *Options) Validate() error {
 	if err != nil {
 		return err
 	}
-	if c.Selector, err = o.TrialFlags.Selector(o.experiment); err != nil {
+	if c.Filter.Labels, err = o.TrialFlags.Labels(); err != nil {
 		return err
 	}
 	c.Filter.Trials, c.Filter.Selector = filter.Names, filter.Params

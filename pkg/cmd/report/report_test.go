@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
@@ -37,6 +38,9 @@ type getter struct {
 func (g getter) Namespace() (string, error)                            { return "ml", nil }
 func (g getter) KubernetesClientSet() (kubernetes.Interface, error)    { return g.kube, nil }
 func (g getter) MetricsClientSet() (metricsclientset.Interface, error) { return g.metrics, nil }
+func (g getter) DynamicClient() (dynamic.Interface, error) {
+	return nil, fmt.Errorf("report needs no dynamic client")
+}
 
 var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
@@ -25,11 +24,15 @@ func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
 	defer tick.Stop()
 	var metricsErr error
 	last := ""
+	interrupted := func() error {
+		fmt.Fprintln(o.ErrOut, "interrupted: writing the report of what was seen")
+		return nil
+	}
 	for round := 0; ; round++ {
 		jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, sel)
 		switch {
 		case ctx.Err() != nil:
-			return nil
+			return interrupted()
 		case err != nil && round == 0:
 			return err
 		case err != nil:
@@ -41,12 +44,12 @@ func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
 				rec.Seed(jobs)
 			}
 			statuses := trial.Collect(jobs, pods)
-			running := runningTrials(statuses, pods)
+			running := usage.Running(statuses, pods)
 			if len(running) > 0 && metricsErr == nil {
 				l, err := o.metrics.MetricsV1beta1().PodMetricses(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 				switch {
 				case ctx.Err() != nil:
-					return nil
+					return interrupted()
 				case err != nil:
 					metricsErr = err
 					fmt.Fprintf(o.ErrOut, "warning: usage not sampled: metrics API not available (%v); the report is written when the experiment ends\n", firstLine(err))
@@ -66,26 +69,10 @@ func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
 		}
 		select {
 		case <-ctx.Done():
-			fmt.Fprintln(o.ErrOut, "interrupted: writing the report of what was seen")
-			return nil
+			return interrupted()
 		case <-tick.C:
 		}
 	}
-}
-
-// runningTrials pairs each running trial with its pod.
-func runningTrials(statuses []trial.Status, pods []corev1.Pod) []usage.Trial {
-	byName := make(map[string]*corev1.Pod, len(pods))
-	for i := range pods {
-		byName[pods[i].Name] = &pods[i]
-	}
-	var out []usage.Trial
-	for _, s := range statuses {
-		if p := byName[s.Pod]; s.State == trial.Running && p != nil {
-			out = append(out, usage.Trial{Name: s.Name, Params: s.Params, Pod: p})
-		}
-	}
-	return out
 }
 
 func firstLine(err error) string {

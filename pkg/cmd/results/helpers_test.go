@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
@@ -33,6 +34,9 @@ func (g getter) Namespace() (string, error)                         { return "ml
 func (g getter) KubernetesClientSet() (kubernetes.Interface, error) { return g.client, nil }
 func (g getter) MetricsClientSet() (metricsclientset.Interface, error) {
 	return nil, fmt.Errorf("no metrics in tests")
+}
+func (g getter) DynamicClient() (dynamic.Interface, error) {
+	return nil, fmt.Errorf("no dynamic client in tests")
 }
 
 // job returns trial Job name at index with params JSON, finished as state

@@ -27,11 +27,18 @@ var long = templates.LongDesc(`
 	Show one row per trial: its parameters, its state and the metrics it printed,
 	ranked by one metric, the best trial marked with * and named on the last line.
 
-	Metrics are read from the log of each trial's newest pod: lines such as
-	"Test accuracy: 0.9812", "loss=0.12", Keras epoch lines and JSON lines; the last
-	value of each metric wins. Regular expressions with named groups, from
-	spec.results.patterns of the experiment file or --pattern, add metrics. The JSON
-	object a trainer writes to /dev/termination-log is read too.
+	Metrics are read from the log of each trial's newest pod (its default container:
+	the kubectl.kubernetes.io/default-container annotation, which a Katib file's
+	primaryContainerName sets, else the first): lines such as "Test accuracy: 0.9812",
+	"loss=0.12", "Validation-accuracy=0.91", Keras epoch lines and JSON lines; the last
+	value of each metric wins. Metric names are matched case-insensitively, spaces read
+	as _: "Test accuracy" is test_accuracy, Validation-accuracy is validation-accuracy.
+	Regular expressions with named groups, from spec.results.patterns of the experiment
+	file or --pattern, add metrics, as do spec.results.filters (a Katib file's
+	metricsFormat). The JSON object a trainer writes to /dev/termination-log is read too.
+
+	When the file sets a goal value (spec.results.target, a Katib file's objective goal),
+	a GOAL column marks the trials that reached it and the last line says how many did.
 
 	What it writes: the metrics of a finished trial are recorded on its Job, as
 	one annotation (mlexp.dev/results, a merge patch by field manager
@@ -51,6 +58,9 @@ var example = templates.Examples(`
 
 	# Rank by the last validation loss, smallest first
 	kubectl mlexp results mnist --metric val_loss --goal min
+
+	# A Katib experiment's metric, as its trials print it
+	kubectl mlexp results grid --metric Validation-accuracy
 
 	# A metric the built-in patterns do not know
 	kubectl mlexp results mnist --pattern 'top-5: (?P<top5>[0-9.]+)' --metric top5
@@ -145,8 +155,8 @@ func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 // AddFlags binds the command's flags to o.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.Metric, "metric", "", "Metric to rank by. Default: spec.results.metric of the experiment file, else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
-	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal, else min for loss- and error-like names and max for the others.")
+	f.StringVar(&o.Metric, "metric", "", "Metric to rank by, in any case: Validation-accuracy and validation-accuracy are one metric. Default: spec.results.metric of the experiment file (a Katib file's objectiveMetricName), else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
+	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal (a Katib file's objective type), else min for loss- and error-like names and max for the others.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
 	o.Print = common.PrintFlags{Tables: []string{"wide", "csv", "markdown"}}
 	o.Print.AddFlags(cmd)

@@ -34,7 +34,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.NoRecord {
 		o.record(ctx, exp.Items, t.Metric, exp.PatternsKey)
 	}
-	return o.print(t)
+	if err := o.print(t); err != nil {
+		return err
+	}
+	o.explainGone(exp.Jobs)
+	return nil
 }
 
 // print writes the table and the best line, or the data in -o's format.

@@ -58,6 +58,10 @@ func TestStatusPrinters(t *testing.T) {
 			args: []string{"mnist", "-l", "mlexp.dev/trial in (mnist-bbbb,mnist-cccc)", "-o", "custom-columns=NAME:.name,RESTARTS:.restarts", "--no-headers"},
 			want: "mnist-bbbb   3\nmnist-cccc   0\n",
 		},
+		"labels field": {
+			args: []string{"mnist", "--trial", "aaaa", "-o", "jsonpath={.items[0].labels.mlexp\\.dev/trial}"},
+			want: "mnist-aaaa",
+		},
 		"trial by hash, list fields": {
 			args: []string{"mnist", "--trial", "bbbb", "-o", "go-template={{.kind}} {{.experiment}} {{.summary.running}} {{(index .items 0).restarts}}"},
 			want: "TrialList mnist 1 3",
@@ -73,6 +77,22 @@ func TestStatusPrinters(t *testing.T) {
 				t.Errorf("output (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStatusShowLabels: --show-labels adds the Job's labels as the last
+// column, in kubectl's format.
+func TestStatusShowLabels(t *testing.T) {
+	out, stderr, err := runStatus(t, "mnist", "--trial", "aaaa", "--show-labels", "-o", "wide")
+	if err != nil {
+		t.Fatalf("%v (stderr %s)", err, stderr)
+	}
+	lines := strings.Split(out, "\n")
+	if h := strings.Fields(lines[0]); h[len(h)-1] != "LABELS" {
+		t.Errorf("header %q does not end with LABELS", lines[0])
+	}
+	if !strings.HasSuffix(lines[1], "   mlexp.dev/experiment=mnist,mlexp.dev/trial=mnist-aaaa") {
+		t.Errorf("row %q does not end with the Job's labels", lines[1])
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/printers"
 
@@ -19,8 +20,17 @@ type TablePrinter struct {
 	Wide bool
 	// NoHeaders leaves out the header row.
 	NoHeaders bool
+	// Attempts adds the ATTEMPTS column and, wide, PREVIOUS (why the
+	// previous attempt ended); Print sets it when a trial was retried.
+	Attempts bool
 	// Now is the time ages and durations are measured against.
 	Now time.Time
+	// Queue adds the QUEUE column: each trial's Kueue LocalQueue, and a
+	// queued trial's place in it.
+	Queue bool
+	// ShowLabels adds a last LABELS column with the labels of each trial's
+	// Job, as kubectl get --show-labels does.
+	ShowLabels bool
 }
 
 // ParamNames returns the union of parameter names in first-seen order.
@@ -38,9 +48,23 @@ func (p TablePrinter) Header(paramNames []string) []string {
 	for _, n := range paramNames {
 		h = append(h, strings.ToUpper(n))
 	}
-	h = append(h, "STATE", "REASON", "RESTARTS", "NODE", "AGE", "DURATION")
+	h = append(h, "STATE")
+	if p.Queue {
+		h = append(h, "QUEUE")
+	}
+	h = append(h, "REASON", "RESTARTS")
+	if p.Attempts {
+		h = append(h, "ATTEMPTS")
+	}
+	h = append(h, "NODE", "AGE", "DURATION")
 	if p.Wide {
 		h = append(h, "POD", "EXIT")
+		if p.Attempts {
+			h = append(h, "PREVIOUS")
+		}
+	}
+	if p.ShowLabels {
+		h = append(h, "LABELS")
 	}
 	return h
 }
@@ -60,14 +84,27 @@ func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
 	if d := s.Duration(p.Now); d > 0 {
 		dur = duration.HumanDuration(d)
 	}
-	row = append(row, string(s.State), Reason(s, p.Wide), fmt.Sprint(s.Restarts), orNone(s.Node),
-		duration.HumanDuration(p.Now.Sub(s.Created)), dur)
+	row = append(row, string(s.State))
+	if p.Queue {
+		row = append(row, orNone(s.Queueing.PositionText()))
+	}
+	row = append(row, Reason(s, p.Wide), fmt.Sprint(s.Restarts))
+	if p.Attempts {
+		row = append(row, fmt.Sprint(max(s.Attempt, 1)))
+	}
+	row = append(row, orNone(s.Node), duration.HumanDuration(p.Now.Sub(s.Created)), dur)
 	if p.Wide {
 		exit := "-"
 		if s.ExitCode != nil {
 			exit = fmt.Sprint(*s.ExitCode)
 		}
 		row = append(row, orNone(s.Pod), exit)
+		if p.Attempts {
+			row = append(row, previous(s))
+		}
+	}
+	if p.ShowLabels {
+		row = append(row, k8slabels.FormatLabels(s.Labels))
 	}
 	return row
 }
@@ -75,7 +112,9 @@ func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
 // Print writes the whole table.
 func (p TablePrinter) Print(w io.Writer, statuses []trial.Status) error {
 	tw := printers.GetNewTabWriter(w)
+	p.Attempts = p.Attempts || AnyRetried(statuses)
 	names := ParamNames(statuses)
+	p.Queue = p.Queue || AnyQueued(statuses)
 	if !p.NoHeaders {
 		fmt.Fprintln(tw, strings.Join(p.Header(names), "\t"))
 	}
@@ -117,6 +156,14 @@ func Reason(s *trial.Status, wide bool) string {
 			return s.Reason + ": " + msg
 		}
 		return orDash(s.Reason)
+	case trial.Queued:
+		if !wide {
+			msg = trial.ShortKueueMessage(s.Message)
+		}
+		if msg != "" {
+			return orDash(s.Reason) + ": " + msg
+		}
+		return orDash(s.Reason)
 	}
 	if wide && msg != "" {
 		return orDash(s.Reason) + ": " + msg
@@ -136,4 +183,15 @@ func orNone(s string) string {
 		return "<none>"
 	}
 	return s
+}
+
+// AnyQueued reports whether any trial was submitted to a Kueue queue, which
+// adds the QUEUE column.
+func AnyQueued(statuses []trial.Status) bool {
+	for i := range statuses {
+		if statuses[i].Queueing != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ package status
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -21,6 +22,22 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
+var long = templates.LongDesc(`
+	Show one row per trial: its parameters, its state (Pending with the scheduler's
+	reason, Running, Succeeded, Failed with reason and exit code, OOMKilled with the
+	memory limit it hit, Suspended, Queued), restarts, node, age and duration, then a
+	summary line.
+
+	Trials submitted to a Kueue queue (submit --queue) get a QUEUE column: the
+	LocalQueue, and for a Queued trial its place in line ("team-a #3 of 6"), from the
+	namespace's Workloads in Kueue's own order (priority, then creation or eviction time),
+	without Kueue's visibility API. Their REASON is Kueue's: why a Workload waits (Pending:
+	insufficient unused quota ...), Admitted, Evicted, Preempted, or Deactivated for a
+	trial suspended through Kueue.
+
+	Calls: one List each of the experiment's Jobs and pods, plus, when a Job names a
+	queue, one discovery GET and one List of the namespace's Workloads.`)
+
 var example = templates.Examples(`
 	# Show every trial of experiment mnist, with its parameters and state
 	kubectl mlexp status mnist
@@ -36,6 +53,9 @@ var example = templates.Examples(`
 	kubectl mlexp status mnist -o jsonpath='{.items[*].name}'
 	kubectl mlexp status mnist -o custom-columns=NAME:.name,STATE:.state,DROPOUT:.params.dropout
 
+	# The labels of each trial's Job, as kubectl get --show-labels shows them
+	kubectl mlexp status mnist --show-labels
+
 	# Only the trials with activation=relu, most restarted last
 	kubectl mlexp status mnist --param-selector activation=relu --sort-by .restarts`)
 
@@ -47,8 +67,12 @@ type Options struct {
 	TrialFlags common.TrialFlags
 	Watch      bool
 	SortBy     string
+	ShowLabels bool
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
+	// LossTimeout is how long --watch goes on while the API server does
+	// not answer; zero means kube.ServerLossTimeout.
+	LossTimeout time.Duration
 
 	experiment string
 	namespace  string
@@ -79,7 +103,7 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	cmd := &cobra.Command{
 		Use:               "status EXPERIMENT",
 		Short:             "Show the state of every trial of an experiment",
-		Long:              templates.LongDesc(`Show one row per trial: its parameters, its state (Pending with the scheduler's reason, Running, Succeeded, Failed with reason and exit code, OOMKilled with the memory limit it hit, Suspended), restarts, node, age and duration, then a summary line.`),
+		Long:              long,
 		Example:           example,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
@@ -96,7 +120,8 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	o.Print.AddFlags(cmd)
 	o.TrialFlags.AddFlags(cmd.Flags(), "Show")
 	common.RegisterTrialCompletions(cmd, getter)
-	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "After the table, print each trial whose state changes, until every trial has finished.")
+	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "After the table, print each trial whose state changes, until every trial has finished; a watch that breaks is resumed, and it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
+	cmd.Flags().BoolVar(&o.ShowLabels, "show-labels", false, "When printing a table, show the labels of each trial's Job as the last column, as kubectl get --show-labels does.")
 	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "Sort the trials by a JSONPath expression on their fields (docs/output.md), as kubectl get does, e.g. .restarts, .params.dropout, .created.")
 	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(sortFields...))
 	common.RefuseAllNamespaces(cmd)
@@ -151,6 +176,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := common.ApplyKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
+		return err
+	}
 	if err := common.SortItems(statuses, o.SortBy); err != nil {
 		return err
 	}
@@ -190,7 +218,7 @@ func (o *Options) notFound() error {
 }
 
 func (o *Options) printer() TablePrinter {
-	return TablePrinter{Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, Now: o.Now()}
+	return TablePrinter{Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, ShowLabels: o.ShowLabels, Now: o.Now()}
 }
 
 // list returns the -o object of the trials.
@@ -212,9 +240,16 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 	last := map[string]string{}
 	lastSummary := ""
 	var names []string
+	attempts := false
 	first := true
-	rw := &rowWriter{w: o.Out}
-	return kube.WatchJobsAndPods(ctx, o.client, o.namespace, sel, func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
+	rw := &common.RowWriter{W: o.Out}
+	kw, err := o.watchKueue(ctx, sel)
+	if err != nil {
+		return err
+	}
+	queue := kw != nil
+	opts := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut, Extra: kw.informers()}
+	return kube.WatchJobsAndPodsWith(ctx, o.client, o.namespace, sel, opts, func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 		if len(jobs) == 0 {
 			if first {
 				_, err := o.collect(jobs, pods)
@@ -225,10 +260,18 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		jobs, _ = o.TrialFlags.KeepJobs(jobs)
 		statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
+		if err := kw.apply(jobs, statuses); err != nil {
+			return true, err
+		}
+		o.noteGone(statuses, last)
 		p := o.printer()
+		p.Queue = queue
 		var rows [][]string
 		if first {
-			names = ParamNames(statuses)
+			names, attempts = ParamNames(statuses), AnyRetried(statuses)
+		}
+		p.Attempts = attempts
+		if first {
 			if !o.Print.NoHeaders {
 				rows = append(rows, p.Header(names))
 			}
@@ -236,14 +279,16 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		for i := range statuses {
 			s := &statuses[i]
-			key := fmt.Sprintf("%s|%s|%d|%s", s.State, Reason(s, true), s.Restarts, s.Node)
+			key := fmt.Sprintf("%s|%s|%s|%d|%s", s.State, s.Queueing.PositionText(), Reason(s, true), s.Restarts, s.Node)
 			if last[s.Name] == key {
 				continue
 			}
 			last[s.Name] = key
 			rows = append(rows, p.Row(s, names))
 		}
-		rw.write(rows)
+		if err := rw.Write(rows); err != nil {
+			return true, err
+		}
 		counts := trial.Count(statuses)
 		if sum := counts.String(); sum != lastSummary {
 			fmt.Fprintln(o.ErrOut, sum)
@@ -251,4 +296,24 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		return counts.Finished(), nil
 	})
+}
+
+// noteGone says on stderr which trials shown before are no longer there
+// (their Job was deleted) and forgets them.
+func (o *Options) noteGone(statuses []trial.Status, shown map[string]string) {
+	now := make(map[string]bool, len(statuses))
+	for _, s := range statuses {
+		now[s.Name] = true
+	}
+	var gone []string
+	for name := range shown {
+		if !now[name] {
+			gone = append(gone, name)
+		}
+	}
+	sort.Strings(gone)
+	for _, name := range gone {
+		fmt.Fprintf(o.ErrOut, "trial %s is gone: its Job was deleted\n", name)
+		delete(shown, name)
+	}
 }

@@ -3,7 +3,9 @@ package submit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -32,6 +34,9 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return o.report(jobs, actions, nil)
 	}
+	if err := o.checkQueues(ctx); err != nil {
+		return err
+	}
 	existing, err := kube.ListJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
@@ -40,15 +45,44 @@ func (o *Options) Run(ctx context.Context) error {
 	if len(plan.Changed) > 0 && !o.Force {
 		return changedError(o.exp.Name, plan.Changed)
 	}
+	if err := kube.CheckAccess(ctx, o.client, o.namespace, o.needs(plan)); err != nil {
+		return err
+	}
 	jobs, err := o.apply(ctx, plan)
 	if err != nil {
 		return err
 	}
-	return o.report(jobs, plan.Actions, plan.Removed)
+	o.noteOverridden(plan)
+	if err := o.report(jobs, plan.Actions, plan.Removed); err != nil {
+		return err
+	}
+	return o.waitFor(ctx)
 }
 
-// apply writes every trial that needs it with bounded concurrency; it tries
-// every trial even when some fail, so a re-run resumes where this one stopped.
+// needs returns what the plan will do to the namespace's Jobs, for an
+// access check before the first write. Server-side apply of a Job that
+// does not exist yet is a patch that creates: it needs both verbs.
+func (o *Options) needs(plan Plan) []kube.Access {
+	job := func(verb string) kube.Access { return kube.Access{Verb: verb, Group: "batch", Resource: "jobs"} }
+	var out []kube.Access
+	creates := plan.Count(Create) + plan.Count(Replace)
+	if creates > 0 {
+		out = append(out, job("create"))
+	}
+	if creates+plan.Count(Configure) > 0 {
+		out = append(out, job("patch"))
+	}
+	if plan.Count(Replace) > 0 || (o.Prune && len(plan.Removed) > 0) {
+		out = append(out, job("delete"))
+	}
+	return out
+}
+
+// apply writes every trial that needs it with bounded concurrency, each
+// retried while the API server does not answer; it tries every trial even
+// when some fail, so a re-run resumes where this one stopped. When some
+// are not written it prints their distinct errors (a few) and returns one
+// line: how many trials were written, and why the others were not.
 func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) {
 	jobs := make([]*batchv1.Job, len(o.trials))
 	var todo []int
@@ -59,6 +93,7 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 		}
 		todo = append(todo, i)
 	}
+	reach := o.newReach()
 	prog := newProgress(o.ErrOut, len(todo))
 	var mu sync.Mutex
 	var failed []error
@@ -66,44 +101,92 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 	g.SetLimit(o.Concurrency)
 	for _, i := range todo {
 		g.Go(func() error {
-			job, err := o.applyOne(ctx, i, plan.Actions[i])
+			var job *batchv1.Job
+			err := ctx.Err()
+			if err == nil {
+				job, err = o.applyRetrying(ctx, i, plan.Actions[i], plan.Existing[o.trials[i].Name], reach)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
+				// A client returns an empty object with its error.
 				failed = append(failed, fmt.Errorf("trial %s: %w", o.trials[i].Name, err))
+			} else {
+				jobs[i] = job
 			}
-			jobs[i] = job
 			prog.step()
 			return nil
 		})
 	}
 	_ = g.Wait()
 	prog.done()
-	if o.Prune {
+	if o.Prune && len(failed) == 0 && ctx.Err() == nil {
 		if err := o.prune(ctx, plan.Removed); err != nil {
 			failed = append(failed, err)
 		}
 	}
-	if len(failed) > 0 {
-		for _, err := range failed[1:] {
-			fmt.Fprintln(o.ErrOut, "error:", err)
-		}
-		return nil, fmt.Errorf("%d of %d writes failed (run submit again to resume): %w", len(failed), len(todo), failed[0])
+	if len(failed) == 0 {
+		return jobs, nil
 	}
-	return jobs, nil
+	cause := lostOrFirst(failed)
+	var lost *kube.LostError
+	if !errors.As(cause, &lost) && ctx.Err() == nil {
+		printDistinct(o.ErrOut, failed, 3)
+	}
+	written := 0
+	for _, j := range jobs {
+		if j != nil {
+			written++
+		}
+	}
+	if errors.As(cause, &lost) {
+		cause = lost // without the trial it happened to
+	}
+	return nil, &incomplete{written: written, total: len(o.trials), cause: cause, interrupted: ctx.Err() != nil}
+}
+
+// printDistinct prints the failures whose messages (without the trial)
+// differ, at most max of them, and how many more there were.
+func printDistinct(w io.Writer, failed []error, max int) {
+	seen := map[string]bool{}
+	shown := 0
+	for _, err := range failed {
+		msg := err.Error()
+		if u := errors.Unwrap(err); u != nil {
+			msg = u.Error()
+		}
+		if seen[msg] {
+			continue
+		}
+		seen[msg] = true
+		if shown == max {
+			fmt.Fprintf(w, "error: ... (%d trials failed)\n", len(failed))
+			return
+		}
+		fmt.Fprintln(w, "error:", err)
+		shown++
+	}
 }
 
 // applyOne server-side applies one trial's Job, deleting it first when the
-// action is Replace.
-func (o *Options) applyOne(ctx context.Context, i int, a Action) (*batchv1.Job, error) {
+// action is Replace; an existing Job (Configure) keeps its run state.
+func (o *Options) applyOne(ctx context.Context, i int, a Action, cur *batchv1.Job) (*batchv1.Job, error) {
 	t := o.trials[i]
-	jobs := o.client.BatchV1().Jobs(o.namespace)
-	if a == Replace {
+	switch a {
+	case Replace:
 		if err := o.deleteAndWait(ctx, t.Name); err != nil {
 			return nil, err
 		}
+	case Configure:
+		return o.configure(ctx, t, cur)
 	}
-	body, err := json.Marshal(t.Job)
+	return o.applyJob(ctx, t.Job)
+}
+
+// applyJob server-side applies job, forcing the plugin's ownership of the
+// fields it sends.
+func (o *Options) applyJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job, error) {
+	body, err := json.Marshal(job)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +195,7 @@ func (o *Options) applyOne(ctx context.Context, i int, a Action) (*batchv1.Job, 
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	return jobs.Patch(ctx, t.Name, types.ApplyPatchType, body, opts)
+	return o.client.BatchV1().Jobs(o.namespace).Patch(ctx, job.Name, types.ApplyPatchType, body, opts)
 }
 
 func (o *Options) deleteAndWait(ctx context.Context, name string) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // Action is what submit does with one trial.
@@ -37,10 +38,13 @@ type Plan struct {
 	Changed []string
 	// Removed names the Jobs of the experiment that the file no longer has.
 	Removed []string
+	// Overridden names the trials that keep resources a retry gave them.
+	Overridden []string
 }
 
 // MakePlan compares the rendered trials with the experiment's existing Jobs
-// by their spec-hash annotation.
+// by their spec-hash annotation, after carrying onto each rendered Job the
+// resource override a retry recorded on its existing one.
 func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
 	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*batchv1.Job{}}
 	for i := range existing {
@@ -50,13 +54,19 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
 	for i, t := range trials {
 		inFile[t.Name] = true
 		old, ok := p.Existing[t.Name]
+		// A retry's resource override is part of the trial, not a drift:
+		// apply it to the rendered Job before comparing spec hashes.
+		if ok && trial.CarryOverride(t.Job, old) {
+			p.Overridden = append(p.Overridden, t.Name)
+		}
 		switch {
 		case !ok:
 			p.Actions[i] = Create
 		case old.Annotations[labels.SpecHash] != t.Job.Annotations[labels.SpecHash]:
 			p.Actions[i] = Replace
 			p.Changed = append(p.Changed, t.Name)
-		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec]:
+		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec],
+			old.Annotations[labels.TrialCount] != t.Job.Annotations[labels.TrialCount]:
 			p.Actions[i] = Configure
 		default:
 			p.Actions[i] = Unchanged

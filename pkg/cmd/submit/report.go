@@ -2,11 +2,9 @@ package submit
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
-	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/progress"
@@ -22,7 +20,7 @@ const manyTrials = progress.Threshold
 func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string) error {
 	switch o.Output {
 	case "yaml", "json", "name":
-		if err := printJobs(o.Out, o.Output, jobs); err != nil {
+		if err := common.PrintJobs(o.Out, o.Output, jobs); err != nil {
 			return err
 		}
 	default:
@@ -43,8 +41,12 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 		}
 	}
 	if o.dryRun == common.DryRunNone {
+		name := o.exp.Name
+		if o.otherNamespace {
+			name += " -n " + o.namespace
+		}
 		fmt.Fprintf(o.ErrOut, "%s\nfollow it with:\n  kubectl mlexp status %s -w\n  kubectl mlexp logs %s --all -f\n  kubectl mlexp results %s\n",
-			o.summary(actions), o.exp.Name, o.exp.Name, o.exp.Name)
+			o.summary(actions), name, name, name)
 	}
 	return nil
 }
@@ -60,37 +62,4 @@ func (o *Options) summary(actions []Action) string {
 	}
 	return fmt.Sprintf("experiment %q: %d trials (%s) in namespace %q%s",
 		o.exp.Name, len(actions), strings.Join(parts, ", "), o.namespace, o.dryRun.Suffix())
-}
-
-// printJobs prints Jobs as kubectl does: YAML documents separated by ---, a
-// JSON List, or resource/name lines.
-func printJobs(w io.Writer, format string, jobs []*batchv1.Job) error {
-	for _, j := range jobs {
-		// Objects read from the server have an empty TypeMeta.
-		j.APIVersion, j.Kind = "batch/v1", "Job"
-	}
-	switch format {
-	case "name":
-		p := printers.NamePrinter{}
-		for _, j := range jobs {
-			if err := p.PrintObj(j, w); err != nil {
-				return err
-			}
-		}
-		return nil
-	case "yaml":
-		p := printers.YAMLPrinter{}
-		for _, j := range jobs {
-			if err := p.PrintObj(j, w); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	list := &batchv1.JobList{}
-	list.APIVersion, list.Kind = "v1", "List"
-	for _, j := range jobs {
-		list.Items = append(list.Items, *j)
-	}
-	return (&printers.JSONPrinter{}).PrintObj(list, w)
 }

@@ -4,8 +4,10 @@
 package submit
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -13,8 +15,10 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	waitcmd "github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
 
@@ -26,9 +30,43 @@ var long = templates.LongDesc(`
 	applies nothing. Submitting the same file again changes nothing; trials that are new
 	are created, and trials no longer in the file are reported (deleted with --prune).
 
+	A write that fails because the API server does not answer (restarting,
+	overloaded, unreachable) is sent again, for up to --server-loss-timeout (2 minutes by default)
+	without an answer; then submit stops and says how many trials were written: running
+	the same command again writes the rest. Before the first write it checks,
+	as kubectl auth can-i does, that you may create and patch Jobs (and delete
+	them, for --force and --prune) in the namespace.
+
 	The seed's experiments.yaml (a list of "script: IMAGE" and "args: [[...], ...]") is
 	accepted as it is; --command, --cpu, --memory and --param-names fill in what it leaves out,
-	and $VARIABLES in it are read from the environment.`)
+	and $VARIABLES in it are read from the environment.
+
+	With --wait, submit then waits for the file's trials like 'kubectl mlexp wait':
+	` + waitcmd.ExitCodesHelp + `
+
+	A trial that 'kubectl mlexp retry' re-ran with other resources keeps them: the
+	override it recorded (annotation mlexp.dev/override) is applied to the rendered
+	Job before comparing, so the unchanged file finds nothing to do.
+
+	On a shared cluster, --queue (or spec.queue) hands the trials to Kueue: every Job is
+	created suspended with label kueue.x-k8s.io/queue-name, and Kueue admits them as the
+	LocalQueue's quota allows (kubectl mlexp status shows their place in line). Submit
+	checks that the LocalQueue exists in the namespace; if the cluster does not serve
+	Kueue's API it warns and still creates the suspended Jobs, which then wait until Kueue
+	is installed or kubectl mlexp resume releases them. Re-submitting leaves the trials'
+	run state alone: Kueue owns spec.suspend once it admits a Job.
+
+	Without Kueue, --suspend creates the trials suspended; kubectl mlexp resume releases
+	them, all or --count N at a time, in the experiment's order.
+
+	A Kubeflow Katib Experiment (apiVersion kubeflow.org/v1beta1) runs as it is, without
+	Katib: grid and random searches become one Job per trial; what needs Katib's controller
+	(parallelTrialCount, maxFailedTrialCount, early stopping) is reported as not enforced,
+	and other algorithms are refused. See docs/katib.md; "kubectl mlexp convert" writes the
+	file in the native format.
+
+	A namespace in the file (metadata.namespace) is used as kubectl uses one: the trials go
+	there when -n is not given, and a different -n is an error.`)
 
 var example = templates.Examples(`
 	# Submit an experiment and follow it
@@ -38,9 +76,22 @@ var example = templates.Examples(`
 	REPO=registry.example.com kubectl mlexp submit -f experiments.yaml --name mnist \
 	    --command "python train.py" --cpu 1 --memory 6Gi --param-names epochs,activation,dropout
 
+	# Submit, then wait: exit status 0 if every trial succeeded, 1 if one failed
+	kubectl mlexp submit -f experiment.yaml --wait --timeout 2h
+
+	# Let Kueue run the trials as the LocalQueue team-a's quota allows
+	kubectl mlexp submit -f experiment.yaml --queue team-a
+
+	# Create the trials suspended, then release 3 of them
+	kubectl mlexp submit -f experiment.yaml --suspend
+	kubectl mlexp resume mnist --count 3
+
 	# See the Jobs without creating them, or let the API server validate them
 	kubectl mlexp submit -f experiment.yaml --dry-run=client -o yaml
-	kubectl mlexp submit -f experiment.yaml --dry-run=server`)
+	kubectl mlexp submit -f experiment.yaml --dry-run=server
+
+	# A Katib Experiment, without Katib
+	kubectl mlexp submit -f katib-grid.yaml`)
 
 // Options holds the submit command's flags.
 type Options struct {
@@ -56,17 +107,31 @@ type Options struct {
 	Prune       bool
 	Force       bool
 	Concurrency int
+	// Wait waits for the trials to finish, as `kubectl mlexp wait` does.
+	Wait    bool
+	Timeout time.Duration
+	Queue   string
+	Suspend bool
+	// LossTimeout is how long writes are retried while the API server
+	// does not answer; zero means kube.ServerLossTimeout.
+	LossTimeout time.Duration
 
 	dryRun    common.DryRun
 	namespace string
-	client    kubernetes.Interface
-	exp       *experiment.Experiment
-	trials    []render.Trial
+	// otherNamespace says the file's namespace is not the context's: the
+	// commands submit suggests then need -n.
+	otherNamespace bool
+	client         kubernetes.Interface
+	exp            *experiment.Experiment
+	trials         []render.Trial
 }
+
+// DefaultConcurrency is how many writes submit runs at once by default.
+const DefaultConcurrency = 16
 
 // NewCmdSubmit returns the submit command.
 func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Concurrency: 16}
+	o := &Options{IOStreams: streams, Getter: getter, Concurrency: DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:     "submit -f FILE",
 		Aliases: []string{"apply"},
@@ -79,7 +144,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
 				return err
 			}
-			if err := o.Complete(); err != nil {
+			if err := o.Complete(cmd.Context()); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -98,14 +163,22 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
+	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
+	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
+	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+labels.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
+	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until `kubectl mlexp resume` releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
 }
 
 // Complete checks the flags, then loads, validates and renders the whole
-// experiment; nothing has been sent to the cluster when it returns.
-func (o *Options) Complete() error {
+// experiment; nothing has been sent to the cluster when it returns. A file
+// read from stdin is given up when ctx ends.
+func (o *Options) Complete(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var err error
 	if err := common.ValidateOutput(o.Output, "", "yaml", "json", "name"); err != nil {
 		return err
@@ -116,11 +189,14 @@ func (o *Options) Complete() error {
 	if o.Filename == "" {
 		return fmt.Errorf("--filename (-f) is required")
 	}
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames}
+	if o.Wait && o.dryRun != common.DryRunNone {
+		return fmt.Errorf("--wait cannot be used with --dry-run: nothing would run")
+	}
+	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue}
 	if o.Command != "" {
 		opts.Command = strings.Fields(o.Command)
 	}
-	if o.exp, err = experiment.Load(o.Filename, opts); err != nil {
+	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
 		return err
 	}
 	trials, warnings, err := render.Render(o.exp)
@@ -131,7 +207,14 @@ func (o *Options) Complete() error {
 		return err
 	}
 	o.trials = trials
-	if o.namespace, err = o.Getter.Namespace(); err != nil {
+	o.warnTTL()
+	if o.Suspend {
+		suspendAll(o.trials)
+	}
+	if w := o.exp.ParallelWarning(o.exp.Queue != "" || o.Suspend); w != "" {
+		fmt.Fprintln(o.ErrOut, "warning:", w)
+	}
+	if o.namespace, err = o.resolveNamespace(); err != nil {
 		return err
 	}
 	for _, t := range o.trials {

@@ -65,18 +65,22 @@ func (o *Options) listOnce(ctx context.Context) ([]batchv1.Job, []corev1.Pod, []
 func (o *Options) listPodMetrics(ctx context.Context) ([]metricsv1beta1.PodMetrics, error) {
 	l, err := o.metrics.MetricsV1beta1().PodMetricses(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment(o.experiment)})
 	if err != nil {
-		return nil, metricsError(err)
+		return nil, metricsError(err, o.namespace)
 	}
 	return l.Items, nil
 }
 
 // metricsError turns the aggregator's answers for a missing metrics API
 // (404: no APIService; 503: metrics-server down or unreachable; timeouts)
-// into one clear line.
-func metricsError(err error) error {
+// and RBAC's refusal into one clear line.
+func metricsError(err error, ns string) error {
 	if apierrors.IsNotFound(err) || apierrors.IsServiceUnavailable(err) ||
 		apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) {
 		return fmt.Errorf("%w (%v)", errMetricsUnavailable, err)
+	}
+	if apierrors.IsForbidden(err) {
+		denied := &kube.AccessError{Access: kube.Access{Verb: "list", Group: "metrics.k8s.io", Resource: "pods"}, Namespace: ns}
+		return fmt.Errorf("metrics are forbidden: %w", denied)
 	}
 	return fmt.Errorf("list pod metrics: %w", err)
 }
@@ -99,16 +103,7 @@ func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.P
 	for st, n := range res.counts {
 		res.Summary[strings.ToLower(string(st))] = n
 	}
-	podByName := make(map[string]*corev1.Pod, len(pods))
-	for i := range pods {
-		podByName[pods[i].Name] = &pods[i]
-	}
-	var running []usage.Trial
-	for _, s := range statuses {
-		if p := podByName[s.Pod]; s.State == trial.Running && p != nil {
-			running = append(running, usage.Trial{Name: s.Name, Params: s.Params, Pod: p})
-		}
-	}
+	running := usage.Running(statuses, pods)
 	if len(running) > 0 {
 		res.Trials = usage.Join(running, pm)
 	}

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
@@ -29,6 +30,9 @@ func (g *fakeGetter) Namespace() (string, error)                         { retur
 func (g *fakeGetter) KubernetesClientSet() (kubernetes.Interface, error) { return g.kube, nil }
 func (g *fakeGetter) MetricsClientSet() (metricsclientset.Interface, error) {
 	return g.metrics, nil
+}
+func (g *fakeGetter) DynamicClient() (dynamic.Interface, error) {
+	return nil, fmt.Errorf("top needs no dynamic client")
 }
 
 var (

@@ -80,6 +80,9 @@ type Options struct {
 	// IsTerminal says whether a writer is a terminal (watch redraws it);
 	// tests replace it.
 	IsTerminal func(io.Writer) bool
+	// LossTimeout is how long --watch goes on while the API server does
+	// not answer; zero means kube.ServerLossTimeout.
+	LossTimeout time.Duration
 
 	experiment string
 	namespace  string
@@ -117,7 +120,7 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 	common.RefuseAllNamespaces(cmd)
 	f.StringVar(&o.SortBy, "sort-by", "", "Sort trials, largest first, by cpu, memory, memory-limit-percent or cpu-limit-percent, or by a JSONPath expression on the fields of docs/output.md, smallest first, as kubectl get does (default: trial order).")
 	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(sortKeys()...))
-	f.BoolVarP(&o.Watch, "watch", "w", false, "Refresh every --interval until every trial has finished or Ctrl-C: redraw a terminal, or print successive tables separated by a blank line.")
+	f.BoolVarP(&o.Watch, "watch", "w", false, "Refresh every --interval until every trial has finished or Ctrl-C: redraw a terminal, or print successive tables separated by a blank line; it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between refreshes with --watch.")
 	f.BoolVar(&o.Containers, "containers", false, "Print one row per container.")
 	f.BoolVar(&o.Record, "record", false, "Write each running trial's peak CPU and memory seen so far on its Job (annotation "+labels.PeakUsage+") for the report command; without it top writes nothing.")
@@ -189,7 +192,7 @@ func (o *Options) Run(ctx context.Context) error {
 		rec.Observe(res.Trials)
 		rec.Flush(ctx, true)
 	}
-	return o.print(res)
+	return o.print(o.withNoneRunning(res))
 }
 
 func (o *Options) notFound() error {
@@ -205,16 +208,21 @@ func (o *Options) print(res Result) error {
 		if err := o.Print.PrintList(o.Out, res); err != nil {
 			return err
 		}
-	} else {
-		if len(res.Trials) == 0 {
-			fmt.Fprintf(o.ErrOut, "No running trials in experiment %s (%s).\n", o.experiment, res.counts)
-		}
-		if err := (TablePrinter{NoHeaders: o.Print.NoHeaders, Containers: o.Containers}).Print(o.Out, res); err != nil {
-			return err
-		}
+	} else if err := (TablePrinter{NoHeaders: o.Print.NoHeaders, Containers: o.Containers}).Print(o.Out, res); err != nil {
+		return err
 	}
 	printNotes(o.ErrOut, res.Notes)
 	return nil
+}
+
+// withNoneRunning puts "No running trials" first in the notes of a table
+// that has no row.
+func (o *Options) withNoneRunning(res Result) Result {
+	if o.Print.Table() && len(res.Trials) == 0 {
+		none := fmt.Sprintf("No running trials in experiment %s (%s).", o.experiment, res.counts)
+		res.Notes = append([]string{none}, res.Notes...)
+	}
+	return res
 }
 
 func printNotes(w io.Writer, notes []string) {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 const (
@@ -190,7 +190,7 @@ func TestTopErrors(t *testing.T) {
 			args:  []string{"mnist"},
 			objs:  experiment(),
 			react: fail(apierrors.NewForbidden(gr, "", nil)),
-			want:  `list pod metrics: pods.metrics.k8s.io is forbidden: <nil>`,
+			want:  `metrics are forbidden: you may not list pods.metrics.k8s.io in namespace "ns" (kubectl auth can-i list pods.metrics.k8s.io -n ns)`,
 		},
 		"no such experiment": {
 			args: []string{"other"},
@@ -282,7 +282,7 @@ func TestTopJSON(t *testing.T) {
 // TestTopWatch refreshes a piped table until the trials finish.
 func TestTopWatch(t *testing.T) {
 	g := newGetter(experiment()...)
-	var out, errOut syncBuffer
+	var out, errOut kubefake.SyncBuffer
 	o := &Options{
 		IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
 		Getter:    g, Watch: true, Interval: 20 * time.Millisecond, Print: common.PrintFlags{NoHeaders: true},
@@ -330,6 +330,52 @@ func TestTopWatch(t *testing.T) {
 	}
 }
 
+// TestTopWatchQuietWhileNothingRuns: piped, a watch over trials that are all
+// pending says "No running trials" once, not at every refresh, and prints
+// no empty frames; it says it again when the counts change.
+func TestTopWatchQuietWhileNothingRuns(t *testing.T) {
+	g := newGetter(job(t3, 2, "0.001"), pendingPod(t3), node("n1", "2", "8Gi"))
+	var out, errOut kubefake.SyncBuffer
+	o := &Options{
+		IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
+		Getter:    g, Watch: true, Interval: 10 * time.Millisecond,
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	if err := o.Complete([]string{"mnist"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- o.Run(ctx) }()
+	frames := func() int {
+		n := 0
+		for _, a := range g.metrics.Actions() {
+			if a.GetVerb() == "list" && a.GetResource().Resource == "pods" {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, func() bool { return frames() >= 5 })
+	j := job(t3, 2, "0.001")
+	j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}
+	if _, err := g.kube.BatchV1().Jobs("ns").Update(ctx, j, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := "No running trials in experiment mnist (1 trial: 1 pending).\n" +
+		"No running trials in experiment mnist (1 trial: 1 succeeded).\n"
+	if errOut.String() != want {
+		t.Errorf("stderr after %d refreshes:\n%s\nwant:\n%s", frames(), errOut.String(), want)
+	}
+	if out.String() != "" {
+		t.Errorf("stdout has %q, want nothing: no trial ran", out.String())
+	}
+}
+
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -339,24 +385,6 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestTopPrinters(t *testing.T) {

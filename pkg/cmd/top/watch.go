@@ -61,7 +61,8 @@ func (o *Options) watch(ctx context.Context) error {
 	v := newView()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- kube.WatchJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment), v.set)
+		opts := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut}
+		errc <- kube.WatchJobsAndPodsWith(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment), opts, v.set)
 	}()
 	select {
 	case <-ctx.Done():
@@ -74,10 +75,11 @@ func (o *Options) watch(ctx context.Context) error {
 	tick := time.NewTicker(o.Interval)
 	defer tick.Stop()
 	var (
-		nc        nodeCache
-		lastNotes string
-		finished  = v.finished
-		rec       *common.PeakRecorder
+		nc       nodeCache
+		screen   frameState
+		lastErr  string
+		finished = v.finished
+		rec      *common.PeakRecorder
 	)
 	if o.Record {
 		defer func() {
@@ -104,9 +106,14 @@ func (o *Options) watch(ctx context.Context) error {
 		case err != nil && frame == 0:
 			return err
 		case err != nil:
-			// A refresh that fails does not end the watch; the next may work.
-			fmt.Fprintln(o.ErrOut, err)
+			// A refresh that fails does not end the watch; the next may
+			// work. The same failure is said once.
+			if msg := err.Error(); msg != lastErr {
+				fmt.Fprintln(o.ErrOut, "warning:", msg)
+				lastErr = msg
+			}
 		default:
+			lastErr = ""
 			res := o.build(ctx, jobs, pods, pm, &nc)
 			if o.Record {
 				if rec == nil {
@@ -115,7 +122,7 @@ func (o *Options) watch(ctx context.Context) error {
 				rec.Observe(res.Trials)
 				rec.Flush(ctx, false)
 			}
-			if err := o.printFrame(res, frame, tty, &lastNotes); err != nil {
+			if err := o.printFrame(res, frame, tty, &screen); err != nil {
 				return err
 			}
 			if res.counts.Finished() {
@@ -134,23 +141,34 @@ func (o *Options) watch(ctx context.Context) error {
 	}
 }
 
+// frameState is what a piped watch remembers of the frames it printed.
+type frameState struct {
+	notes  string // the notes last printed
+	tabled bool   // a frame has printed a table
+}
+
 // printFrame prints one refresh: a redrawn screen on a terminal, else a
-// blank line between tables (a "---" between YAML documents); notes are
-// repeated on a terminal and printed when they change otherwise.
-func (o *Options) printFrame(res Result, frame int, tty bool, lastNotes *string) error {
+// blank line between tables (a "---" between YAML documents); notes,
+// "No running trials" among them, are repeated on a terminal and printed
+// when they change otherwise. A piped frame without rows prints no table.
+func (o *Options) printFrame(res Result, frame int, tty bool, st *frameState) error {
+	res = o.withNoneRunning(res)
+	rows := len(res.Trials) > 0
 	switch {
 	case o.Print.Output == "yaml" && frame > 0:
 		fmt.Fprintln(o.Out, "---")
 	case o.Print.Table() && tty:
 		fmt.Fprint(o.Out, clearScreen)
-	case frame > 0 && o.Print.Output != "json":
+	case o.Print.Table() && rows && st.tabled:
+		fmt.Fprintln(o.Out)
+	case !o.Print.Table() && frame > 0 && o.Print.Output != "json":
 		fmt.Fprintln(o.Out)
 	}
-	notes := res.Notes
-	joined := strings.Join(notes, "\n")
-	if !tty && joined == *lastNotes {
+	st.tabled = st.tabled || (o.Print.Table() && rows)
+	joined := strings.Join(res.Notes, "\n")
+	if !tty && joined == st.notes {
 		res.Notes = nil
 	}
-	*lastNotes = joined
+	st.notes = joined
 	return o.print(res)
 }

@@ -1,4 +1,4 @@
-package status
+package common
 
 import (
 	"io"
@@ -6,16 +6,18 @@ import (
 	"unicode/utf8"
 )
 
-// rowWriter prints table rows one batch at a time with the column widths
+// RowWriter prints table rows one batch at a time with the column widths
 // of everything printed before, so rows printed by --watch line up with
-// the table above them, as `kubectl get -w` does.
-type rowWriter struct {
-	w      io.Writer
+// the table above them, as `kubectl get -w` does (a tab writer forgets its
+// widths at each Flush). Columns are 3 spaces apart, as
+// printers.GetNewTabWriter puts them.
+type RowWriter struct {
+	W      io.Writer
 	widths []int
 }
 
-// write prints rows, widening columns only where a cell needs it.
-func (rw *rowWriter) write(rows [][]string) {
+// Write prints rows, widening columns only where a cell needs it.
+func (rw *RowWriter) Write(rows [][]string) error {
 	for _, r := range rows {
 		for i, c := range r {
 			n := utf8.RuneCountInString(c)
@@ -36,5 +38,6 @@ func (rw *rowWriter) write(rows [][]string) {
 		}
 		b.WriteByte('\n')
 	}
-	io.WriteString(rw.w, b.String())
+	_, err := io.WriteString(rw.W, b.String())
+	return err
 }

@@ -1,4 +1,4 @@
-package status
+package common
 
 import (
 	"bytes"
@@ -9,10 +9,10 @@ import (
 
 func TestRowWriterKeepsColumnsAcrossBatches(t *testing.T) {
 	var b bytes.Buffer
-	rw := &rowWriter{w: &b}
-	rw.write([][]string{{"TRIAL", "STATE", "AGE"}, {"a", "Pending", "1s"}})
-	rw.write([][]string{{"a", "Running", "2s"}})
-	rw.write([][]string{{"a", "OOMKilled", "3s"}})
+	rw := &RowWriter{W: &b}
+	rw.Write([][]string{{"TRIAL", "STATE", "AGE"}, {"a", "Pending", "1s"}})
+	rw.Write([][]string{{"a", "Running", "2s"}})
+	rw.Write([][]string{{"a", "OOMKilled", "3s"}})
 	want := "TRIAL   STATE     AGE\n" +
 		"a       Pending   1s\n" +
 		"a       Running   2s\n" +
