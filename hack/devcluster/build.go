@@ -162,9 +162,11 @@ func writeModule(dir string, files map[string]string) error {
 	return nil
 }
 
-// buildInto builds packages into a fresh temp dir, lets extra add files to it, and renames
-// it to outDir, so an interrupted build never leaves a half-filled cache entry.
-func buildInto(l Layout, modDir, outDir, ldflags string, extra func(tmp string) error, pkgs ...string) error {
+// buildInto builds packages into a fresh temp dir, lets extra add files to it, checks that
+// every one of outputs is there, and renames it to outDir, so an interrupted or misnamed
+// build never leaves a cache entry that up cannot start. A build of "." (a generated main
+// package) is named outputs[0]: go would name it after the build module's path.
+func buildInto(l Layout, modDir, outDir, ldflags string, outputs []string, extra func(tmp string) error, pkgs ...string) error {
 	tmp := outDir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
 		return err
@@ -172,7 +174,11 @@ func buildInto(l Layout, modDir, outDir, ldflags string, extra func(tmp string) 
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return err
 	}
-	args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", tmp + "/"}
+	out := tmp + "/"
+	if len(pkgs) == 1 && pkgs[0] == "." && len(outputs) == 1 {
+		out = filepath.Join(tmp, outputs[0])
+	}
+	args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", out}
 	if err := runGo(l, modDir, append(args, pkgs...)...); err != nil {
 		return err
 	}
@@ -181,10 +187,31 @@ func buildInto(l Layout, modDir, outDir, ldflags string, extra func(tmp string) 
 			return err
 		}
 	}
+	if err := checkOutputs(tmp, outputs); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(outDir); err != nil {
 		return err
 	}
 	return os.Rename(tmp, outDir)
+}
+
+// checkOutputs returns an error naming what a build made when one of outputs is not
+// among it.
+func checkOutputs(dir string, outputs []string) error {
+	for _, o := range outputs {
+		if allExist(filepath.Join(dir, o)) {
+			continue
+		}
+		var made []string
+		if entries, err := os.ReadDir(dir); err == nil {
+			for _, e := range entries {
+				made = append(made, e.Name())
+			}
+		}
+		return fmt.Errorf("the build made %v in %s, not %s", made, dir, o)
+	}
+	return nil
 }
 
 func allExist(paths ...string) bool {
@@ -339,7 +366,7 @@ func buildGeneric(l Layout, b Build) error {
 			return nil
 		}
 	}
-	return buildInto(l, dir, b.Dir(l), b.LDFlags, extra, pkgs...)
+	return buildInto(l, dir, b.Dir(l), b.LDFlags, b.Outputs, extra, pkgs...)
 }
 
 // moduleInfo downloads a module version and reports where its source and go.mod are.
@@ -409,7 +436,7 @@ func buildKube(l Layout, b Build) error {
 	for _, name := range KubeBinaries {
 		pkgs = append(pkgs, "k8s.io/kubernetes/cmd/"+name)
 	}
-	return buildInto(l, dir, b.Dir(l), b.LDFlags, nil, pkgs...)
+	return buildInto(l, dir, b.Dir(l), b.LDFlags, b.Outputs, nil, pkgs...)
 }
 
 // installKubectl points bin/kubectl at the cached kubectl of the chosen Kubernetes version.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,5 +77,42 @@ func TestStagingVersion(t *testing.T) {
 		if got := stagingVersion(in); got != want {
 			t.Errorf("stagingVersion(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestBuildGenericNamesItsOutput builds a generated main package whose cache key is not
+// its binary's name (as etcd's is: key etcd-v3.6.16, binary etcd) and checks that the
+// binary up starts is where cached() and the component look for it.
+func TestBuildGenericNamesItsOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	l := Layout{Dir: t.TempDir()}
+	if err := os.MkdirAll(l.LogDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := Build{Key: "tool-v1.2.3", Main: "package main\n\nfunc main() {}\n", LDFlags: "-s -w", Outputs: []string{"tool"}}
+	if err := buildGeneric(l, b); err != nil {
+		t.Fatal(err)
+	}
+	if !cached(l, b) {
+		entries, _ := os.ReadDir(b.Dir(l))
+		t.Fatalf("after the build, %s is not cached: %s holds %v", b.Outputs[0], b.Dir(l), entries)
+	}
+}
+
+// TestBuildIntoRefusesMissingOutputs checks that a build which does not make a declared
+// output leaves no cache entry and names what it made.
+func TestBuildIntoRefusesMissingOutputs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "other"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := checkOutputs(dir, []string{"etcd"})
+	if err == nil || !strings.Contains(err.Error(), "[other]") || !strings.Contains(err.Error(), "not etcd") {
+		t.Fatalf("checkOutputs = %v, want an error naming [other] and etcd", err)
+	}
+	if err := checkOutputs(dir, []string{"other"}); err != nil {
+		t.Fatalf("checkOutputs of a present output = %v", err)
 	}
 }
