@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,10 +74,20 @@ func TestFaultWatchesAcrossAPIServerRestart(t *testing.T) {
 	}
 	checkStatusRows(t, watches["status -w"].Result().Stdout)
 
+	// The Job controller records "Completed" once it has removed the pods'
+	// tracking finalizers; after a restart its informers can lag the pods by
+	// a minute or more (measured: 50 s after the pods succeeded, when the
+	// restart follows another one). Wait for the API server to hold the
+	// events, then for events -w to print them.
 	ev := watches["events -w"]
-	WaitFor(t, time.Minute, "events -w to print the trials' completion, after the restart", func() (bool, string) {
+	WaitFor(t, 5*time.Minute, "the API server to hold the 3 Jobs' Completed events", func() (bool, string) {
+		r := Kubectl(t, ns, "get", "events", "--field-selector", "reason=Completed,involvedObject.kind=Job", "-o", "name")
+		n := len(strings.Fields(r.Stdout))
+		return r.Err == nil && n == 3, fmt.Sprintf("%d Completed events; %s", n, r)
+	})
+	WaitFor(t, 2*time.Minute, "events -w to print the trials' completion, after the restart", func() (bool, string) {
 		r := ev.Result()
-		return strings.Count(r.Stdout, "Completed") > 0 && strings.Contains(r.Stderr, "answers again"), r.String()
+		return hasLine(r.Stdout, "Completed", "3 jobs") && strings.Contains(r.Stderr, "answers again"), r.String()
 	})
 	ev.Interrupt()
 	r := ev.Wait(t, time.Minute)
@@ -116,4 +127,18 @@ func checkStatusRows(t *testing.T, out string) {
 			t.Errorf("trial %s ended %s in status -w, want Succeeded (states %v)", name, s[len(s)-1], s)
 		}
 	}
+}
+
+// hasLine reports whether a line of out contains every one of parts.
+func hasLine(out string, parts ...string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
