@@ -27,6 +27,7 @@ type TrialResult struct {
 	Best       bool                    `json:"best,omitempty"`
 	Name       string                  `json:"name"`
 	Params     params.Params           `json:"params"`
+	Labels     map[string]string       `json:"labels,omitempty"`
 	State      trial.State             `json:"state"`
 	PodGone    bool                    `json:"podGone,omitempty"`
 	Pod        string                  `json:"pod,omitempty"`
@@ -52,7 +53,7 @@ func (t *Table) Result() Result {
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		tr := TrialResult{
-			Rank: r.Rank, Best: r.Best, Name: r.Name, Params: r.Params, State: r.State,
+			Rank: r.Rank, Best: r.Best, Name: r.Name, Params: r.Params, Labels: r.Labels, State: r.State,
 			PodGone: r.PodGone, Pod: r.Pod, Source: r.Source, FromRecord: r.FromRecord, Reached: r.Reached,
 			Metrics: make(map[string]Value, len(r.Metrics)), Curves: r.Curves,
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
@@ -27,6 +28,9 @@ type TableOptions struct {
 	Wide bool
 	// NoHeaders leaves out the header row.
 	NoHeaders bool
+	// ShowLabels adds a last LABELS column with the labels of each
+	// trial's Job, as kubectl get --show-labels does.
+	ShowLabels bool
 }
 
 // Header returns the header cells of the table.
@@ -47,6 +51,9 @@ func (t *Table) Header(o TableOptions) []string {
 	}
 	if o.Wide {
 		h = append(h, "SOURCE", "POD")
+	}
+	if o.ShowLabels {
+		h = append(h, "LABELS")
 	}
 	return h
 }
@@ -93,6 +100,9 @@ func (t *Table) Cells(o TableOptions) [][]string {
 		}
 		if o.Wide {
 			row = append(row, sourceCell(&r.Trial), orNone(r.Pod))
+		}
+		if o.ShowLabels {
+			row = append(row, k8slabels.FormatLabels(r.Labels))
 		}
 		out[i] = row
 	}

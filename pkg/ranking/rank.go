@@ -35,6 +35,8 @@ type CurvePoint struct {
 type Trial struct {
 	Name   string
 	Params params.Params
+	// Labels are the labels of the trial's Job.
+	Labels map[string]string
 	State  trial.State
 	// PodGone says the trial finished and its pod no longer exists.
 	PodGone bool

@@ -24,6 +24,8 @@ type Resources struct {
 type Trial struct {
 	Name   string
 	Params params.Params
+	// Labels are the labels of the trial's Job.
+	Labels map[string]string
 	Pod    *corev1.Pod
 }
 
@@ -42,8 +44,10 @@ type Container struct {
 type Row struct {
 	Trial  string        `json:"name"`
 	Params params.Params `json:"params,omitempty"`
-	Pod    string        `json:"pod"`
-	Node   string        `json:"node,omitempty"`
+	// Labels are the labels of the trial's Job.
+	Labels map[string]string `json:"labels,omitempty"`
+	Pod    string            `json:"pod"`
+	Node   string            `json:"node,omitempty"`
 	// Usage is nil while metrics-server has no sample for the pod.
 	Usage    *Resources `json:"usage,omitempty"`
 	Requests Resources  `json:"requests"`
@@ -74,7 +78,7 @@ func Join(trials []Trial, metrics []metricsv1beta1.PodMetrics) []Row {
 
 func joinPod(t Trial, m *metricsv1beta1.PodMetrics) Row {
 	pod := t.Pod
-	row := Row{Trial: t.Name, Params: t.Params, Pod: pod.Name, Node: pod.Spec.NodeName}
+	row := Row{Trial: t.Name, Params: t.Params, Labels: t.Labels, Pod: pod.Name, Node: pod.Spec.NodeName}
 	var used map[string]corev1.ResourceList
 	if m != nil {
 		used = make(map[string]corev1.ResourceList, len(m.Containers))
@@ -209,7 +213,7 @@ func Running(statuses []trial.Status, pods []corev1.Pod) []Trial {
 	var out []Trial
 	for _, s := range statuses {
 		if p := byName[s.Pod]; s.State == trial.Running && p != nil {
-			out = append(out, Trial{Name: s.Name, Params: s.Params, Pod: p})
+			out = append(out, Trial{Name: s.Name, Params: s.Params, Labels: s.Labels, Pod: p})
 		}
 	}
 	return out

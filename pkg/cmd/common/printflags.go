@@ -56,10 +56,15 @@ type PrintFlags struct {
 	// NameKind is what -o name prints before each item's name
 	// ("experiment" gives experiment/NAME); empty refuses -o name.
 	NameKind string
+	// LabelsOf says whose labels --show-labels adds to a table ("each
+	// trial's Job"); empty leaves the flag out.
+	LabelsOf string
+	// ShowLabels is --show-labels: a last LABELS column in tables.
+	ShowLabels bool
 }
 
-// AddFlags binds -o, --template, --allow-missing-template-keys and
-// --no-headers, and completes -o.
+// AddFlags binds -o, --template, --allow-missing-template-keys,
+// --no-headers and, when LabelsOf is set, --show-labels, and completes -o.
 func (f *PrintFlags) AddFlags(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	f.AllowMissingKeys = true
@@ -68,6 +73,9 @@ func (f *PrintFlags) AddFlags(cmd *cobra.Command) {
 	_ = cmd.MarkFlagFilename("template")
 	fs.BoolVar(&f.AllowMissingKeys, "allow-missing-template-keys", true, "Ignore missing fields and map keys in templates (go-template and jsonpath).")
 	fs.BoolVar(&f.NoHeaders, "no-headers", false, "Print tables (and custom-columns) without their header row.")
+	if f.LabelsOf != "" {
+		fs.BoolVar(&f.ShowLabels, "show-labels", false, "When printing a table, show the labels of "+f.LabelsOf+" as the last column, as kubectl get --show-labels does.")
+	}
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return f.Formats(), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	})

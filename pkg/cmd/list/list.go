@@ -6,12 +6,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
@@ -66,13 +68,15 @@ type Experiment struct {
 	// Counts has every state, lowercase, with its number of trials.
 	Counts  map[string]int `json:"counts"`
 	Created time.Time      `json:"created"`
-	counts  trial.Counts
+	// Labels are the labels every Job of the experiment carries.
+	Labels map[string]string `json:"labels,omitempty"`
+	counts trial.Counts
 }
 
 // NewCmdList returns the list command.
 func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now,
-		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: common.ExperimentKind}}
+		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: common.ExperimentKind, LabelsOf: "each experiment (those all its Jobs carry)"}}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -144,9 +148,15 @@ func Group(statuses []trial.Status) []Experiment {
 		if !ok {
 			i = len(out)
 			idx[key] = i
-			out = append(out, Experiment{Name: s.Experiment, Namespace: s.Namespace, Created: s.Created, counts: trial.Counts{}})
+			out = append(out, Experiment{Name: s.Experiment, Namespace: s.Namespace, Created: s.Created,
+				Labels: maps.Clone(s.Labels), counts: trial.Counts{}})
 		}
 		e := &out[i]
+		for k, v := range e.Labels {
+			if w, ok := s.Labels[k]; !ok || w != v {
+				delete(e.Labels, k)
+			}
+		}
 		if s.Queueing != nil && !slices.Contains(e.Queues, s.Queueing.Queue) {
 			e.Queues = append(e.Queues, s.Queueing.Queue)
 		}
@@ -183,6 +193,9 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 		head = append(head, "QUEUED", "OOMKILLED", "SUSPENDED")
 	}
 	head = append(head, "AGE")
+	if o.Print.ShowLabels {
+		head = append(head, "LABELS")
+	}
 	if !o.Print.NoHeaders {
 		fmt.Fprintln(tw, strings.Join(head, "\t"))
 	}
@@ -209,6 +222,9 @@ func (o *Options) print(w io.Writer, exps []Experiment) error {
 			row = append(row, fmt.Sprint(e.counts[trial.Queued]), fmt.Sprint(e.counts[trial.OOMKilled]), fmt.Sprint(e.counts[trial.Suspended]))
 		}
 		row = append(row, duration.HumanDuration(now.Sub(e.Created)))
+		if o.Print.ShowLabels {
+			row = append(row, k8slabels.FormatLabels(e.Labels))
+		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()

@@ -133,3 +133,27 @@ func TestListPrinters(t *testing.T) {
 		t.Errorf("--sort-by .created: %q, want %q (oldest first)", out.String(), want)
 	}
 }
+
+// TestListShowLabels: --show-labels adds the labels every Job of an
+// experiment carries; a label one Job lacks or sets differently is left out.
+func TestListShowLabels(t *testing.T) {
+	a1, a2, b1 := job("ml", "a", "a-1", time.Hour), job("ml", "a", "a-2", time.Hour), job("ml", "b", "b-1", time.Hour)
+	a1.Labels["team"], a2.Labels["team"] = "vision", "vision"
+	a1.Labels["owner"], a2.Labels["owner"] = "kim", "lee"
+	var out, errOut bytes.Buffer
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
+		Getter: &kubefake.Getter{NS: "ml", Client: fake.NewClientset(a1, a2, b1)},
+		Print:  common.PrintFlags{ShowLabels: true}, Now: func() time.Time { return now }}
+	if err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := "NAME   QUEUE    TRIALS   PENDING   RUNNING   SUCCEEDED   FAILED   AGE   LABELS\n" +
+		"a      <none>   2        2         0         0           0        60m   mlexp.dev/experiment=a,team=vision\n" +
+		"b      <none>   1        1         0         0           0        60m   mlexp.dev/experiment=b,mlexp.dev/trial=b-1\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("list --show-labels (-want +got):\n%s", diff)
+	}
+	if a1.Labels["owner"] != "kim" || a1.Labels[labels.Trial] != "a-1" {
+		t.Errorf("list changed a Job's labels: %v", a1.Labels)
+	}
+}

@@ -58,3 +58,21 @@ func TestResultsProgressInAPipeIsOneLine(t *testing.T) {
 		t.Errorf("stderr %q, want one summary line", errOut)
 	}
 }
+
+// TestResultsShowLabels: --show-labels adds each trial's Job labels as the
+// last column of the table, and -o json carries them as items[].labels.
+func TestResultsShowLabels(t *testing.T) {
+	c, l := experiment()
+	out, _ := runOn(t, false, c, l, "--no-record", "--show-labels", "--trial", "bbbb")
+	lines := strings.Split(out, "\n")
+	if h := strings.Fields(lines[0]); h[len(h)-1] != "LABELS" {
+		t.Errorf("header %q does not end with LABELS", lines[0])
+	}
+	if !strings.HasSuffix(lines[1], "   mlexp.dev/experiment=mnist,mlexp.dev/trial=mnist-bbbb") {
+		t.Errorf("row %q does not end with the Job's labels", lines[1])
+	}
+	out, _ = runOn(t, false, c, l, "--no-record", "--trial", "bbbb", "-o", "jsonpath={.items[0].labels.mlexp\\.dev/trial}")
+	if out != "mnist-bbbb" {
+		t.Errorf("jsonpath of items[0].labels: %q, want mnist-bbbb", out)
+	}
+}

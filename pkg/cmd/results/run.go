@@ -54,7 +54,7 @@ func (o *Options) print(t *ranking.Table) error {
 	case "markdown":
 		return t.WriteMarkdown(o.Out, o.experiment)
 	}
-	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders})
+	err := t.WriteTable(o.Out, ranking.TableOptions{Chart: o.Chart, Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, ShowLabels: o.Print.ShowLabels})
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,6 @@ type Options struct {
 	TrialFlags common.TrialFlags
 	Watch      bool
 	SortBy     string
-	ShowLabels bool
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
 	// LossTimeout is how long --watch goes on while the API server does
@@ -99,7 +98,7 @@ type TrialList struct {
 // NewCmdStatus returns the status command.
 func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{IOStreams: streams, Getter: getter, Now: time.Now,
-		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: "job.batch"}}
+		Print: common.PrintFlags{Tables: []string{"wide"}, NameKind: "job.batch", LabelsOf: "each trial's Job"}}
 	cmd := &cobra.Command{
 		Use:               "status EXPERIMENT",
 		Short:             "Show the state of every trial of an experiment",
@@ -121,7 +120,6 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	o.TrialFlags.AddFlags(cmd.Flags(), "Show")
 	common.RegisterTrialCompletions(cmd, getter)
 	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "After the table, print each trial whose state changes, until every trial has finished; a watch that breaks is resumed, and it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
-	cmd.Flags().BoolVar(&o.ShowLabels, "show-labels", false, "When printing a table, show the labels of each trial's Job as the last column, as kubectl get --show-labels does.")
 	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "Sort the trials by a JSONPath expression on their fields (docs/output.md), as kubectl get does, e.g. .restarts, .params.dropout, .created.")
 	_ = cmd.RegisterFlagCompletionFunc("sort-by", common.CompleteWords(sortFields...))
 	common.RefuseAllNamespaces(cmd)
@@ -218,7 +216,7 @@ func (o *Options) notFound() error {
 }
 
 func (o *Options) printer() TablePrinter {
-	return TablePrinter{Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, ShowLabels: o.ShowLabels, Now: o.Now()}
+	return TablePrinter{Wide: o.Print.Output == "wide", NoHeaders: o.Print.NoHeaders, ShowLabels: o.Print.ShowLabels, Now: o.Now()}
 }
 
 // list returns the -o object of the trials.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
@@ -20,6 +21,9 @@ type TablePrinter struct {
 	NoHeaders bool
 	// Containers prints one row per container instead of one per trial.
 	Containers bool
+	// ShowLabels adds a last LABELS column with the labels of each
+	// trial's Job, as kubectl get --show-labels does.
+	ShowLabels bool
 }
 
 // Print writes the trials table with its TOTAL row, the nodes table and
@@ -39,6 +43,9 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 			h = append(h, strings.ToUpper(n))
 		}
 		h = append(h, "CPU(cores)", "CPU%LIMIT", "MEMORY(bytes)", "MEMORY%LIMIT", "REQUESTS", "LIMITS", "NODE")
+		if p.ShowLabels {
+			h = append(h, "LABELS")
+		}
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, row := range r.Trials {
@@ -51,15 +58,20 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 			}
 			lead = append(lead, params.Format(v))
 		}
+		var tail []string
+		if p.ShowLabels {
+			tail = []string{k8slabels.FormatLabels(row.Labels)}
+		}
 		if !p.Containers {
-			fmt.Fprintln(tw, strings.Join(append(lead, usageCells(row.Usage, row.Requests, row.Limits,
-				row.CPULimitPercent, row.MemoryLimitPercent, row.Node)...), "\t"))
+			cells := append(lead, usageCells(row.Usage, row.Requests, row.Limits,
+				row.CPULimitPercent, row.MemoryLimitPercent, row.Node)...)
+			fmt.Fprintln(tw, strings.Join(append(cells, tail...), "\t"))
 			continue
 		}
 		for _, c := range row.Containers {
 			cells := append([]string{lead[0], c.Name}, lead[1:]...)
 			cells = append(cells, usageCells(c.Usage, c.Requests, c.Limits, c.CPULimitPercent, c.MemoryLimitPercent, row.Node)...)
-			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+			fmt.Fprintln(tw, strings.Join(append(cells, tail...), "\t"))
 		}
 	}
 	t := r.Total

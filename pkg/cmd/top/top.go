@@ -114,6 +114,7 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 		},
 	}
 	f := cmd.Flags()
+	o.Print.LabelsOf = "each trial's Job"
 	o.Print.AddFlags(cmd)
 	o.TrialFlags.AddFlags(f, "Show")
 	common.RegisterTrialCompletions(cmd, getter)
@@ -208,7 +209,7 @@ func (o *Options) print(res Result) error {
 		if err := o.Print.PrintList(o.Out, res); err != nil {
 			return err
 		}
-	} else if err := (TablePrinter{NoHeaders: o.Print.NoHeaders, Containers: o.Containers}).Print(o.Out, res); err != nil {
+	} else if err := (TablePrinter{NoHeaders: o.Print.NoHeaders, Containers: o.Containers, ShowLabels: o.Print.ShowLabels}).Print(o.Out, res); err != nil {
 		return err
 	}
 	printNotes(o.ErrOut, res.Notes)

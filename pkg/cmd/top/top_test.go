@@ -432,3 +432,26 @@ func TestTopRecord(t *testing.T) {
 		t.Errorf("patches (-want +got):\n%s", diff)
 	}
 }
+
+// TestTopShowLabels: --show-labels adds each trial's Job labels as the last
+// column, on trial rows and on container rows, and not on TOTAL.
+func TestTopShowLabels(t *testing.T) {
+	for _, args := range [][]string{{"mnist", "--show-labels"}, {"mnist", "--show-labels", "--containers"}} {
+		out, _, err := run(t, newGetter(experiment()...), args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(out, "\n")
+		if h := strings.Fields(lines[0]); h[len(h)-1] != "LABELS" {
+			t.Errorf("%v: header %q does not end with LABELS", args, lines[0])
+		}
+		for i, name := range []string{t1, t2} {
+			if want := "   mlexp.dev/experiment=mnist,mlexp.dev/trial=" + name; !strings.HasSuffix(lines[i+1], want) {
+				t.Errorf("%v: row %q does not end with %q", args, lines[i+1], want)
+			}
+		}
+		if total := lines[3]; !strings.HasPrefix(total, "TOTAL") || strings.Contains(total, "mlexp.dev") {
+			t.Errorf("%v: TOTAL row %q", args, total)
+		}
+	}
+}
