@@ -126,8 +126,11 @@ func StartComponent(t testing.TB, name string) {
 }
 
 // loopExperiment has n trials, each printing "line 0" to "line LINES-1" five
-// times a second on the real node, then ending.
-func loopExperiment(name string, n, lines int) string {
+// times a second on the real node, then ending. Each also writes the number
+// of its last line to a file named after its pod in the host directory
+// progress, so a test sees the trials go on while the node's kubelet or
+// containerd is down.
+func loopExperiment(name string, n, lines int, progress string) string {
 	var rows []string
 	for i := range n {
 		rows = append(rows, fmt.Sprintf("      - {i: %d}", i))
@@ -152,9 +155,14 @@ spec:
             image: %s
             imagePullPolicy: Never
             command: [sh, -c]
-            args: ['i=0; while [ $i -lt %d ]; do echo line $i; i=$((i+1)); sleep 0.2; done']
+            args: ['i=0; while [ $i -lt %d ]; do echo line $i; echo $i > /progress/$HOSTNAME; i=$((i+1)); sleep 0.2; done']
             resources:
               requests: {cpu: 10m, memory: 8Mi}
               limits: {cpu: 200m, memory: 16Mi}
-`, name, strings.Join(rows, "\n"), ToolboxImage, lines)
+            volumeMounts:
+            - {name: progress, mountPath: /progress}
+          volumes:
+          - name: progress
+            hostPath: {path: %s, type: Directory}
+`, name, strings.Join(rows, "\n"), ToolboxImage, lines, progress)
 }

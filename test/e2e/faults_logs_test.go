@@ -4,6 +4,9 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,13 +50,51 @@ func checkNumbered(t *testing.T, out string, n int) {
 	}
 }
 
+// linesPerTrial counts the lines of each trial in the output of logs --all.
+func linesPerTrial(out string) map[string]int {
+	n := map[string]int{}
+	for _, line := range strings.Split(out, "\n") {
+		if name, _, ok := strings.Cut(line, "] "); ok && strings.HasPrefix(name, "[") {
+			n[name[1:]]++
+		}
+	}
+	return n
+}
+
+// progressPerTrial reads the number of each trial's last printed line from
+// the files loopExperiment's pods write in dir, keyed by trial (the pod's
+// name less its random suffix).
+func progressPerTrial(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]int{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			continue // caught between truncate and write
+		}
+		if i := strings.LastIndex(e.Name(), "-"); i > 0 {
+			at[e.Name()[:i]] = max(at[e.Name()[:i]], n)
+		}
+	}
+	return at
+}
+
 // followThrough follows 4 trials with `logs --all -f`, restarts one
 // component of the node while they print, and checks that the stream
 // resumes without losing or repeating a line and ends by itself.
 func followThrough(t *testing.T, component string) {
 	RequireDisruptive(t)
 	ns := NewNamespace(t, "fault-logs")
-	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "numbered.yaml", loopExperiment("numbered", 4, followLines)))
+	progress := t.TempDir()
+	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "numbered.yaml", loopExperiment("numbered", 4, followLines, progress)))
 	logs := StartMlexp(t, ns, "logs", "numbered", "--all", "-f")
 	WaitFor(t, 3*time.Minute, "every trial to print 40 lines", func() (bool, string) {
 		return strings.Count(logs.Result().Stdout, "] line 39\n") == 4 || logs.Done(), logs.Result().String()
@@ -62,7 +103,19 @@ func followThrough(t *testing.T, component string) {
 		t.Fatalf("logs -f ended before the restart:\n%s", logs.Result())
 	}
 	StopComponent(t, component, false)
-	time.Sleep(5 * time.Second) // the trials print on meanwhile
+	// Keep it down until every trial has printed 25 more lines (5 s) than
+	// the stream had shown when it stopped: lines the stream must catch up on.
+	shown, down := linesPerTrial(logs.Result().Stdout), time.Now()
+	WaitFor(t, 2*time.Minute, "every trial to print 25 lines while "+component+" is down", func() (bool, string) {
+		at := progressPerTrial(t, progress)
+		for name, n := range shown {
+			if at[name] < min(n+25, followLines-1) {
+				return false, fmt.Sprintf("stream had shown %v; trials at %v", shown, at)
+			}
+		}
+		return true, ""
+	})
+	t.Logf("%s down %v, while the trials printed on", component, time.Since(down).Round(100*time.Millisecond))
 	StartComponent(t, component)
 	r := logs.Wait(t, 5*time.Minute)
 	t.Logf("logs -f ran %v; stderr:\n%s", logs.Ran().Round(time.Second), r.Stderr)
