@@ -48,9 +48,11 @@ func TestFaultAPIServerDuringSubmit(t *testing.T) {
 	before := count()
 	StopComponent(t, "kube-apiserver", false)
 	down := time.Now()
-	for time.Since(down) < 10*time.Second && !sub.Done() {
-		time.Sleep(time.Second) // submit meets the stopped server
-	}
+	// Keep it down until submit says it met the stopped server.
+	WaitFor(t, 2*time.Minute, "submit to warn that the API server does not answer", func() (bool, string) {
+		r := sub.Result()
+		return strings.Contains(r.Stderr, "warning: the API server does not answer (") || sub.Done(), r.String()
+	})
 	StartComponent(t, "kube-apiserver")
 	t.Logf("API server down for %v with %d Jobs written", time.Since(down).Round(time.Second), before)
 	r := sub.Wait(t, 5*time.Minute)
