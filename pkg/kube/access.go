@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"golang.org/x/sync/errgroup"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,7 +58,7 @@ func (e *AccessError) Error() string {
 // do.
 func CheckAccess(ctx context.Context, c kubernetes.Interface, ns string, accesses []Access) error {
 	denied := make([]*AccessError, len(accesses))
-	g, gctx := errgroup.WithContext(ctx)
+	g := Reads()
 	for i, a := range accesses {
 		g.Go(func() error {
 			review := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
@@ -67,7 +66,7 @@ func CheckAccess(ctx context.Context, c kubernetes.Interface, ns string, accesse
 					Namespace: ns, Verb: a.Verb, Group: a.Group, Resource: a.Resource, Subresource: a.Subresource,
 				},
 			}}
-			got, err := c.AuthorizationV1().SelfSubjectAccessReviews().Create(gctx, review, metav1.CreateOptions{})
+			got, err := c.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, review, metav1.CreateOptions{})
 			switch {
 			case apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err):
 				return nil // cannot ask: let the writes tell

@@ -12,11 +12,12 @@ import (
 // ListJobsAndPods lists the Jobs and the pods matching selector in
 // namespace ns concurrently: the two calls every status view needs. It
 // returns the state of the experiment: the Jobs without their pod template
-// (the pods have what it says), the pods trimmed as ListPods does.
+// (the pods have what it says), the pods trimmed as ListPods does. A call
+// that fails does not cancel the other (see Reads).
 func ListJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]batchv1.Job, []corev1.Pod, error) {
 	var jobs []batchv1.Job
 	var pods []corev1.Pod
-	g, ctx := errgroup.WithContext(ctx)
+	g := Reads()
 	g.Go(func() (err error) {
 		jobs, err = listJobs(ctx, c, ns, selector, trimJobState)
 		return err
@@ -30,3 +31,11 @@ func ListJobsAndPods(ctx context.Context, c kubernetes.Interface, ns, selector s
 	}
 	return jobs, pods, nil
 }
+
+// Reads returns the group for a few concurrent reads whose first error is
+// returned once all have ended. Unlike errgroup.WithContext, a failed read
+// does not cancel its siblings: a List cancelled while its response is read
+// makes client-go log "Unexpected error when reading response body ...
+// context canceled" on stderr, a second line under the error that matters
+// (a forbidden List, say). The reads are short; waiting for them is cheap.
+func Reads() *errgroup.Group { return new(errgroup.Group) }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -180,19 +179,19 @@ func (o *Options) Run(ctx context.Context) error {
 		pods   []corev1.Pod
 		events []corev1.Event
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	g := kube.Reads()
 	sel := labels.ForExperiment(o.experiment)
 	g.Go(func() (err error) {
-		jobs, err = kube.ListJobs(gctx, o.client, o.namespace, sel)
+		jobs, err = kube.ListJobs(ctx, o.client, o.namespace, sel)
 		return err
 	})
 	if !o.Watch { // --watch gets pods and events from its informers
 		g.Go(func() (err error) {
-			pods, err = kube.ListPods(gctx, o.client, o.namespace, sel)
+			pods, err = kube.ListPods(ctx, o.client, o.namespace, sel)
 			return err
 		})
 		g.Go(func() (err error) {
-			events, err = kube.ListEvents(gctx, o.client, o.namespace)
+			events, err = kube.ListEvents(ctx, o.client, o.namespace)
 			return err
 		})
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -48,13 +47,13 @@ func (o *Options) listOnce(ctx context.Context) ([]batchv1.Job, []corev1.Pod, []
 		pods []corev1.Pod
 		pm   []metricsv1beta1.PodMetrics
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	g := kube.Reads()
 	g.Go(func() (err error) {
-		jobs, pods, err = kube.ListJobsAndPods(gctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+		jobs, pods, err = kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
 		return err
 	})
 	g.Go(func() (err error) {
-		pm, err = o.listPodMetrics(gctx)
+		pm, err = o.listPodMetrics(ctx)
 		return err
 	})
 	err := g.Wait()
@@ -142,10 +141,10 @@ func (o *Options) listNodes(ctx context.Context, names []string, nc *nodeCache) 
 		nm               []metricsv1beta1.NodeMetrics
 		nodeErr, metrErr error
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	g := kube.Reads()
 	if needNodes {
 		g.Go(func() error {
-			l, err := o.client.CoreV1().Nodes().List(gctx, metav1.ListOptions{})
+			l, err := o.client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 			if err != nil {
 				nodeErr = err
 				return nil
@@ -155,7 +154,7 @@ func (o *Options) listNodes(ctx context.Context, names []string, nc *nodeCache) 
 		})
 	}
 	g.Go(func() error {
-		l, err := o.metrics.MetricsV1beta1().NodeMetricses().List(gctx, metav1.ListOptions{})
+		l, err := o.metrics.MetricsV1beta1().NodeMetricses().List(ctx, metav1.ListOptions{})
 		if err != nil {
 			metrErr = err
 			return nil
