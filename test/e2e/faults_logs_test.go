@@ -20,15 +20,7 @@ const followLines = 250
 // followLines-1" exactly once, in order, under its prefix.
 func checkNumbered(t *testing.T, out string, n int) {
 	t.Helper()
-	got := map[string][]string{}
-	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		trialName, msg, ok := strings.Cut(line, "] ")
-		if !ok || !strings.HasPrefix(trialName, "[") {
-			t.Errorf("line without a trial prefix: %q", line)
-			continue
-		}
-		got[trialName[1:]] = append(got[trialName[1:]], msg)
-	}
+	got := byTrial(t, out)
 	if len(got) != n {
 		t.Errorf("lines of %d trials, want %d", len(got), n)
 	}
@@ -52,11 +44,10 @@ func checkNumbered(t *testing.T, out string, n int) {
 
 // linesPerTrial counts the lines of each trial in the output of logs --all.
 func linesPerTrial(out string) map[string]int {
-	n := map[string]int{}
-	for _, line := range strings.Split(out, "\n") {
-		if name, _, ok := strings.Cut(line, "] "); ok && strings.HasPrefix(name, "[") {
-			n[name[1:]]++
-		}
+	msgs, _ := splitByTrial(out)
+	n := make(map[string]int, len(msgs))
+	for name, m := range msgs {
+		n[name] = len(m)
 	}
 	return n
 }

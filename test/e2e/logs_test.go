@@ -63,22 +63,32 @@ spec:
 `
 
 // logLine is one prefixed line: "[TRIAL] MESSAGE".
-var logLine = regexp.MustCompile(`^\[(chatty-[0-9a-f]{8,16})\] (.*)$`)
+var logLine = regexp.MustCompile(`^\[([a-z0-9][-a-z0-9]*)\] (.*)$`)
+
+// splitByTrial splits prefixed output into each trial's messages, in
+// order, and the lines that are not prefixed by a trial.
+func splitByTrial(out string) (msgs map[string][]string, bare []string) {
+	msgs = map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		m := logLine.FindStringSubmatch(line)
+		if m == nil {
+			bare = append(bare, line)
+			continue
+		}
+		msgs[m[1]] = append(msgs[m[1]], m[2])
+	}
+	return msgs, bare
+}
 
 // byTrial splits prefixed output into each trial's messages, failing on a
 // line that is not prefixed by a trial.
 func byTrial(t *testing.T, out string) map[string][]string {
 	t.Helper()
-	got := map[string][]string{}
-	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		m := logLine.FindStringSubmatch(line)
-		if m == nil {
-			t.Errorf("line without a trial prefix: %q", line)
-			continue
-		}
-		got[m[1]] = append(got[m[1]], m[2])
+	msgs, bare := splitByTrial(out)
+	for _, line := range bare {
+		t.Errorf("line without a trial prefix: %q", line)
 	}
-	return got
+	return msgs
 }
 
 // TestLogsFollowEndsWithExperiment runs `logs --all -f` right after submit
