@@ -89,7 +89,11 @@ func New(cfg Config) (Algorithm, error) {
 	if err := cfg.Space.Validate(); err != nil {
 		return nil, err
 	}
-	return c(cfg)
+	a, err := c(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return withDistinct(a, cfg), nil
 }
 
 // pcgStream is the second PCG seed word of every algorithm's generator, so
