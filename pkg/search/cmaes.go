@@ -162,7 +162,7 @@ func (a *cmaesSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 		}
 	}
 	for i := range out {
-		rng := Rand(a.cfg.Seed^cmaMemberSalt^(uint64(restart)<<32|uint64(es.g))*0xbf58476d1ce4e5b9, members+i)
+		rng := a.memberRand(restart, es.g, members+i)
 		u := es.ask(rng)
 		vals := make([]any, len(a.cfg.Space))
 		for j, d := range a.dims {
@@ -181,6 +181,12 @@ func (a *cmaesSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 		out[i] = Suggestion{Params: a.cfg.Space.Params(vals), Meta: meta}
 	}
 	return out, nil
+}
+
+// memberRand returns the generator of one member of a generation, so that
+// a member's draws depend on nothing but the seed and where it stands.
+func (a *cmaesSearch) memberRand(restart, generation, member int) *rand.Rand {
+	return Rand(a.cfg.Seed^cmaMemberSalt^(uint64(restart)<<32|uint64(generation))*0xbf58476d1ce4e5b9, member)
 }
 
 // replay rebuilds the optimizer from the trials: it tells each generation,

@@ -196,8 +196,7 @@ func liveRun(a *cmaesSearch, f func([]float64) float64, budget int) *cmaES {
 			if done == budget {
 				return es
 			}
-			rng := Rand(a.cfg.Seed^cmaMemberSalt^(uint64(restart)<<32|uint64(es.g))*0xbf58476d1ce4e5b9, m)
-			u := es.ask(rng)
+			u := es.ask(a.memberRand(restart, es.g, m))
 			vals := make([]any, len(a.cfg.Space))
 			x := make([]float64, len(u))
 			for j, d := range a.dims {
@@ -312,5 +311,21 @@ func TestCMAESRefusals(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%s: err %v, want %q", name, err, c.want)
 		}
+	}
+}
+
+// A member's draws depend on where it stands in its generation, not on how
+// many suggestions were asked for at once.
+func TestCMAESBatchIndependent(t *testing.T) {
+	a := newTestCMAES(t, testSpace(), 4, map[string]string{"n_startup_trials": "0"})
+	three, _ := a.Suggest(nil, 3)
+	var trials []Trial
+	for i := 0; i < 3; i++ {
+		one, _ := a.Suggest(trials, 1)
+		if Key(one[0].Params) != Key(three[i].Params) {
+			t.Errorf("member %d: %v one at a time, %v in a batch", i, one[0].Params, three[i].Params)
+		}
+		checkFeasible(t, testSpace(), one[0])
+		trials = append(trials, Trial{Index: i, Params: one[0].Params, Meta: one[0].Meta, State: Running})
 	}
 }
