@@ -55,6 +55,13 @@ const (
 //     from the current generation, even when its running members would
 //     complete it: a batch never waits, and members beyond popsize are not
 //     told (Optuna's "wasted trials" in parallel runs).
+//
+// Settings, with Katib's names where Katib has them: random_state (read by
+// the driver into the seed), sigma (the initial step size as a fraction of
+// every parameter's range, 1/6 by default; Katib's goptuna takes it in the
+// parameters' own units), restart_strategy (none or ipop; Katib's bipop is
+// refused) and n_startup_trials (Optuna's, default 1; Katib's goptuna
+// service uses 0).
 type cmaesSearch struct {
 	cfg      Config
 	dims     []cmaDim
