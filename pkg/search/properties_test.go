@@ -23,6 +23,13 @@ var propertySpaces = map[string]Space{
 	},
 }
 
+// propertySettings are the settings an algorithm needs to run at all:
+// hyperband's resource parameter (the mixed space has it; on the others
+// hyperband refuses the space and its runs are skipped).
+var propertySettings = map[string]map[string]string{
+	"hyperband": {"resource_name": "layers"},
+}
+
 // objective is a smooth function of any trial's parameters, for the
 // property runs: it only needs to give the algorithms something to learn.
 func objective(t *Trial) float64 {
@@ -70,7 +77,7 @@ func TestAlgorithmProperties(t *testing.T) {
 	for _, name := range Algorithms() {
 		for spaceName, sp := range propertySpaces {
 			t.Run(name+"/"+spaceName, func(t *testing.T) {
-				cfg := Config{Algorithm: name, Space: sp, Seed: 42}
+				cfg := Config{Algorithm: name, Space: sp, Seed: 42, Settings: propertySettings[name]}
 				a, err := New(cfg)
 				if err != nil {
 					t.Skipf("%s does not run on this space: %v", name, err)
