@@ -14,8 +14,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,7 +31,10 @@ import (
 )
 
 func main() {
-	cfg, out, err := parseFlags(os.Args[1:])
+	cfg, out, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(2)
@@ -77,9 +82,10 @@ func run(ctx context.Context, cfg Config, out outputs) error {
 	return nil
 }
 
-// parseFlags reads the command line into a Config.
-func parseFlags(args []string) (Config, outputs, error) {
+// parseFlags reads the command line into a Config; usage goes to stderr.
+func parseFlags(args []string, stderr io.Writer) (Config, outputs, error) {
 	fs := flag.NewFlagSet("benchsearch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	seeds := fs.Int("seeds", 30, "seeds per algorithm and function (at least 30 for the report)")
 	firstSeed := fs.Uint64("first-seed", 1, "the first seed; the others follow it")
 	trials := fs.Int("trials", 60, "trials per search")
@@ -141,10 +147,13 @@ func parseFlags(args []string) (Config, outputs, error) {
 	if cfg.HyperbandMaxTotal == 0 {
 		cfg.HyperbandMaxTotal = 60 * *epochs
 	}
-	if cfg.Settings["hyperband"] == nil {
-		// Katib's names: the resource parameter, its maximum and the halving rate.
-		cfg.Settings["hyperband"] = map[string]string{"resource_name": epochsParam, "r_l": strconv.Itoa(*epochs), "eta": "3"}
+	// Hyperband's defaults, by Katib's names: the resource parameter, its
+	// maximum and the halving rate; -set hyperband:NAME=VALUE overrides one.
+	hb := map[string]string{"resource_name": epochsParam, "r_l": strconv.Itoa(*epochs), "eta": "3"}
+	for k, v := range cfg.Settings["hyperband"] {
+		hb[k] = v
 	}
+	cfg.Settings["hyperband"] = hb
 	return cfg, outputs{doc: *doc, svg: *svg}, nil
 }
 
