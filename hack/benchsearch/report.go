@@ -181,7 +181,15 @@ func (r *Results) Markdown(svg string, now time.Time) string {
 		w("\n")
 	}
 	w("**Misses:** ")
-	if len(misses) == 0 {
+	var notBuilt []string
+	for _, a := range r.Order {
+		if r.NotBuilt[a] {
+			notBuilt = append(notBuilt, a)
+		}
+	}
+	if len(misses) == 0 && len(notBuilt) > 0 {
+		w("none among the algorithms built; not built: %s.\n\n", strings.Join(notBuilt, ", "))
+	} else if len(misses) == 0 {
 		w("none.\n\n")
 	} else {
 		w("\n\n")

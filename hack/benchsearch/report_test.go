@@ -135,3 +135,19 @@ func TestMultiFidelityCurve(t *testing.T) {
 		}
 	}
 }
+
+// With nothing to miss, the report still says which algorithms were not
+// there to be measured.
+func TestNoMissNamesTheNotBuilt(t *testing.T) {
+	fn := branin()
+	res := &Results{
+		Config:   Config{Seeds: []uint64{1, 2}, Trials: 4, Budgets: []int{4}, Functions: []Function{fn}},
+		Order:    []string{"random", "tpe"},
+		Ours:     map[string]map[string]*Series{"random": {"branin": constSeries(4, 1, 2)}},
+		Optuna:   map[string]map[string]*Series{"random": {"branin": constSeries(4, 1, 2)}},
+		NotBuilt: map[string]bool{"tpe": true},
+	}
+	if md := res.Markdown("", time.Unix(0, 0)); !strings.Contains(md, "**Misses:** none among the algorithms built; not built: tpe.") {
+		t.Errorf("the report does not name tpe as not built:\n%s", md)
+	}
+}
