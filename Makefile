@@ -7,7 +7,7 @@ BIN := bin/kubectl-mlexp
 GO_MODULES := . hack/devcluster examples/mnist
 E2E_TIMEOUT ?= 60m
 
-.PHONY: all build test unit-test lint e2e e2e-faults bench bench-check check demo trainer-image clean help docs
+.PHONY: all build test unit-test lint e2e e2e-faults bench bench-check bench-search check demo trainer-image clean help docs
 
 all: build
 
@@ -42,6 +42,11 @@ bench:
 ## bench-check: the bench's correctness checks at N=1000, without baselines (part of make check)
 bench-check:
 	go run ./hack/bench -n 1000 -check
+
+## bench-search: our adaptive searches beside Optuna 3.1 on Branin, Hartmann-6 and a mixed space, 30 seeds, plus Hyperband and median stopping (docs/search.md); BENCH_SEARCH_FLAGS=-h lists its flags
+bench-search:
+	bash hack/benchsearch/deps.sh
+	go run ./hack/benchsearch $(BENCH_SEARCH_FLAGS)
 
 ## check: everything CI runs: lint, unit tests, the local cluster (started and stopped if it was not up), e2e, krew install
 check:

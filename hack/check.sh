@@ -22,6 +22,8 @@ trap cleanup EXIT
 
 step "lint"
 make -s lint
+step "python3-optuna for hack/benchsearch's sample of make bench-search"
+bash hack/benchsearch/deps.sh
 step "unit tests"
 make -s unit-test
 
