@@ -108,6 +108,9 @@ func (d *parzenDim) external(x float64) any {
 	if d.p.Dist.Log() {
 		x = math.Exp(x)
 	}
+	if d.p.Type == Int {
+		x = math.Round(x) // exp(log(3)) is 2.9999999999999996
+	}
 	return x
 }
 

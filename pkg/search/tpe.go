@@ -56,14 +56,11 @@ func newTPE(cfg Config, multivariate bool) (Algorithm, error) {
 			s.fail("settings n_EI_candidates and n_ei_candidates of tpe are one setting: give one of them")
 		}
 		t.nEI = s.Int("n_EI_candidates", t.nEI, 1)
-		if _, set := cfg.Settings["gamma"]; set {
-			g := s.Float("gamma", 0.25, 0, 1)
+		if g := s.Float("gamma", 0.25, 0, 1); cfg.Settings["gamma"] != "" {
 			if g <= 0 || g >= 1 {
 				s.fail("setting gamma of tpe: %v is outside (0, 1)", g)
 			}
 			t.gamma = tpeHyperoptGamma(g)
-		} else {
-			s.Float("gamma", 0.25, 0, 1)
 		}
 		t.opts.priorWeight = s.Float("prior_weight", 1, 0, math.MaxFloat64)
 		if t.opts.priorWeight <= 0 {

@@ -93,8 +93,7 @@ func tpeSplit(obs []tpeObservation, nBelow int) (below, above []int) {
 }
 
 // tpeDefaultGamma is Optuna's default_gamma: how many of n observations
-// are good, 10% rounded up, at most 25. It is computed as Optuna does, in
-// floating point, so 0.1*30 rounds up to 4.
+// are good, 10% rounded up, at most 25.
 func tpeDefaultGamma(n int) int { return min(int(math.Ceil(0.1*float64(n))), 25) }
 
 // tpeHyperoptGamma returns hyperopt's split for its gamma setting (the
