@@ -34,9 +34,29 @@ func hartmann6(x []float64) float64 {
 	return v
 }
 
+// mixed is a 4-D space of one categorical, one log-scaled float, one
+// stepped int and one float, minimum 0.
+func mixed(x []any) float64 {
+	lr, _ := search.Float(x[1])
+	units, _ := search.Float(x[2])
+	y, _ := search.Float(x[3])
+	return map[any]float64{"a": 0, "b": 0.5, "c": 1}[x[0]] + math.Pow(math.Log10(lr)+2.5, 2) + math.Pow((units-96)/64, 2) + math.Pow(y-1, 2)
+}
+
+// numeric turns an objective of numbers into one of parameter values.
+func numeric(f func([]float64) float64) func([]any) float64 {
+	return func(x []any) float64 {
+		v := make([]float64, len(x))
+		for i := range x {
+			v[i], _ = search.Float(x[i])
+		}
+		return f(v)
+	}
+}
+
 type problem struct {
 	name  string
-	f     func([]float64) float64
+	f     func([]any) float64
 	space search.Space
 	min   float64
 }
@@ -51,8 +71,14 @@ func main() {
 		h6 = append(h6, search.Param{Name: fmt.Sprintf("x%d", i), Type: search.Double, Min: 0, Max: 1})
 	}
 	problems := []problem{
-		{"branin", branin, search.Space{{Name: "x0", Type: search.Double, Min: -5, Max: 10}, {Name: "x1", Type: search.Double, Min: 0, Max: 15}}, 0.397887},
-		{"hartmann6", hartmann6, h6, -3.32237},
+		{"branin", numeric(branin), search.Space{{Name: "x0", Type: search.Double, Min: -5, Max: 10}, {Name: "x1", Type: search.Double, Min: 0, Max: 15}}, 0.397887},
+		{"hartmann6", numeric(hartmann6), h6, -3.32237},
+		{"mixed", mixed, search.Space{
+			{Name: "c", Type: search.Categorical, Choices: []any{"a", "b", "c"}},
+			{Name: "lr", Type: search.Double, Min: 1e-4, Max: 1, Dist: search.LogUniform},
+			{Name: "units", Type: search.Int, Min: 16, Max: 256, Step: 16},
+			{Name: "x", Type: search.Double, Min: -5, Max: 5},
+		}, 0},
 	}
 	for _, p := range problems {
 		for _, alg := range []string{"tpe", "multivariate-tpe", "random"} {
@@ -70,9 +96,9 @@ func main() {
 						panic(err)
 					}
 					for _, sg := range sugs {
-						x := make([]float64, len(sg.Params))
+						x := make([]any, len(sg.Params))
 						for i, kv := range sg.Params {
-							x[i], _ = search.Float(kv.Value)
+							x[i] = kv.Value
 						}
 						v := p.f(x)
 						best = math.Min(best, v)

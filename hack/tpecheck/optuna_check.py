@@ -29,10 +29,23 @@ def hartmann6(x):
     return float(-np.sum(H_ALPHA * np.exp(-np.sum(H_A * (x - H_P) ** 2, axis=1))))
 
 
+def mixed(x):
+    c, lr, units, y = x
+    return {"a": 0.0, "b": 0.5, "c": 1.0}[c] + (math.log10(lr) + 2.5) ** 2 + ((units - 96) / 64) ** 2 + (y - 1) ** 2
+
+
 PROBLEMS = {
     "branin": (branin, [(-5, 10), (0, 15)], 0.397887),
     "hartmann6": (hartmann6, [(0, 1)] * 6, -3.32237),
+    "mixed": (mixed, None, 0.0),
 }
+
+
+def suggest(t, bounds):
+    if bounds is not None:
+        return [t.suggest_float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(bounds)]
+    return [t.suggest_categorical("c", ["a", "b", "c"]), t.suggest_float("lr", 1e-4, 1, log=True),
+            t.suggest_int("units", 16, 256, step=16), t.suggest_float("x", -5, 5)]
 
 
 def run(problem, multivariate, seed, budget, batch):
@@ -44,7 +57,7 @@ def run(problem, multivariate, seed, budget, batch):
     while done < budget:
         k = min(batch, budget - done)
         trials = [study.ask() for _ in range(k)]
-        xs = [[t.suggest_float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(bounds)] for t in trials]
+        xs = [suggest(t, bounds) for t in trials]
         for t, x in zip(trials, xs):
             v = f(x)
             best = min(best, v)
@@ -56,7 +69,7 @@ def run(problem, multivariate, seed, budget, batch):
 if __name__ == "__main__":
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     budget = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    for problem in PROBLEMS:
+    for problem in sys.argv[3:] or PROBLEMS:
         for mv in (False, True):
             regrets = [run(problem, mv, s, budget, 3) for s in range(seeds)]
             name = "multivariate-tpe" if mv else "tpe"

@@ -89,10 +89,10 @@ func (t *tpeSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	}
 	below, above := tpeSplit(obs, t.gamma(len(obs)))
 	var models []tpeModel
-	if t.multivariate {
-		models = append(models, t.model(obs, below, above, t.modelled()))
-	} else {
-		for _, j := range t.modelled() {
+	if dims := t.modelled(); t.multivariate && len(dims) > 0 {
+		models = append(models, t.model(obs, below, above, dims))
+	} else if !t.multivariate {
+		for _, j := range dims {
 			models = append(models, t.model(obs, below, above, []int{j}))
 		}
 	}
