@@ -222,3 +222,33 @@ func TestTPESettings(t *testing.T) {
 		}
 	}
 }
+
+// Running trials teach TPE nothing (Optuna without constant_liar): the
+// suggestion of an index is the same whether the trials before it are
+// running or not yet suggested, and a batch's suggestions differ because
+// each draws from the generator of its own index.
+func TestTPEIgnoresRunningTrials(t *testing.T) {
+	for _, name := range []string{"tpe", "multivariate-tpe"} {
+		a, err := New(Config{Algorithm: name, Space: testSpace(), Seed: 11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var trials []Trial
+		for len(trials) < 12 {
+			sugs, _ := a.Suggest(trials, 3)
+			trials = append(trials, finish(sugs, len(trials), objectiveOf)...)
+		}
+		batch, _ := a.Suggest(trials, 3)
+		if Key(batch[0].Params) == Key(batch[1].Params) || Key(batch[1].Params) == Key(batch[2].Params) {
+			t.Errorf("%s: a batch repeats itself: %v", name, batch)
+		}
+		running := append(slices.Clone(trials), Trial{Index: 12, Params: batch[0].Params, State: Running, Value: math.NaN()})
+		next, _ := a.Suggest(running, 2)
+		if Key(next[0].Params) != Key(batch[1].Params) || Key(next[1].Params) != Key(batch[2].Params) {
+			t.Errorf("%s: with trial 12 running, trials 13 and 14 are %v, %v; want %v, %v as in one batch", name, next[0].Params, next[1].Params, batch[1].Params, batch[2].Params)
+		}
+	}
+}
+
+// objectiveOf is the property runs' objective on a trial's parameters.
+func objectiveOf(p params.Params) float64 { return objective(&Trial{Params: p}) }
