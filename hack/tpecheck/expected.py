@@ -86,5 +86,31 @@ def parzen():
     print("multivariate logpdf", list(pe.log_pdf(pts)))
 
 
+def branin(x1, x2):
+    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
+    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
+
+
+def suggestions(seeds=1000):
+    """Quantiles (10%, 50%, 90%) of the next suggestion after a fixed
+    history of 20 Branin trials, over TPESampler seeds 0..seeds-1 (slow)."""
+    rng = np.random.RandomState(0)
+    hist = [(float(rng.uniform(-5, 10)), float(rng.uniform(0, 15))) for _ in range(20)]
+    print("branin history", hist)
+    dist = {"x": FloatDistribution(-5, 10), "y": FloatDistribution(0, 15)}
+    for mv in (False, True):
+        xs = []
+        for seed in range(seeds):
+            study = optuna.create_study(sampler=tpe.TPESampler(seed=seed, multivariate=mv))
+            for a, b in hist:
+                study.add_trial(create_trial(value=branin(a, b), params={"x": a, "y": b}, distributions=dist))
+            t = study.ask()
+            xs.append((t.suggest_float("x", -5, 10), t.suggest_float("y", 0, 15)))
+        xs = np.asarray(xs)
+        print("multivariate" if mv else "univariate", "quantiles x", np.percentile(xs[:, 0], [10, 50, 90]).round(3),
+              "y", np.percentile(xs[:, 1], [10, 50, 90]).round(3))
+
+
 split()
 parzen()
+suggestions()

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The Parzen estimators of TPE (Bergstra et al. 2011, "Algorithms for
@@ -138,6 +139,9 @@ type parzenEstimator struct {
 	mus     [][]float64
 	sigmas  [][]float64
 	cats    [][][]float64
+	// logMass[j][c] is the log of the mass of component c's normal on
+	// [low, high], which truncation divides by.
+	logMass [][]float64
 }
 
 // parzenOptions are the estimator's settings; Optuna's defaults hold for
@@ -153,7 +157,8 @@ type parzenOptions struct {
 // _ParzenEstimator.__init__ with its default weights.
 func newParzenEstimator(obs [][]float64, dims []parzenDim, o parzenOptions) *parzenEstimator {
 	n := len(obs)
-	e := &parzenEstimator{dims: dims, mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), cats: make([][][]float64, len(dims))}
+	e := &parzenEstimator{dims: dims, mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)),
+		cats: make([][][]float64, len(dims)), logMass: make([][]float64, len(dims))}
 	// Observation weights, then the prior's; normalized.
 	e.weights = append(tpeWeights(n), o.priorWeight)
 	floats.Scale(1/floats.Sum(e.weights), e.weights)
@@ -166,6 +171,11 @@ func newParzenEstimator(obs [][]float64, dims []parzenDim, o parzenOptions) *par
 			e.cats[j] = categoricalKernels(col, dims[j].k, o.priorWeight)
 		} else {
 			e.mus[j], e.sigmas[j] = numericKernels(col, &dims[j], o, len(dims))
+			e.logMass[j] = make([]float64, n+1)
+			for c, mu := range e.mus[j] {
+				sigma := e.sigmas[j][c]
+				e.logMass[j][c] = logGaussMass((dims[j].low-mu)/sigma, (dims[j].high-mu)/sigma)
+			}
 		}
 	}
 	return e
@@ -277,7 +287,11 @@ func pick(cum []float64, u float64) int {
 // logPDF returns the log density of the mixture at x (Optuna's
 // _ParzenEstimator.log_pdf): a stepped dim's component density is its mass
 // on x's step, [x-q/2, x+q/2] within the bounds; a continuous one's the
-// truncated normal density.
+// truncated normal density in Optuna 3.1's form, without the -log(sigma) of
+// the change of scale. Optuna fixed that in 3.5 (optuna/optuna#5109,
+// #5110), but Katib's Optuna service pins 3.3, and on Branin and Hartmann-6
+// with 30 and 60 trials the 3.1 form found better points (hack/tpecheck):
+// wide kernels, the prior's above all, weigh more than their density.
 func (e *parzenEstimator) logPDF(x []float64) float64 {
 	comp := make([]float64, len(e.weights))
 	for c, w := range e.weights {
@@ -292,9 +306,11 @@ func (e *parzenEstimator) logPDF(x []float64) float64 {
 			case d.q > 0:
 				mu, sigma := e.mus[j][c], e.sigmas[j][c]
 				lo, hi := math.Max(x[j]-d.q/2, d.low), math.Min(x[j]+d.q/2, d.high)
-				comp[c] += logGaussMass((lo-mu)/sigma, (hi-mu)/sigma) - logGaussMass((d.low-mu)/sigma, (d.high-mu)/sigma)
+				comp[c] += logGaussMass((lo-mu)/sigma, (hi-mu)/sigma) - e.logMass[j][c]
+			case x[j] < d.low || x[j] > d.high:
+				comp[c] = math.Inf(-1)
 			default:
-				comp[c] += truncNormLogPDF(x[j], d.low, d.high, e.mus[j][c], e.sigmas[j][c])
+				comp[c] += distuv.UnitNormal.LogProb((x[j]-e.mus[j][c])/e.sigmas[j][c]) - e.logMass[j][c]
 			}
 		}
 	}

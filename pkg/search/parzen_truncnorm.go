@@ -45,16 +45,3 @@ func truncNormQuantile(u, a, b float64) float64 {
 	}
 	return math.Max(a, math.Min(b, x))
 }
-
-// truncNormLogPDF returns the log density at x of the normal (mu, sigma)
-// truncated to [low, high], in Optuna 3.1's form: without the -log(sigma)
-// of the change of scale. Optuna fixed that in 3.5 (optuna/optuna#5109,
-// #5110); Katib's Optuna service pins 3.3, and on Branin and Hartmann-6 with
-// 30 and 60 trials the 3.1 form found better points (hack/tpecheck), so it
-// stays: wide kernels, the prior's above all, weigh more than their density.
-func truncNormLogPDF(x, low, high, mu, sigma float64) float64 {
-	if x < low || x > high {
-		return math.Inf(-1)
-	}
-	return distuv.UnitNormal.LogProb((x-mu)/sigma) - logGaussMass((low-mu)/sigma, (high-mu)/sigma)
-}

@@ -252,3 +252,67 @@ func TestTPEIgnoresRunningTrials(t *testing.T) {
 
 // objectiveOf is the property runs' objective on a trial's parameters.
 func objectiveOf(p params.Params) float64 { return objective(&Trial{Params: p}) }
+
+// braninHistory is hack/tpecheck's fixed history: 20 points drawn
+// uniformly (numpy's RandomState(0)) with their Branin values.
+var braninHistory = [][2]float64{
+	{3.232202558909872, 10.727840495586292}, {4.041450641074658, 8.173247744953454},
+	{1.354821990083571, 9.688411695999841}, {1.5638081689403878, 13.376595011731197},
+	{9.45494140751544, 5.751622782386666}, {6.87587557123997, 7.933423796293567},
+	{3.5206684164089843, 13.883949574389916}, {-3.9344591270316958, 1.3069394955231106},
+	{-4.696724038395114, 12.48929768321907}, {6.672351264247757, 13.050182223702288},
+	{9.67927513349146, 11.987378463250854}, {1.9221904337939772, 11.707937644296832},
+	{-3.225883611966002, 9.598815319912857}, {-2.8497006888643037, 14.17003375574376},
+	{2.8277248262510755, 6.219929099857854}, {-1.0316658184305956, 11.61350534151325},
+	{1.8422549832482282, 8.526509233029728}, {-4.718152993454673, 9.264532456138156},
+	{4.181435840836322, 9.254009953121354}, {9.156221177719363, 10.227304486552251},
+}
+
+// quantiles returns the 10%, 50% and 90% quantiles of xs (linear, as
+// numpy's percentile).
+func quantiles(xs []float64) [3]float64 {
+	s := slices.Sorted(slices.Values(xs))
+	var out [3]float64
+	for i, p := range []float64{0.1, 0.5, 0.9} {
+		pos := p * float64(len(s)-1)
+		k := int(pos)
+		out[i] = s[k] + (pos-float64(k))*(s[min(k+1, len(s)-1)]-s[k])
+	}
+	return out
+}
+
+// Given the same history, tpe's next suggestion is distributed as
+// Optuna's: the quantiles of 1000 suggestions (seeds 0-999) are those of
+// Optuna 3.1's TPESampler over its seeds 0-999 (hack/tpecheck/expected.py
+// prints them), within the noise of 1000 draws.
+func TestTPESuggestsAsOptuna(t *testing.T) {
+	var trials []Trial
+	for i, x := range braninHistory {
+		p := params.Params{{Name: "x", Value: x[0]}, {Name: "y", Value: x[1]}}
+		trials = append(trials, Trial{Index: i, Params: p, State: Completed, Value: branin(p)})
+	}
+	for name, want := range map[string][2][3]float64{
+		"tpe":              {{-2.82, -2.582, -2.194}, {13.967, 14.669, 14.955}},
+		"multivariate-tpe": {{-4.106, -2.603, -1.345}, {13.358, 14.456, 14.903}},
+	} {
+		var xs, ys []float64
+		for seed := range uint64(1000) {
+			a, err := New(Config{Algorithm: name, Space: propertySpaces["continuous"], Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, _ := a.Suggest(trials, 1)
+			x, _ := Float(s[0].Params[0].Value)
+			y, _ := Float(s[0].Params[1].Value)
+			xs, ys = append(xs, x), append(ys, y)
+		}
+		for d, got := range [2][3]float64{quantiles(xs), quantiles(ys)} {
+			for i := range got {
+				if math.Abs(got[i]-want[d][i]) > 0.2 {
+					t.Errorf("%s: quantiles of %s are %.3f, want %.3f as Optuna's", name, []string{"x", "y"}[d], got, want[d])
+					break
+				}
+			}
+		}
+	}
+}
