@@ -124,7 +124,7 @@ func (s *gpSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 
 	out := make([]Suggestion, n)
 	for j := range out {
-		rng := Rand(s.cfg.Seed, len(trials)+j)
+		rng := Rand(s.cfg.Seed, NextIndex(trials)+j)
 		var vals []any
 		if len(y) >= 2 && len(observed)+len(pending) >= s.nInitial {
 			ys := slices.Clone(y)

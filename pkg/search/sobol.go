@@ -106,7 +106,7 @@ func (s *sobolSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	out := make([]Suggestion, 0, n)
 	vals := make([]any, len(s.space))
 	for i := range n {
-		point := len(trials) + i + 1 // skip point 0, as goptuna does
+		point := NextIndex(trials) + i + 1 // skip point 0, as goptuna does
 		if point >= 1<<sobolBits {
 			if len(out) == 0 {
 				return nil, ErrExhausted

@@ -82,7 +82,7 @@ func (t *tpeSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	out := make([]Suggestion, n)
 	if len(obs) < t.nStartup {
 		for i := range out {
-			rng := Rand(t.cfg.Seed, len(trials)+i)
+			rng := Rand(t.cfg.Seed, NextIndex(trials)+i)
 			out[i] = Suggestion{Params: t.cfg.Space.Params(SampleAll(t.cfg.Space, rng))}
 		}
 		return out, nil
@@ -97,7 +97,7 @@ func (t *tpeSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 		}
 	}
 	for i := range out {
-		rng := Rand(t.cfg.Seed, len(trials)+i)
+		rng := Rand(t.cfg.Seed, NextIndex(trials)+i)
 		vals := make([]any, len(t.dims))
 		for j := range t.dims {
 			if t.dims[j].single() {
