@@ -30,8 +30,8 @@ var ErrExhausted = errors.New("the algorithm has no trial left to propose")
 // Algorithm proposes new trials from the trials seen so far.
 type Algorithm interface {
 	// Suggest returns at most n new suggestions, given every trial of the
-	// search so far (finished and running, in any order; their indices are
-	// 0..len(trials)-1 and the new suggestions take the next ones). It may
+	// search so far (finished and running, in any order); the new
+	// suggestions take the indices from NextIndex(trials) on. It may
 	// return fewer than n, even none, when it must wait for running trials
 	// (a Hyperband rung); ErrExhausted when it has nothing left. It must not
 	// keep state between calls: the same trials give the same suggestions.

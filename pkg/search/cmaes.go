@@ -156,7 +156,7 @@ func (a *cmaesSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	out := make([]Suggestion, n)
 	if completed < a.nStartup {
 		for i := range out {
-			rng := Rand(a.cfg.Seed, len(trials)+i)
+			rng := Rand(a.cfg.Seed, NextIndex(trials)+i)
 			out[i] = Suggestion{Params: a.cfg.Space.Params(SampleAll(a.cfg.Space, rng))}
 		}
 		return out, nil

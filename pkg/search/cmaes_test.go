@@ -105,12 +105,6 @@ func newTestCMAES(t *testing.T, sp Space, seed uint64, settings map[string]strin
 	return a.(*cmaesSearch)
 }
 
-func cmaBranin(x []float64) float64 {
-	a, b, c := 1.0, 5.1/(4*math.Pi*math.Pi), 5/math.Pi
-	r, s, tt := 6.0, 10.0, 1/(8*math.Pi)
-	return a*cmaSquare(x[1]-b*x[0]*x[0]+c*x[0]-r) + s*(1-tt)*math.Cos(x[0]) + s
-}
-
 // On a sphere and on Branin the mean moves from the center of the cube to
 // within a small distance of an optimum.
 func TestCMAESMeanMovesToOptimum(t *testing.T) {
@@ -130,7 +124,7 @@ func TestCMAESMeanMovesToOptimum(t *testing.T) {
 		budget int
 	}{
 		"sphere": {sphere, func(x []float64) float64 { return cmaSquare(floats.Distance(x, sphereOpt, 2)) }, [][]float64{sphereOpt}, 150},
-		"branin": {braninSpace, cmaBranin, braninOpts, 150},
+		"branin": {braninSpace, func(x []float64) float64 { return branin(x[0], x[1]) }, braninOpts, 150},
 	}
 	for name, c := range cases {
 		for seed := uint64(1); seed <= 5; seed++ {

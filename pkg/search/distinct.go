@@ -51,7 +51,7 @@ func (d *distinct) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	for i := range sugs {
 		k := Key(sugs[i].Params)
 		if used[k] {
-			sugs[i].Params = d.unused(used, len(trials)+i)
+			sugs[i].Params = d.unused(used, NextIndex(trials)+i)
 			k = Key(sugs[i].Params)
 		}
 		used[k] = true

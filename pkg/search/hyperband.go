@@ -222,7 +222,7 @@ func (h *hyperband) fill(trials []Trial, have, top []*Trial, s, i int, r hbRung,
 		used[Key(trials[k].Params)] = true
 	}
 	for k := 0; k < count; k++ {
-		rng := Rand(h.cfg.Seed, len(trials)+k)
+		rng := Rand(h.cfg.Seed, NextIndex(trials)+k)
 		var vals []any
 		for range maxHyperbandRedraws {
 			vals = SampleAll(h.cfg.Space, rng)

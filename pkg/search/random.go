@@ -29,7 +29,7 @@ func newRandom(cfg Config) (Algorithm, error) {
 func (r *randomSearch) Suggest(trials []Trial, n int) ([]Suggestion, error) {
 	out := make([]Suggestion, n)
 	for i := range out {
-		rng := Rand(r.cfg.Seed, len(trials)+i)
+		rng := Rand(r.cfg.Seed, NextIndex(trials)+i)
 		out[i] = Suggestion{Params: r.cfg.Space.Params(SampleAll(r.cfg.Space, rng))}
 	}
 	return out, nil

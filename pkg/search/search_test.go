@@ -76,3 +76,18 @@ func TestSnap(t *testing.T) {
 		}
 	}
 }
+
+// A trial deleted by hand leaves a gap: the next suggestion takes the
+// index after the largest, and draws as that index.
+func TestNextIndexSkipsGaps(t *testing.T) {
+	trials := []Trial{{Index: 0}, {Index: 5, State: Completed}, {Index: 2}}
+	if got := NextIndex(trials); got != 6 {
+		t.Errorf("NextIndex = %d, want 6", got)
+	}
+	a, _ := New(Config{Algorithm: "random", Space: testSpace(), Seed: 3})
+	withGap, _ := a.Suggest(trials, 1)
+	want := testSpace().Params(SampleAll(testSpace(), Rand(3, 6)))
+	if Key(withGap[0].Params) != Key(want) {
+		t.Errorf("suggestion %v, want the draw of index 6 %v", withGap[0].Params, want)
+	}
+}

@@ -97,3 +97,16 @@ func (g Goal) Loss(v float64) float64 {
 
 // Better reports whether objective a is better than b under the goal.
 func (g Goal) Better(a, b float64) bool { return g.Loss(a) < g.Loss(b) }
+
+// NextIndex returns the index of the next suggestion: one past the largest
+// index of trials (a trial deleted by hand leaves a gap that is never
+// reused, so a new trial never takes the index, or the name, of another).
+func NextIndex(trials []Trial) int {
+	next := 0
+	for i := range trials {
+		if trials[i].Index >= next {
+			next = trials[i].Index + 1
+		}
+	}
+	return next
+}
