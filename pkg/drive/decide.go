@@ -78,19 +78,6 @@ func (d *Decision) Done() bool {
 	return d.Running == 0 || d.End.Reason == GoalReached || d.End.Failed
 }
 
-// NextIndex is the index of the next suggestion: one past the largest
-// index seen (trials deleted by hand leave gaps that are never reused, so
-// a new trial never takes the name of an existing one).
-func NextIndex(trials []search.Trial) int {
-	next := 0
-	for i := range trials {
-		if trials[i].Index >= next {
-			next = trials[i].Index + 1
-		}
-	}
-	return next
-}
-
 // Decide returns the next move of the search given every trial so far, as
 // Katib's experiment controller decides it (status_util.go and
 // experiment_controller.go's ReconcileTrials): the goal first, then
@@ -147,7 +134,7 @@ func Decide(spec Spec, trials []search.Trial) (Decision, error) {
 	if err != nil {
 		return d, err
 	}
-	next := NextIndex(trials)
+	next := search.NextIndex(trials)
 	for i, s := range sugs {
 		d.Create = append(d.Create, Planned{Index: next + i, Suggestion: s})
 	}
