@@ -137,16 +137,7 @@ func (m *model) curvePanel(name string, limit int) Panel {
 	}
 	const width, height = 540.0, 300.0
 	const top, bottom, left, right = 16.0, 42.0, 62.0, 16.0
-	xa, ya := numericAxis("epoch", xs), numericAxis(name, ys)
-	xa.log, ya.log = false, false
-	if xa.lo == xa.hi {
-		xa.lo, xa.hi = xa.lo-1, xa.hi+1
-	}
-	if !(ya.hi > ya.lo) {
-		ya = numericAxis(name, []float64{ya.lo})
-		ya.log = false
-	}
-	ya = padded(ya)
+	xa, ya := numericAxis("epoch", xs), padded(numericAxis(name, ys))
 	s := newSVG(width, height, "plot curves", "learning curves of "+name)
 	px := func(x float64) float64 { return left + xa.frac(x)*(width-left-right) }
 	py := func(y float64) float64 { return top + (1-ya.frac(y))*(height-top-bottom) }
@@ -203,7 +194,7 @@ func (m *model) curvePanel(name string, limit int) Panel {
 
 // frame draws a plot's grid, axes, tick labels and axis titles.
 func frame(s *svg, xa, ya *axis, px, py func(float64) float64, x0, y0, x1, y1 float64, xTitle, yTitle string) {
-	for _, v := range ya.ticks(5) {
+	for _, v := range apart(ya.ticks(5), py, rowGap) {
 		y := py(v)
 		s.line(x0, y, x1, y, "class", "grid")
 		s.text(x0-6, y+4, fmtNum(v), "end", 0, "class", "tick-label")
@@ -227,7 +218,7 @@ func frame(s *svg, xa, ya *axis, px, py func(float64) float64, x0, y0, x1, y1 fl
 			s.text(x, y1+16, c, "middle", 12, "class", "tick-label")
 		}
 	} else {
-		for _, v := range xa.ticks(6) {
+		for _, v := range apart(xa.ticks(6), px, columnGap) {
 			x := px(v)
 			s.line(x, y1, x, y1+4, "class", "tick")
 			s.text(x, y1+16, fmtNum(v), "middle", 0, "class", "tick-label")
