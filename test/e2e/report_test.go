@@ -90,7 +90,7 @@ func TestReportInBrowser(t *testing.T) {
 	// report --watch in the background, as a user leaves it running
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	watch := exec.CommandContext(ctx, kubectlBin, "mlexp", "report", "rep", "--watch", "--record", "--interval", "3s", "-o", page, "-n", ns)
+	watch := exec.CommandContext(ctx, kubectlBin, "mlexp", "report", "rep", "--watch", "--record", "--interval", "3s", "--output-file", page, "-n", ns)
 	watch.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	var wout, werr bytes.Buffer
 	watch.Stdout, watch.Stderr = &wout, &werr
