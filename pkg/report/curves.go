@@ -169,25 +169,40 @@ func (m *model) curvePanel(name string, limit int) Panel {
 		}
 		s.polygon(poly, "class", "band", "fill", colBand)
 	}
+	stopped := 0
 	for i := len(drawn) - 1; i >= 0; i-- { // worst first, best on top
 		l := drawn[i]
 		pts := make([]point, len(l.pts))
 		for j, p := range l.pts {
 			pts[j] = point{px(p.x), py(p.y)}
 		}
-		w, cls := "1.5", "trial"
-		if l.r.r.Best {
+		w, cls, color, dash := "1.5", "trial", l.r.color(), ""
+		switch {
+		case l.r.r.Best:
 			w, cls = "3.5", "trial best"
+		case ranking.IsEarlyStopped(l.r.r.State): // the search stopped it: not a finished curve
+			cls, color, dash = "trial stopped", colNone, "5 4"
+			stopped++
 		}
 		if len(pts) == 1 {
-			s.circle(pts[0].x, pts[0].y, 2.5, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "fill", l.r.color())
+			s.circle(pts[0].x, pts[0].y, 2.5, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "fill", color)
 			continue
 		}
-		s.polyline(pts, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "stroke", l.r.color(), "stroke-width", w, "fill", "none")
+		s.polyline(pts, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "stroke", color, "stroke-width", w,
+			"stroke-dasharray", dash, "fill", "none")
+	}
+	if stopped > 0 {
+		lx, ly := width-right-118, top+12
+		s.rect(lx-6, ly-12, 118, 20, "fill", "#fff", "opacity", "0.85")
+		s.line(lx, ly-4, lx+24, ly-4, "stroke", colNone, "stroke-width", "1.5", "stroke-dasharray", "5 4")
+		s.text(lx+30, ly, "early-stopped", "start", 0, "class", "legend")
 	}
 	caption := fmt.Sprintf("%d %s", len(drawn), plural(len(drawn), "trial"))
 	if len(banded) > 0 {
 		caption = fmt.Sprintf("the best %d trials as lines; the other %d as the grey band (their lowest to highest value)", len(drawn), len(banded))
+	}
+	if stopped > 0 {
+		caption += fmt.Sprintf("; %d stopped early by the search, grey and dashed", stopped)
 	}
 	return Panel{Title: name + " per epoch", Caption: caption, SVG: template.HTML(s.close())}
 }

@@ -1,7 +1,7 @@
 // Package report renders an experiment as one self-contained HTML page: the
 // ranking table (sortable), parallel coordinates of the parameters against
-// the ranking metric, learning curves, one panel per parameter, peak CPU and
-// memory against limits, and the failures. Plots are SVG drawn here; the
+// the ranking metric, the optimization history, learning curves, one panel
+// per parameter, peak CPU and memory against limits, and the failures. Plots are SVG drawn here; the
 // page holds its styles and a little script inline and refers to nothing
 // outside itself, so it opens from a file:// URL with no network. The same
 // input gives the same bytes. It reads nothing from a cluster.
@@ -84,6 +84,8 @@ func Write(w io.Writer, in Input) error {
 		"JS":         template.JS(pageJS),
 		"Table":      m.tableHTML(),
 		"ParCoords":  template.HTML(m.parCoords()),
+		"History":    m.historyPanel(),
+		"RankNote":   m.t.EarlyStoppedNote(),
 		"Curves":     m.curvePanels(),
 		"ParamPlots": m.paramPanels(),
 		"Resources":  m.resources(),

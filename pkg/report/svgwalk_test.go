@@ -81,11 +81,12 @@ func docs(t testing.TB, page string) []svgDoc {
 	return out
 }
 
-// find returns the elements named name whose class includes class ("" any).
+// find returns the elements named name whose class includes class ("" is
+// any name, any class).
 func (d svgDoc) find(name, class string) []elem {
 	var out []elem
 	for _, e := range d.els {
-		if e.name == name && (class == "" || e.hasClass(class)) {
+		if (name == "" || e.name == name) && (class == "" || e.hasClass(class)) {
 			out = append(out, e)
 		}
 	}
