@@ -30,8 +30,9 @@ import (
 
 var long = templates.LongDesc(`
 	Write one HTML file that shows the experiment: the ranking table (click a column to
-	sort), parallel coordinates of every parameter against the ranking metric,
-	learning curves from the per-epoch metrics in the logs (the best trial in orange),
+	sort), parallel coordinates of every parameter against the ranking metric, the
+	optimization history (each finished trial's value in creation order, and the best
+	so far), learning curves from the per-epoch metrics in the logs (the best trial in orange),
 	the metric against each parameter, each trial's peak memory and CPU against its
 	limits, and the trials that were OOMKilled, failed or are waiting, with why.
 
