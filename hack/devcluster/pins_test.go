@@ -75,7 +75,7 @@ func TestCertSpecsPinned(t *testing.T) {
 		"scheduler-server signer=ca cn=kube-scheduler orgs=[] dns=[localhost] ips=[127.0.0.1] server=true client=false",
 	}
 	var got []string
-	for _, s := range CertSpecs() {
+	for _, s := range CertSpecs(defaultLayout(t)) {
 		got = append(got, certLine(s))
 	}
 	sort.Strings(got)
