@@ -20,6 +20,9 @@ commands:
   start NAME           start one stopped component and wait until it is healthy
   restart NAME         stop and start one component
   image    build a docker-archive image tar and import it into the cluster's containerd
+  plugin-image [--src DIR] [--name NAME] [--out FILE]
+           build the plugin (static) from the working tree and import ` + PluginImage + `
+           (entrypoint ` + PluginBinPath + `)
   env      print the shell exports for the dev kubectl and kubeconfig
   build    only build (or find cached) binaries of the chosen versions (KUBE_VERSION); changes nothing else
 
@@ -70,6 +73,8 @@ func main() {
 		PrintEnv(l, os.Stdout)
 	case "image":
 		err = runImage(l, args)
+	case "plugin-image":
+		err = runPluginImage(l, args)
 	case "build":
 		_, err = buildAll(l)
 	case "-h", "--help", "help":
