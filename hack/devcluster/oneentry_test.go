@@ -51,8 +51,8 @@ func registerComponent(t *testing.T, newComponent func(Layout) Component) {
 
 // TestOneEntryReachesEveryPart registers one more component in registry and nowhere else,
 // and checks that every part of the tool picks it up: its build, certificates, kubeconfig,
-// the plan, the status table, version, status line and summary, the fault hooks, the stop
-// order, process recognition and the host paths down removes.
+// the plan, the status table, version, status line and summary, the help, the fault hooks,
+// the stop order, process recognition and the host paths down removes.
 func TestOneEntryReachesEveryPart(t *testing.T) {
 	registerComponent(t, jobsetComponent)
 	l := testLayout()
@@ -120,7 +120,10 @@ func TestOneEntryReachesEveryPart(t *testing.T) {
 			t.Errorf("up's summary lacks jobset's:\n%s", b.String())
 		}
 	})
-	t.Run("fault hooks", func(t *testing.T) {
+	t.Run("help and fault hooks", func(t *testing.T) {
+		if !strings.Contains(usage(), ", kueue, jobset\n") {
+			t.Errorf("the help does not name jobset:\n%s", usage())
+		}
 		for _, cmd := range []string{"stop", "start", "restart"} {
 			if c, _, err := parseLifecycleArgs(l, cmd, []string{"jobset"}); err != nil || c.Name != "jobset" {
 				t.Errorf("%s jobset: %v", cmd, err)
