@@ -3,11 +3,9 @@ package main
 import (
 	"archive/tar"
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -50,20 +48,9 @@ func TestPluginImageLayout(t *testing.T) {
 	if err := WriteDockerArchive(&buf, PluginSpec(PluginImage, bin)); err != nil {
 		t.Fatal(err)
 	}
-	_, files := readTar(t, buf.Bytes())
-	var manifest []ManifestEntry
-	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
-		t.Fatal(err)
-	}
-	if len(manifest) != 1 || len(manifest[0].Layers) != 1 {
-		t.Fatalf("manifest = %+v", manifest)
-	}
-	if diff := cmp.Diff([]string{"localhost/mlexp/kubectl-mlexp:dev"}, manifest[0].RepoTags); diff != "" {
+	manifest, cfg, layer := readArchive(t, buf.Bytes())
+	if diff := cmp.Diff([]string{"localhost/mlexp/kubectl-mlexp:dev"}, manifest.RepoTags); diff != "" {
 		t.Errorf("RepoTags (-want +got):\n%s", diff)
-	}
-	var cfg imageConfig
-	if err := json.Unmarshal(files[manifest[0].Config], &cfg); err != nil {
-		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"/usr/local/bin/kubectl-mlexp"}, cfg.Config.Entrypoint); diff != "" {
 		t.Errorf("entrypoint (-want +got):\n%s", diff)
@@ -71,19 +58,18 @@ func TestPluginImageLayout(t *testing.T) {
 	if diff := cmp.Diff([]string{defaultPath, "HOME=/tmp"}, cfg.Config.Env); diff != "" || !strings.Contains(defaultPath, "/usr/local/bin:") {
 		t.Errorf("env (-want +got):\n%s", diff)
 	}
-	items, contents := readTar(t, files[manifest[0].Layers[0]])
-	var got []string
-	for _, it := range items {
-		got = append(got, string(it.Type)+" "+it.Name+" "+strconv.FormatInt(it.Mode, 8))
+	items, contents := readTar(t, layer)
+	for i := range items {
+		items[i].Data = ""
 	}
-	want := []string{
-		string(tar.TypeDir) + " tmp/ 1777",
-		string(tar.TypeDir) + " usr/ 755",
-		string(tar.TypeDir) + " usr/local/ 755",
-		string(tar.TypeDir) + " usr/local/bin/ 755",
-		string(tar.TypeReg) + " usr/local/bin/kubectl-mlexp 755",
+	want := []tarItem{
+		{Name: "tmp/", Type: tar.TypeDir, Mode: 0o1777},
+		{Name: "usr/", Type: tar.TypeDir, Mode: 0o755},
+		{Name: "usr/local/", Type: tar.TypeDir, Mode: 0o755},
+		{Name: "usr/local/bin/", Type: tar.TypeDir, Mode: 0o755},
+		{Name: "usr/local/bin/kubectl-mlexp", Type: tar.TypeReg, Mode: 0o755},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, items); diff != "" {
 		t.Errorf("layer (-want +got):\n%s", diff)
 	}
 	built, err := os.ReadFile(bin)
