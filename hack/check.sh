@@ -19,12 +19,11 @@ cleanup() {
 		step "dev-cluster-down"
 		make -s dev-cluster-down || rc=1
 	fi
+	step "check finished with status $rc; the tests of every run:"
 	if [ -s "$record" ]; then
-		step "tests of every run"
 		go run ./hack/testsum -total "$record" || true
 	fi
 	rm -f "$record"
-	step "check finished with status $rc"
 	exit $rc
 }
 trap cleanup EXIT
