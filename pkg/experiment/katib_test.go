@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
 
@@ -185,7 +186,7 @@ func TestKatibTemplate(t *testing.T) {
 		"              env: [{name: HOME_DIR, value: \"$HOME/${trialParameters.learningRate}/$${x}\"}]\n              command:", 1)}.String()
 	exp := parseKatib(t, in)
 	job := exp.Template.Lookup("spec.template.spec.containers[0].env[0].value")
-	if job == nil || job.Kind != StringNode {
+	if job == nil || job.Kind != model.StringNode {
 		t.Fatalf("env value node: %+v", job)
 	}
 	if got := job.Str.Apply([]string{"0.01", "2"}); got != "$HOME/0.01/$${x}" {

@@ -52,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		"long name": {in: "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: " + strings.Repeat("a", 41) + "}\n",
 			want: `t.yaml:3:18: metadata.name: experiment name "` + strings.Repeat("a", 41) + `" is 41 characters long: at most 40 (trial names append 9 characters)`},
 		"bad --name":      {in: head + grid + tmpl, opts: Options{Name: "-x"}, want: `t.yaml: --name: invalid experiment name "-x": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
-		"seed flags":      {in: head + grid + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"},
+		"seed flags":      {in: head + grid + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the list format (the blog post's experiments.yaml, a list of script + args); set them in spec.template"},
 		"empty spec":      {in: head, want: "t.yaml:4:6: spec: want a mapping, got null"},
 		"unknown in spec": {in: head + "  parameterz: {}\n", want: `t.yaml:5:3: unknown field "parameterz" in spec (did you mean "parameters"?)`},
 		"no template":     {in: head + grid, want: "t.yaml:4:1: spec.template is missing: give the Job (spec.template.spec.template.spec.containers...)"},
