@@ -44,12 +44,12 @@ func (p *Reader) Document(data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // yamlError turns a YAML syntax error into an *Error with the line.
 func (p *Reader) yamlError(err error, data []byte) error {
 	msg := err.Error()
-	m := yamlLine.FindStringSubmatch(msg)
+	m := yamlErrLine.FindStringSubmatch(msg)
 	if m == nil {
 		return &model.Error{File: p.File, Msg: strings.TrimPrefix(msg, "yaml: ")}
 	}
@@ -63,8 +63,27 @@ func (p *Reader) yamlError(err error, data []byte) error {
 			strings.ContainsAny(strings.ReplaceAll(lines[l-1], "${", ""), "[{") {
 			line = l
 			msg += ` (quote values that hold ${...} inside [...] or {...}: "${name}")`
-			break
+			return &model.Error{File: p.File, Pos: model.Pos{Line: l}, Msg: msg}
 		}
 	}
+	// yaml.v3 names the line where the block it was reading started:
+	// find the line to change, and say why.
+	if l, why := indentMistake(lines); l > 0 {
+		return &model.Error{File: p.File, Pos: model.Pos{Line: l}, Msg: why}
+	}
+	if w := yamlWords[msg]; w != "" {
+		msg += " (" + w + ")"
+	}
+	if line-1 < len(lines) && strings.HasPrefix(strings.TrimLeft(lines[line-1], " "), "\t") {
+		msg += " (indent with spaces: YAML does not allow tabs there)"
+	}
 	return &model.Error{File: p.File, Pos: model.Pos{Line: line}, Msg: msg}
+}
+
+// yamlWords says what yaml.v3's messages mean for the person who wrote the
+// file.
+var yamlWords = map[string]string{
+	"mapping values are not allowed in this context": "a key cannot start here: quote a value that holds \": \", or check the indentation of this line and the ones above",
+	"did not find expected key":                      "a line in this block is indented unlike the keys around it",
+	"did not find expected '-' indicator":            "a line in this list does not start with \"- \"",
 }
