@@ -91,6 +91,7 @@ func TestParseErrors(t *testing.T) {
 		"bad quantity":        {in: head + grid + tmpl + "            resources: {limits: {memory: 6GB}}\n", want: `t.yaml:15:42: Job spec.template.spec.containers[0].resources.limits.memory: want a quantity such as 500m, 2 or 6Gi, got "6GB"`},
 		"duplicate in job":    {in: head + grid + tmpl + "            resources: {limits: {memory: 6Gi, memory: 7Gi}}\n", want: `t.yaml:15:47: duplicate key "memory" (first at line 15)`},
 		"string for a list":   {in: head + grid + tmpl + "            command: python train.py\n", want: `t.yaml:15:22: Job spec.template.spec.containers[0].command: want a list, got the string "python train.py"`},
+		"misspelt param":      {in: head + grid + tmpl + "            args: [\"${modle}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "modle" in ${modle} (did you mean ${model}?)`},
 		"unknown param":       {in: head + grid + tmpl + "            args: [\"${epochs}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "epochs" in ${epochs} (write $${epochs} for a literal ${epochs}, ${env.epochs} for an environment variable)`},
 		"unset env":           {in: head + grid + tmpl + "            env: [{name: A, value: \"${env.TOKEN}\"}]\n", want: "t.yaml:15:36: Job spec.template.spec.containers[0].env[0].value: environment variable TOKEN is not set (referenced as ${env.TOKEN})"},
 		"template name":       {in: head + grid + "  template:\n    metadata: {name: x}\n    spec: {}\n", want: "t.yaml:9:16: spec.template.metadata.name: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)"},
@@ -218,5 +219,16 @@ func TestParseNativeKatibFeatureErrors(t *testing.T) {
 				t.Errorf("error:\n got %v\nwant %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseGoalWords checks that results.goal takes Katib's words,
+// maximize and minimize, beside max and min.
+func TestParseGoalWords(t *testing.T) {
+	for word, want := range map[string]string{"maximize": "max", "minimize": "min", "max": "max"} {
+		exp, err := Parse("t.yaml", []byte(head+grid+tmpl+"  results: {metric: acc, goal: "+word+"}\n"), Options{Getenv: noEnv})
+		if err != nil || exp.Results.Goal != want {
+			t.Errorf("goal %s: got %+v, %v; want goal %s", word, exp, err, want)
+		}
 	}
 }

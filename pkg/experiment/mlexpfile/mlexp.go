@@ -12,6 +12,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
 // parser reads one file in the mlexp format.
@@ -116,9 +117,11 @@ func (p *parser) results(n *yaml.Node) (model.ResultsSpec, error) {
 		if r.Goal, err = p.Str(f.Value, "results.goal"); err != nil {
 			return r, err
 		}
-		if r.Goal != "max" && r.Goal != "min" {
+		g, err := ranking.ParseGoal(r.Goal)
+		if err != nil || g == "" {
 			return r, p.Errorf(f.Value, "results.goal %q: want max or min", r.Goal)
 		}
+		r.Goal = string(g)
 		if r.Metric == "" {
 			return r, p.Errorf(f.Value, "results.goal needs results.metric")
 		}

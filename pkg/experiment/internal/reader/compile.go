@@ -2,6 +2,7 @@ package reader
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -32,13 +33,14 @@ var (
 // every field against the Go type of batch/v1 Job.
 type compiler struct {
 	p     *Reader
+	names []string
 	index map[string]int
 	used  []bool
 }
 
 // Template compiles spec.template against the parameters names.
 func (p *Reader) Template(n *yaml.Node, names []string) (model.Template, error) {
-	c := &compiler{p: p, index: make(map[string]int, len(names)), used: make([]bool, len(names))}
+	c := &compiler{p: p, names: names, index: make(map[string]int, len(names)), used: make([]bool, len(names))}
 	for i, name := range names {
 		c.index[name] = i
 	}
@@ -318,6 +320,10 @@ func (c *compiler) compileString(y *yaml.Node, path string) (subst.Template, err
 		i, ok := c.index[name]
 		return i, ok
 	}, c.p.Opts.Getenv)
+	var unknown *subst.UnknownParam
+	if errors.As(err, &unknown) {
+		unknown.Like = Closest(unknown.Name, c.names)
+	}
 	if err != nil {
 		return t, c.p.Errorf(y, "Job %s: %v", path, err)
 	}
