@@ -39,11 +39,14 @@ func Is(doc *yaml.Node) bool {
 type katibSpec map[string]reader.Field
 
 // parser reads one Katib Experiment.
-type parser struct{ *reader.Reader }
+type parser struct {
+	*reader.Reader
+	paramsAt *yaml.Node // the key spec.parameters
+}
 
 // Read reads the Katib Experiment doc, a mapping, with r.
 func Read(r *reader.Reader, doc *yaml.Node) (*model.Experiment, error) {
-	return (&parser{r}).katib(doc)
+	return (&parser{Reader: r}).katib(doc)
 }
 
 // katib parses a Kubeflow Katib Experiment (kubeflow.org/v1beta1) into the
@@ -98,8 +101,19 @@ func (p *parser) katib(doc *yaml.Node) (*model.Experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if algo.warning != "" {
-		exp.Warnings = append(exp.Warnings, algo.warning)
+	stop, err := p.katibEarlyStopping(spec)
+	if err != nil {
+		return nil, err
+	}
+	adaptive := !reader.Contains(katibAlgorithms, algo.name) || stop != nil || p.Opts.Drive
+	if !adaptive {
+		w, err := p.checkAllAtOnce(algo)
+		if err != nil {
+			return nil, err
+		}
+		if w != "" {
+			exp.Warnings = append(exp.Warnings, w)
+		}
 	}
 	counts, err := p.katibCounts(spec)
 	if err != nil {
@@ -108,13 +122,25 @@ func (p *parser) katib(doc *yaml.Node) (*model.Experiment, error) {
 	if err := p.checkResumePolicy(spec); err != nil {
 		return nil, err
 	}
-	if exp.Space, err = p.katibSpace(sf.KeyN, spec, algo, counts.max); err != nil {
+	ps, err := p.katibParams(sf.KeyN, spec)
+	if err != nil {
+		return nil, err
+	}
+	if adaptive {
+		if exp.Search, err = p.katibSearch(exp.Name, algo, stop, counts, ps); err != nil {
+			return nil, err
+		}
+		exp.Space, err = exp.Search.FirstBatch(p.File)
+	} else {
+		exp.Space, err = p.katibSpace(ps, algo, counts.max)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := exp.Space.Validate(); err != nil {
 		return nil, err
 	}
-	if algo.name == "grid" && counts.max.n > 0 {
+	if !adaptive && algo.name == "grid" && counts.max.n > 0 {
 		if n := exp.Space.Size(); counts.max.n > n {
 			exp.Warnings = append(exp.Warnings, p.Warnf(counts.max.at, "maxTrialCount %d is more than the %d combinations of the grid: all %d run (Katib refuses such a file)", counts.max.n, n, n))
 		}
@@ -122,12 +148,18 @@ func (p *parser) katib(doc *yaml.Node) (*model.Experiment, error) {
 	if exp.Template, err = p.katibTemplate(sf.KeyN, spec, exp); err != nil {
 		return nil, err
 	}
-	if exp.Results, err = p.katibResults(sf.KeyN, spec, exp); err != nil {
+	strategies, err := p.katibResults(sf.KeyN, spec, exp)
+	if err != nil {
 		return nil, err
 	}
 	if err := p.katibMetricsCollector(spec, &exp.Results); err != nil {
 		return nil, err
 	}
+	if exp.Search != nil {
+		exp.Search.Objective = objective(exp.Results, strategies)
+		return exp, nil // the driver enforces the counts and early stopping
+	}
+	exp.Warnings = append(exp.Warnings, p.strategyWarnings(strategies)...)
 	exp.Parallel, exp.ParallelPos = counts.parallel.n, reader.PosOf(counts.parallel.at)
 	exp.Warnings = append(exp.Warnings, p.katibIgnored(spec, counts)...)
 	return exp, nil
@@ -196,17 +228,6 @@ func (p *parser) katibIgnored(spec katibSpec, c katibCounts) []string {
 	if c.maxFailed.at != nil {
 		out = append(out, p.Warnf(c.maxFailed.at, "maxFailedTrialCount %d is not enforced: every trial runs whatever the others do (see `kubectl mlexp status` for failures)", c.maxFailed.n))
 	}
-	if f, ok := spec["earlyStopping"]; ok {
-		name := ""
-		if fs, err := p.Mapping(f.Value, "earlyStopping"); err == nil {
-			for _, kv := range fs {
-				if kv.Key == "algorithmName" {
-					name = " (" + kv.Value.Value + ")"
-				}
-			}
-		}
-		out = append(out, p.Warnf(f.KeyN, "earlyStopping%s is not enforced: every trial runs to its end", name))
-	}
 	if f, ok := spec["resumePolicy"]; ok && f.Value.Value != "Never" {
 		out = append(out, p.Warnf(f.KeyN, "resumePolicy %s has no meaning here: there is no suggestion service to resume; re-submitting the file is idempotent", f.Value.Value))
 	}
@@ -234,18 +255,26 @@ func (p *parser) checkResumePolicy(spec katibSpec) error {
 
 // katibAlgorithm is the search algorithm of a Katib file.
 type katibAlgorithm struct {
-	name    string
-	at      *yaml.Node
-	seed    uint64 // algorithmSettings' random_state; 0 when unset
-	warning string // what a setting asks that is not done, "" for nothing
+	name     string
+	at       *yaml.Node
+	settings []katibSetting
+	seed     uint64 // algorithmSettings' random_state; 0 when unset
+	seedSet  bool
 }
 
-// katibAlgorithm reads spec.algorithm: grid or random, and random_state.
+// katibSetting is one item of algorithmSettings.
+type katibSetting struct {
+	name, value string
+	nameAt      *yaml.Node
+	valueAt     *yaml.Node
+}
+
+// katibAlgorithm reads spec.algorithm: its name and settings.
 func (p *parser) katibAlgorithm(specKey *yaml.Node, spec katibSpec) (katibAlgorithm, error) {
 	var a katibAlgorithm
 	f, ok := spec["algorithm"]
 	if !ok {
-		return a, p.Errorf(specKey, "spec.algorithm is missing: want algorithmName grid or random")
+		return a, p.Errorf(specKey, "spec.algorithm is missing: want algorithmName (grid, random, tpe, ...)")
 	}
 	fs, err := p.Object(f.Value, "spec.algorithm", "algorithmName", "algorithmSettings")
 	if err != nil {
@@ -253,50 +282,81 @@ func (p *parser) katibAlgorithm(specKey *yaml.Node, spec katibSpec) (katibAlgori
 	}
 	nf, ok := fs["algorithmName"]
 	if !ok {
-		return a, p.Errorf(f.KeyN, "spec.algorithm.algorithmName is missing: want grid or random")
+		return a, p.Errorf(f.KeyN, "spec.algorithm.algorithmName is missing: want grid, random, tpe, ...")
 	}
 	if a.name, err = p.Str(nf.Value, "algorithmName"); err != nil {
 		return a, err
 	}
 	a.at = nf.Value
-	if !reader.Contains(katibAlgorithms, a.name) {
-		return a, p.Errorf(nf.Value, "algorithm %q is not supported: kubectl mlexp runs grid and random searches (the others need Katib's suggestion services, which learn from finished trials)", a.name)
-	}
-	sf, ok := fs["algorithmSettings"]
-	if !ok {
-		return a, nil
-	}
-	items, err := p.Sequence(sf.Value, "algorithmSettings")
-	if err != nil {
-		return a, err
-	}
-	for _, it := range items {
-		s, err := p.Object(it, "algorithmSettings item", "name", "value")
-		if err != nil {
+	if sf, ok := fs["algorithmSettings"]; ok {
+		if a.settings, err = p.katibSettings(sf.Value, "algorithmSettings"); err != nil {
 			return a, err
+		}
+	}
+	for _, s := range a.settings {
+		if s.name != "random_state" {
+			continue
+		}
+		n, ok := parseInt(s.valueAt)
+		if !ok || n < 0 {
+			return a, p.Errorf(s.valueAt, "random_state must be an integer of at least 0, got %s", reader.Describe(s.valueAt))
+		}
+		a.seed, a.seedSet = uint64(n), true
+	}
+	return a, nil
+}
+
+// checkAllAtOnce checks the algorithm of a search whose trials are all
+// created at once: grid or random, whose one setting is random_state. It
+// returns a warning for what a setting asks that is not done, or "".
+func (p *parser) checkAllAtOnce(a katibAlgorithm) (string, error) {
+	if !reader.Contains(katibAlgorithms, a.name) {
+		return "", p.Errorf(a.at, "algorithm %q is not supported: kubectl mlexp runs grid and random searches (the others need Katib's suggestion services, which learn from finished trials)", a.name)
+	}
+	for _, s := range a.settings {
+		if s.name != "random_state" {
+			return "", p.Errorf(s.nameAt, "unknown setting %q for algorithm %s: Katib's %s knows random_state", s.name, a.name, a.name)
+		}
+		if a.name == "grid" {
+			return p.Warnf(s.valueAt, "random_state has no effect on grid: trials run in the grid's order (Katib's grid only shuffles them)"), nil
+		}
+	}
+	return "", nil
+}
+
+// katibSettings reads a list of {name, value} settings; values are
+// strings, as Katib's API has them, or plain numbers and bools.
+func (p *parser) katibSettings(n *yaml.Node, what string) ([]katibSetting, error) {
+	items, err := p.Sequence(n, what)
+	if err != nil {
+		return nil, err
+	}
+	var out []katibSetting
+	seen := map[string]int{}
+	for _, it := range items {
+		s, err := p.Object(it, what+" item", "name", "value")
+		if err != nil {
+			return nil, err
 		}
 		nf, ok1 := s["name"]
 		vf, ok2 := s["value"]
 		if !ok1 || !ok2 {
-			return a, p.Errorf(it, "algorithmSettings: each setting needs a name and a value")
+			return nil, p.Errorf(it, "%s: each setting needs a name and a value", what)
 		}
-		name, err := p.Str(nf.Value, "algorithmSettings name")
+		name, err := p.Str(nf.Value, what+" name")
 		if err != nil {
-			return a, err
+			return nil, err
 		}
-		if name != "random_state" {
-			return a, p.Errorf(nf.Value, "unknown setting %q for algorithm %s: Katib's %s knows random_state", name, a.name, a.name)
+		if line, dup := seen[name]; dup {
+			return nil, p.Errorf(nf.Value, "%s: %q is set twice (first at line %d)", what, name, line)
 		}
-		n, ok := parseInt(vf.Value)
-		if !ok || n < 0 {
-			return a, p.Errorf(vf.Value, "random_state must be an integer of at least 0, got %s", reader.Describe(vf.Value))
+		seen[name] = nf.Value.Line
+		if vf.Value.Kind != yaml.ScalarNode || vf.Value.ShortTag() == "!!null" {
+			return nil, p.Errorf(vf.Value, "%s %s: want a string, got %s", what, name, reader.Describe(vf.Value))
 		}
-		a.seed = uint64(n)
-		if a.name == "grid" {
-			a.warning = p.Warnf(vf.Value, "random_state has no effect on grid: trials run in the grid's order (Katib's grid only shuffles them)")
-		}
+		out = append(out, katibSetting{name: name, value: vf.Value.Value, nameAt: nf.Value, valueAt: vf.Value})
 	}
-	return a, nil
+	return out, nil
 }
 
 // parseInt reads an integer scalar, quoted or not, as Katib writes them.

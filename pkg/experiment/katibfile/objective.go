@@ -16,65 +16,68 @@ var katibCollectors = []string{"StdOut", "File", "TensorFlowEvent", "PrometheusM
 
 // katibResults reads spec.objective: the metric to rank by, maximize or
 // minimize, the goal a trial should reach and the additional metrics.
-func (p *parser) katibResults(specKey *yaml.Node, spec katibSpec, exp *model.Experiment) (model.ResultsSpec, error) {
-	var r model.ResultsSpec
+func (p *parser) katibResults(specKey *yaml.Node, spec katibSpec, exp *model.Experiment) ([]katibStrategy, error) {
+	var strategies []katibStrategy
+	r := &exp.Results
 	f, ok := spec["objective"]
 	if !ok {
-		return r, p.Errorf(specKey, "spec.objective is missing: give objectiveMetricName and type (maximize or minimize)")
+		return strategies, p.Errorf(specKey, "spec.objective is missing: give objectiveMetricName and type (maximize or minimize)")
 	}
 	fs, err := p.Object(f.Value, "spec.objective", "type", "goal", "objectiveMetricName", "additionalMetricNames", "metricStrategies")
 	if err != nil {
-		return r, err
+		return strategies, err
 	}
 	tf, ok := fs["type"]
 	if !ok {
-		return r, p.Errorf(f.KeyN, "spec.objective.type is missing: want maximize or minimize")
+		return strategies, p.Errorf(f.KeyN, "spec.objective.type is missing: want maximize or minimize")
 	}
 	typ, err := p.Str(tf.Value, "objective.type")
 	if err != nil {
-		return r, err
+		return strategies, err
 	}
 	if r.Goal = katibObjectiveTypes[typ]; r.Goal == "" {
-		return r, p.Errorf(tf.Value, "objective.type %q: want maximize or minimize%s", typ, reader.Hint(typ, []string{"maximize", "minimize"}))
+		return strategies, p.Errorf(tf.Value, "objective.type %q: want maximize or minimize%s", typ, reader.Hint(typ, []string{"maximize", "minimize"}))
 	}
 	mf, ok := fs["objectiveMetricName"]
 	if !ok {
-		return r, p.Errorf(f.KeyN, "spec.objective.objectiveMetricName is missing: name the metric to optimize")
+		return strategies, p.Errorf(f.KeyN, "spec.objective.objectiveMetricName is missing: name the metric to optimize")
 	}
 	if r.Metric, err = p.MetricName(mf.Value, "objectiveMetricName"); err != nil {
-		return r, err
+		return strategies, err
 	}
 	if gf, ok := fs["goal"]; ok {
 		g, err := p.Number(gf.Value, "objective.goal")
 		if err != nil {
-			return r, err
+			return strategies, err
 		}
 		r.Target = &g
 	}
 	if af, ok := fs["additionalMetricNames"]; ok {
 		if r.Columns, err = p.MetricNames(af.Value, "additionalMetricNames", r.Metric); err != nil {
-			return r, err
+			return strategies, err
 		}
 	}
 	if sf, ok := fs["metricStrategies"]; ok {
-		w, err := p.metricStrategies(sf)
-		if err != nil {
-			return r, err
+		if strategies, err = p.metricStrategies(sf); err != nil {
+			return nil, err
 		}
-		exp.Warnings = append(exp.Warnings, w...)
 	}
-	return r, nil
+	return strategies, nil
 }
 
-// metricStrategies checks spec.objective.metricStrategies and warns about
-// each strategy other than latest: results ranks each trial by the last
-// value it printed.
-func (p *parser) metricStrategies(f reader.Field) ([]string, error) {
+// katibStrategy is one item of metricStrategies.
+type katibStrategy struct {
+	name, value string
+	at          *yaml.Node // the value
+}
+
+// metricStrategies reads spec.objective.metricStrategies.
+func (p *parser) metricStrategies(f reader.Field) ([]katibStrategy, error) {
 	items, err := p.Sequence(f.Value, "metricStrategies")
 	if err != nil {
 		return nil, err
 	}
-	var warnings []string
+	var out []katibStrategy
 	for _, it := range items {
 		fs, err := p.Object(it, "metricStrategies item", "name", "value")
 		if err != nil {
@@ -92,15 +95,25 @@ func (p *parser) metricStrategies(f reader.Field) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch v {
-		case "latest":
-		case "min", "max":
-			warnings = append(warnings, p.Warnf(vf.Value, "metricStrategies %s of %q is not applied: results shows the last value each trial printed", v, nf.Value.Value))
-		default:
-			return nil, p.Errorf(vf.Value, "metricStrategies value %q: want min, max or latest%s", v, reader.Hint(v, []string{"min", "max", "latest"}))
+		if !reader.Contains(model.Strategies, v) {
+			return nil, p.Errorf(vf.Value, "metricStrategies value %q: want min, max or latest%s", v, reader.Hint(v, model.Strategies))
+		}
+		out = append(out, katibStrategy{name: nf.Value.Value, value: v, at: vf.Value})
+	}
+	return out, nil
+}
+
+// strategyWarnings warns about each strategy other than latest of a
+// search run at once: results ranks each trial by the last value it
+// printed.
+func (p *parser) strategyWarnings(strategies []katibStrategy) []string {
+	var out []string
+	for _, s := range strategies {
+		if s.value != "latest" {
+			out = append(out, p.Warnf(s.at, "metricStrategies %s of %q is not applied: results shows the last value each trial printed", s.value, s.name))
 		}
 	}
-	return warnings, nil
+	return out
 }
 
 // katibMetricsCollector reads spec.metricsCollectorSpec: the StdOut

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
@@ -38,31 +39,36 @@ type decimal struct {
 	at *yaml.Node
 }
 
-// katibSpace reads spec.parameters into the space the algorithm walks:
-// grid axes in file order (the first varies slowest), capped at
-// maxTrialCount; or maxTrialCount random samples.
-func (p *parser) katibSpace(specKey *yaml.Node, spec katibSpec, algo katibAlgorithm, max katibCount) (space.Space, error) {
-	sp := space.Space{File: p.File, Pos: reader.PosOf(specKey)}
+// katibParams reads spec.parameters.
+func (p *parser) katibParams(specKey *yaml.Node, spec katibSpec) ([]katibParam, error) {
 	f, ok := spec["parameters"]
 	if !ok {
-		return sp, p.Errorf(specKey, "spec.parameters is missing: list the parameters to search")
+		return nil, p.Errorf(specKey, "spec.parameters is missing: list the parameters to search")
 	}
-	sp.Pos = reader.PosOf(f.KeyN)
+	p.paramsAt = f.KeyN
 	items, err := p.Sequence(f.Value, "spec.parameters")
 	if err != nil {
-		return sp, err
+		return nil, err
 	}
 	if len(items) == 0 {
-		return sp, p.Errorf(f.Value, "spec.parameters lists no parameter")
+		return nil, p.Errorf(f.Value, "spec.parameters lists no parameter")
 	}
 	var ps []katibParam
 	for _, it := range items {
 		kp, err := p.katibParam(it)
 		if err != nil {
-			return sp, err
+			return nil, err
 		}
 		ps = append(ps, kp)
 	}
+	return ps, nil
+}
+
+// katibSpace returns the space of a search whose trials are all created
+// at once: grid axes in file order (the first varies slowest), capped at
+// maxTrialCount; or maxTrialCount random samples.
+func (p *parser) katibSpace(ps []katibParam, algo katibAlgorithm, max katibCount) (space.Space, error) {
+	sp := space.Space{File: p.File, Pos: reader.PosOf(p.paramsAt)}
 	if algo.name == "grid" {
 		for _, kp := range ps {
 			vals, err := p.gridValues(kp)
@@ -280,13 +286,13 @@ func (p *parser) randomDist(kp katibParam) (space.Dist, error) {
 		return d, nil
 	}
 	switch kp.dist {
-	case "normal", "logNormal":
-		return d, p.Errorf(kp.distAt, "distribution %s of %q is not supported: its samples are not bounded by min and max; use uniform or logUniform", kp.dist, kp.name)
-	case "logUniform":
-		if kp.typ == "int" || kp.step != nil {
-			return d, p.Errorf(kp.distAt, "distribution logUniform of %q: only a double without a step is supported", kp.name)
+	case "normal", "logNormal", "logUniform":
+		// drawn by search.Sample, as an adaptive search draws them
+		d.Kind = map[string]space.Kind{"normal": space.Normal, "logNormal": space.LogNormal, "logUniform": space.LogUniform}[kp.dist]
+		d.Int = kp.typ == "int"
+		if kp.step != nil {
+			d.Step, _ = kp.step.r.Float64()
 		}
-		d.Kind = space.LogUniform
 	default:
 		if kp.step != nil && !(kp.typ == "int" && kp.step.r.Cmp(big.NewRat(1, 1)) == 0) {
 			// every value of the range equally likely
@@ -338,22 +344,5 @@ func (kp katibParam) value(r *big.Rat) space.Value {
 		return space.Value{V: n, Text: strconv.FormatInt(n, 10), Pos: at}
 	}
 	f, _ := r.Float64()
-	return space.Value{V: f, Text: FormatDouble(f), Pos: at}
-}
-
-// FormatDouble writes f as Python's repr does: the shortest digits that
-// read back as f, with ".0" on whole numbers and exponents outside
-// [1e-4, 1e16).
-func FormatDouble(f float64) string {
-	a := math.Abs(f)
-	var s string
-	if a == 0 || a >= 1e-4 && a < 1e16 {
-		s = strconv.FormatFloat(f, 'f', -1, 64)
-	} else {
-		s = strconv.FormatFloat(f, 'e', -1, 64) // 1e-05, as Python
-	}
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return s
+	return space.Value{V: f, Text: model.FormatDouble(f), Pos: at}
 }

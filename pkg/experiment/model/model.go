@@ -54,6 +54,7 @@ type Options struct {
 	Memory     string                      // --memory: limits.memory for the list format (the blog post: "6Gi"); "" = none
 	ParamNames []string                    // --param-names for the list format's positional args (default arg1, arg2, ...)
 	Queue      string                      // --queue: the Kueue LocalQueue; overrides spec.queue
+	Drive      bool                        // --drive: run a grid or random search as an adaptive one (Experiment.Search), honouring its counts
 	Getenv     func(string) (string, bool) // environment lookup; nil means os.LookupEnv
 }
 
@@ -72,6 +73,9 @@ type Experiment struct {
 	// says it is not enforced unless the trials are queued.
 	Parallel    int
 	ParallelPos Pos
+	// Search is the adaptive search that suggests the trials, nil for a
+	// space expanded at once; Space then holds its first batch.
+	Search *Search
 	// Warnings are what the file asks for that kubectl-mlexp does not do
 	// (a Katib file's maxFailedTrialCount, early stopping, ...), one line
 	// each, without a "warning: " prefix.
