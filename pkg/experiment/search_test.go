@@ -174,3 +174,46 @@ func TestKatibDistributions(t *testing.T) {
 		t.Errorf("lr took the values %v: want a spread", steps)
 	}
 }
+
+// TestSearchRoundTrip checks that a Katib file's search written in the
+// mlexp format (convert) reads back to the same search and first batch.
+func TestSearchRoundTrip(t *testing.T) {
+	in := katibFile{spec: "  parallelTrialCount: 2\n  maxTrialCount: 9\n  maxFailedTrialCount: 0\n",
+		parameters: "  parameters:\n" +
+			"    - {name: lr, parameterType: double, feasibleSpace: {min: \"0.01\", max: \"0.05\", step: \"0.01\", distribution: normal}}\n" +
+			"    - {name: num-layers, parameterType: int, feasibleSpace: {min: \"1\", max: \"8\", distribution: logUniform}}\n" +
+			"    - {name: opt, parameterType: categorical, feasibleSpace: {list: [sgd, \"1\"]}}\n" +
+			"    - {name: batch, parameterType: discrete, feasibleSpace: {list: [\"16\", \"32.5\"]}}\n"}.String()
+	in = strings.Replace(in, "algorithmName: grid\n", "algorithmName: random\n    algorithmSettings: [{name: random_state, value: \"7\"}]\n", 1)
+	in = strings.Replace(in, "objectiveMetricName: Validation-accuracy\n", "objectiveMetricName: Validation-accuracy\n    additionalMetricNames: [loss]\n    metricStrategies: [{name: loss, value: latest}]\n", 1)
+	in = strings.Replace(in, `"--layers=${trialParameters.numLayers}"`, `"--layers=${trialParameters.numLayers}", "${trialParameters.o}", "${trialParameters.b}"`, 1)
+	in = strings.Replace(in, "      - {name: numLayers, reference: num-layers}\n", "      - {name: numLayers, reference: num-layers}\n      - {name: o, reference: opt}\n      - {name: b, reference: batch}\n", 1)
+	exp, err := Parse("k.yaml", []byte(in), Options{Drive: true, Getenv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := MarshalNative(exp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("k2.yaml", out, Options{Getenv: noEnv})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if diff := cmp.Diff(exp.Search, back.Search, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Pos" }, cmp.Ignore())); diff != "" {
+		t.Errorf("search (-katib +mlexp):\n%s\n%s", diff, out)
+	}
+	a, _, _ := exp.Space.Expand()
+	b, _, _ := back.Space.Expand()
+	if len(a) != 2 || len(a) != len(b) {
+		t.Fatalf("first batches of %d and %d trials, want 2", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Params.String() != b[i].Params.String() {
+			t.Errorf("trial %d: %s, read back %s", i, a[i].Params, b[i].Params)
+		}
+	}
+	if exp.Search.Seed != 7 || exp.Search.MaxFailed != 0 || exp.Search.Objective.Strategies["loss"] != "latest" {
+		t.Errorf("search %+v", exp.Search)
+	}
+}

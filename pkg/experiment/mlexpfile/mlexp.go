@@ -64,15 +64,29 @@ func (p *parser) read(doc *yaml.Node) (*model.Experiment, error) {
 	if !ok {
 		return nil, p.Errorf(doc, "spec is missing")
 	}
-	spec, err := p.Object(sf.Value, "spec", "parameters", "template", "results", "queue")
+	spec, err := p.Object(sf.Value, "spec", "parameters", "search", "template", "results", "queue")
 	if err != nil {
 		return nil, err
 	}
-	pf, ok := spec["parameters"]
-	if !ok {
-		return nil, p.Errorf(sf.KeyN, "spec.parameters is missing")
+	if rf, ok := spec["results"]; ok {
+		if exp.Results, err = p.results(rf.Value); err != nil {
+			return nil, err
+		}
 	}
-	if exp.Space, err = p.parameters(pf); err != nil {
+	pf, ok := spec["parameters"]
+	if srch, isSearch := spec["search"]; isSearch {
+		if ok {
+			return nil, p.Errorf(pf.KeyN, "spec.parameters and spec.search exclude each other: an adaptive search draws its trials from spec.search.params")
+		}
+		if exp.Search, err = p.search(srch, exp.Name, exp.Results); err != nil {
+			return nil, err
+		}
+		if exp.Space, err = exp.Search.FirstBatch(p.File); err != nil {
+			return nil, p.Errorf(srch.KeyN, "%v", err)
+		}
+	} else if !ok {
+		return nil, p.Errorf(sf.KeyN, "spec.parameters is missing")
+	} else if exp.Space, err = p.parameters(pf); err != nil {
 		return nil, err
 	}
 	if err := exp.Space.Validate(); err != nil {
@@ -91,11 +105,6 @@ func (p *parser) read(doc *yaml.Node) (*model.Experiment, error) {
 		}
 		if msg := model.CheckQueueName(exp.Queue); msg != "" {
 			return nil, p.Errorf(qf.Value, "spec.queue: %s", msg)
-		}
-	}
-	if rf, ok := spec["results"]; ok {
-		if exp.Results, err = p.results(rf.Value); err != nil {
-			return nil, err
 		}
 	}
 	return exp, nil

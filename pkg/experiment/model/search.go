@@ -88,12 +88,13 @@ type EarlyStopping struct {
 }
 
 // SeedOf returns the seed of a search whose file gives none: the 64-bit
-// FNV-1a hash of the experiment's name, so that the same experiment always
-// makes the same suggestions and two experiments differ.
+// FNV-1a hash of the experiment's name shifted right by one (so that it
+// reads back as a YAML integer), so that the same experiment always makes
+// the same suggestions and two experiments differ.
 func SeedOf(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	return h.Sum64()
+	return h.Sum64() >> 1
 }
 
 // Config returns what search.New builds the algorithm from.

@@ -38,11 +38,17 @@ func MarshalNative(exp *Experiment, notes []string) ([]byte, error) {
 	if exp.Namespace != "" {
 		addKV(meta, "namespace", strNode(exp.Namespace))
 	}
-	params, err := nativeSpace(&exp.Space)
-	if err != nil {
-		return nil, err
+	spec := mapNode()
+	if exp.Search != nil {
+		addKV(spec, "search", searchNode(exp.Search))
+	} else {
+		params, err := nativeSpace(&exp.Space)
+		if err != nil {
+			return nil, err
+		}
+		addKV(spec, "parameters", params)
 	}
-	spec := mapNode("parameters", params, "template", templateNode(&exp.Template, exp.Template.Root))
+	addKV(spec, "template", templateNode(&exp.Template, exp.Template.Root))
 	if r := resultsNode(exp.Results); r != nil {
 		addKV(spec, "results", r)
 	}
