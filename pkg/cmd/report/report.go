@@ -138,7 +138,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	})
 	_ = cmd.MarkFlagFilename("output-file", "html", "md")
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by, as in results (default: the experiment file's, else a well-known one).")
-	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better, as in results.")
+	f.StringVar(&o.Goal, "goal", "", "max or min (or Katib's maximize, minimize): whether a larger or a smaller value is better, as in results.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics (repeatable), as in results.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Sample the CPU and memory of running trials every --interval until every trial has finished (or Ctrl-C), then write the report.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between usage samples with --watch (metrics-server scrapes every ~15s).")
