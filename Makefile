@@ -6,6 +6,10 @@ export PATH := /usr/local/go/bin:$(PATH)
 BIN := bin/kubectl-mlexp
 GO_MODULES := . hack/devcluster examples/mnist
 E2E_TIMEOUT ?= 60m
+# TESTSUM runs go test -json and prints failures, counts and skipped tests; a test that
+# skips without a line in hack/test-skips.txt fails the run. TESTSUM_FLAGS adds flags
+# (hack/check.sh: -record FILE for the totals at its end).
+TESTSUM = go run ./hack/testsum -allow hack/test-skips.txt $(TESTSUM_FLAGS)
 
 .PHONY: all build test unit-test lint e2e e2e-faults bench bench-check bench-search check demo trainer-image clean help docs
 
@@ -18,7 +22,7 @@ build:
 ## test: unit tests of every module (no cluster needed)
 test: unit-test
 unit-test:
-	@set -e; for m in $(GO_MODULES); do echo "== go test $$m"; (cd $$m && go test -count=1 ./...); done
+	$(TESTSUM) -label unit $(addprefix -m ,$(GO_MODULES)) -- -count=1 ./...
 
 ## lint: gofmt and go vet on every module
 lint:
@@ -29,11 +33,11 @@ lint:
 
 ## e2e: end-to-end tests against the running local cluster (make dev-cluster)
 e2e:
-	go test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v ./test/e2e
+	$(TESTSUM) -label e2e -v -- -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./test/e2e
 
 ## e2e-faults: the fault tests (API server, kubelet and containerd restarts, a NotReady node); they stop parts of the cluster: run them alone
 e2e-faults:
-	E2E_DISRUPTIVE=1 go test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v -run 'TestFault|TestDevClusterNodeNotReady$$' ./test/e2e
+	E2E_DISRUPTIVE=1 $(TESTSUM) -label faults -v -- -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -run 'TestFault|TestDevClusterNodeNotReady$$' ./test/e2e
 
 ## bench: measure the plugin at N=1000 and 10000 trials against raw creates and kubectl apply (docs/performance.md); BENCH_FLAGS=-h lists its flags
 bench:
@@ -48,7 +52,7 @@ bench-search:
 	bash hack/benchsearch/deps.sh
 	go run ./hack/benchsearch $(BENCH_SEARCH_FLAGS)
 
-## check: everything CI runs: lint, unit tests, the local cluster (started and stopped if it was not up), e2e, krew install
+## check: everything CI runs: the packages tests need, lint, unit tests, the local cluster (started and stopped if it was not up), images, e2e, krew install; fails if a test skips that hack/test-skips.txt does not allow
 check:
 	bash hack/check.sh
 

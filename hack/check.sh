@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# `make check`: lint and unit tests, then the end-to-end suite on the local
-# cluster. A cluster that was already up is reused and left up; one this
-# script started is brought down at exit, whatever happened.
+# `make check`: the packages the tests need, lint and unit tests, then the end-to-end
+# suite on the local cluster. A cluster that was already up is reused and left up; one
+# this script started is brought down at exit, whatever happened. Every go test run goes
+# through hack/testsum: it prints failures and counts, and fails when a test skips that
+# hack/test-skips.txt does not allow; the totals of all runs are printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MLEXP_DEV_DIR=${MLEXP_DEV_DIR:-/var/lib/mlexp-dev}
 started=0
 t0=$SECONDS
 step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - t0)); }
+record=$(mktemp "${TMPDIR:-/tmp}/mlexp-check-counts.XXXXXX")
+export TESTSUM_FLAGS="-record $record"
 
 cleanup() {
 	rc=$?
@@ -15,15 +19,35 @@ cleanup() {
 		step "dev-cluster-down"
 		make -s dev-cluster-down || rc=1
 	fi
-	step "check finished with status $rc"
+	step "check finished with status $rc; the tests of every run:"
+	if [ -s "$record" ]; then
+		go run ./hack/testsum -total "$record" || true
+	fi
+	rm -f "$record"
 	exit $rc
 }
 trap cleanup EXIT
 
+# Debian packages some test needs, installed in one step before the first test so that
+# none of them skips on a fresh machine:
+#   chromium, fonts-dejavu-core  the report's browser tests (pkg/report, test/headless, e2e)
+#   bash-completion, zsh         the e2e shell completion test
+#   python3-optuna, python3-scipy  the search benchmark's comparison with Optuna
+# (The dev cluster's own packages are installed by `make dev-cluster`.)
+TEST_PACKAGES=(chromium fonts-dejavu-core bash-completion zsh python3-optuna python3-scipy)
+step "packages the tests need"
+missing=()
+for p in "${TEST_PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing ${missing[*]}"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
 step "lint"
 make -s lint
-step "python3-optuna for hack/benchsearch's sample of make bench-search"
-bash hack/benchsearch/deps.sh
 step "unit tests"
 make -s unit-test
 
@@ -34,20 +58,11 @@ else
 	step "dev-cluster up"
 	make -s dev-cluster
 fi
-step "browser for the report test"
-# test/e2e's TestReportInBrowser opens the report in Debian's headless Chromium.
-if ! command -v chromium >/dev/null 2>&1; then
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
-fi
 step "trainer image"
 make -s trainer-image
+step "plugin image (localhost/mlexp/kubectl-mlexp:dev)"
+make -s plugin-image
 step "e2e"
-# The completion test runs kubectl's bash completion, which needs bash-completion,
-# and its zsh completion, which needs zsh.
-if [ ! -f /usr/share/bash-completion/bash_completion ] || ! command -v zsh >/dev/null 2>&1; then
-	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bash-completion zsh
-fi
 make -s e2e
 step "scale: 1000 trials, every command's counts (hack/bench -check)"
 make -s bench-check

@@ -13,4 +13,7 @@ if ! status=$(make -s dev-cluster-status WAIT=3m 2>&1); then
 	echo "dev cluster is not up (status above, 3 min after asking): make dev-cluster" >&2
 	exit 1
 fi
-E2E_DISRUPTIVE=1 go test -tags e2e -count=1 -timeout 15m -run 'TestDevClusterRecovery$' -v ./test/e2e
+# TESTSUM_FLAGS (from hack/check.sh: -record FILE) is split into words on purpose.
+# shellcheck disable=SC2086
+E2E_DISRUPTIVE=1 go run ./hack/testsum -allow hack/test-skips.txt ${TESTSUM_FLAGS:-} -label recovery -v -- \
+	-tags e2e -count=1 -timeout 15m -run 'TestDevClusterRecovery$' ./test/e2e

@@ -11,7 +11,7 @@ TOOLBOX_IMAGE ?= localhost/mlexp/toolbox:dev
 
 SKEW_KUBE_VERSION ?= v1.34.4
 
-.PHONY: dev-cluster dev-cluster-down dev-cluster-purge dev-cluster-status dev-cluster-env toolbox-image devcluster-test \
+.PHONY: dev-cluster dev-cluster-down dev-cluster-purge dev-cluster-status dev-cluster-env toolbox-image plugin-image devcluster-test \
 	dev-cluster-stop dev-cluster-start dev-cluster-restart dev-cluster-recovery-test e2e-skew
 
 ## dev-cluster: build what is missing, start the single-node cluster, wait until Ready (idempotent)
@@ -57,6 +57,10 @@ dev-cluster-env:
 ## toolbox-image: (re)build localhost/mlexp/toolbox:dev (busybox + sh) into the cluster's containerd
 toolbox-image:
 	$(DEVCLUSTER) image --name $(TOOLBOX_IMAGE) --busybox --cmd /bin/sh
+
+## plugin-image: build the plugin (static) from the working tree into localhost/mlexp/kubectl-mlexp:dev in the cluster's containerd (entrypoint /usr/local/bin/kubectl-mlexp)
+plugin-image:
+	$(DEVCLUSTER) plugin-image --src $(CURDIR)
 
 ## devcluster-test: unit tests of the dev cluster tool
 devcluster-test:

@@ -21,6 +21,7 @@ step "up at Kubernetes $skew"
 KUBE_VERSION=$skew make -s dev-cluster || exit 1
 step "trainer image"
 make -s trainer-image || exit 1
+make -s plugin-image || exit 1
 step "e2e on $skew"
 rc=0
 make -s e2e || rc=$?

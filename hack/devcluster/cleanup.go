@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -212,9 +213,10 @@ func removeCgroups() []string {
 }
 
 // IsOurProcess decides from its executable and argv whether a process is one the dev
-// cluster started: one of our cached binaries (any version, but the user's kubectl),
-// containerd with our config, or a shim of our containerd.
-func IsOurProcess(l Layout, exe string, argv []string) bool {
+// cluster started: one of our cached binaries (any version, but the user's kubectl), the
+// packaged binary of a component run with one of its own arguments that names the state
+// dir (containerd with our config), or a shim of our containerd.
+func IsOurProcess(l Layout, comps []Component, exe string, argv []string) bool {
 	exe = strings.TrimSuffix(exe, " (deleted)")
 	if len(argv) == 0 {
 		return false
@@ -223,11 +225,26 @@ func IsOurProcess(l Layout, exe string, argv []string) bool {
 		return true
 	}
 	base := filepath.Base(exe)
-	for i, a := range argv {
-		switch {
-		case base == "containerd" && a == "--config="+l.confFile("containerd.toml"):
+	for _, c := range comps {
+		if c.Build == nil && base == filepath.Base(c.Bin) && sharesStateArg(l, c.Args, argv) {
 			return true
-		case strings.HasPrefix(base, "containerd-shim") && a == "-address" && i+1 < len(argv) && argv[i+1] == l.ContainerdSock():
+		}
+	}
+	if !strings.HasPrefix(base, "containerd-shim") {
+		return false
+	}
+	for i, a := range argv {
+		if a == "-address" && i+1 < len(argv) && argv[i+1] == l.ContainerdSock() {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesStateArg reports whether argv holds one of args that names a path in the state dir.
+func sharesStateArg(l Layout, args, argv []string) bool {
+	for _, a := range argv {
+		if strings.Contains(a, l.Dir+"/") && slices.Contains(args, a) {
 			return true
 		}
 	}
@@ -237,6 +254,7 @@ func IsOurProcess(l Layout, exe string, argv []string) bool {
 // ourStrayProcesses finds live processes of ours by scanning /proc (never this process).
 func ourStrayProcesses(l Layout) []PidRecord {
 	var out []PidRecord
+	comps := Components(l)
 	for _, pid := range allPids() {
 		if pid == os.Getpid() {
 			continue
@@ -246,7 +264,7 @@ func ourStrayProcesses(l Layout) []PidRecord {
 			continue
 		}
 		rec, ok := recordOf(pid)
-		if ok && IsOurProcess(l, exe, rec.Cmdline) {
+		if ok && IsOurProcess(l, comps, exe, rec.Cmdline) {
 			out = append(out, rec)
 		}
 	}

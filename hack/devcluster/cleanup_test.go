@@ -57,6 +57,9 @@ func TestIsOurProcess(t *testing.T) {
 		{"our etcd, binary replaced", "/srv/dev/bin/etcd-v3.6.16/etcd (deleted)", []string{"etcd"}, true},
 		{"our containerd", "/usr/bin/containerd", []string{"/usr/bin/containerd", "--config=/srv/dev/etc/containerd.toml"}, true},
 		{"system containerd", "/usr/bin/containerd", []string{"/usr/bin/containerd"}, false},
+		{"containerd of another state dir", "/usr/bin/containerd", []string{"/usr/bin/containerd", "--config=/srv/dev2/etc/containerd.toml"}, false},
+		{"our containerd, more flags", "/usr/bin/containerd", []string{"containerd", "--log-level=debug", "--config=/srv/dev/etc/containerd.toml"}, true},
+		{"another binary with our config", "/usr/bin/cat", []string{"cat", "--config=/srv/dev/etc/containerd.toml"}, false},
 		{"our shim", "/usr/bin/containerd-shim-runc-v2", []string{"/usr/bin/containerd-shim-runc-v2", "-namespace", "k8s.io", "-id", "abc", "-address", "/srv/dev/run/containerd/containerd.sock"}, true},
 		{"another shim", "/usr/bin/containerd-shim-runc-v2", []string{"/usr/bin/containerd-shim-runc-v2", "-address", "/run/containerd/containerd.sock"}, false},
 		{"other apiserver", "/usr/local/bin/kube-apiserver", []string{"kube-apiserver"}, false},
@@ -68,7 +71,7 @@ func TestIsOurProcess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsOurProcess(l, tt.exe, tt.argv); got != tt.want {
+			if got := IsOurProcess(l, Components(l), tt.exe, tt.argv); got != tt.want {
 				t.Errorf("IsOurProcess = %v, want %v", got, tt.want)
 			}
 		})

@@ -1,23 +1,24 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
 
-// Component is one long-running process of the cluster: how it is built, how it runs, how
-// its health is checked, what it sets up around its start, and what it leaves on the host.
-// Adding a component to the cluster is adding one entry to Components.
+// Component is one long-running process of the cluster: how it is built, how it runs, the
+// certificates and kubeconfig it needs, how its health is checked, what it sets up around
+// its start, what status and up say about it, and what it leaves on the host. Everything
+// the tool does per component (PKI, kubeconfigs, builds, plan, start, status, stop, cleanup)
+// reads these fields: adding a component is adding one entry to registry.
 type Component struct {
 	Name string
 	// Enabled says whether this cluster runs it (optional components follow the environment).
 	Enabled bool
+	// Version is the release it runs, shown by status; "" for the Kubernetes binaries (they
+	// run the layout's KubeVersion, shown once) and for binaries of Debian packages.
+	Version string
 	// Build makes the binary; nil for a binary that comes from a Debian package (Packages).
 	Build *Build
 	// Bin is the binary and Args its flags.
@@ -26,18 +27,36 @@ type Component struct {
 	// Files are the config files (path -> content) written before every start; they are part
 	// of the component's stamp, so a changed file restarts it.
 	Files map[string]string
+	// Certs are the certificates it serves with or presents besides its kubeconfig's,
+	// issued by up from the cluster's CAs as pki/NAME.crt and pki/NAME.key (for every
+	// component, enabled or not: turning one on issues nothing and restarts nothing).
+	Certs []CertSpec
+	// Kubeconfig is how it reaches the API server; nil if it does not.
+	Kubeconfig *Kubeconfig
 	// Health answers nil once the component serves; HealthTimeout bounds the wait.
 	Health        func(*Env) error
 	HealthTimeout time.Duration
 	// PreStart runs before the process starts (e.g. apply the CRDs it needs), PostStart once it
 	// is healthy (e.g. create the objects it serves). Both must be idempotent.
 	PreStart, PostStart func(*Env) error
+	// Summary is the line up prints about what it offers once the cluster is up ("" for none).
+	Summary string
+	// Status checks what it serves beyond its process (the node, an API, fake nodes) for the
+	// status command: one line, and whether all is well. Nil when the process is all.
+	Status func(*Env) (line string, ok bool)
 	// HostPaths are paths outside the state dir the component needs; down removes them.
 	HostPaths []string
 	// StopPhase orders stopping: higher phases stop first, one phase at a time, the members
 	// of a phase at once (clients of the API server, then the control plane, etcd, containerd).
 	StopPhase   int
 	StopTimeout time.Duration
+}
+
+// Kubeconfig is a component's access to the API server: the kubeconfig file up writes and
+// the client certificate its user presents (the certificate's name is the user's name).
+type Kubeconfig struct {
+	Path string
+	Cert CertSpec
 }
 
 // Build says how a binary is built from a Go module at a pinned version.
@@ -67,36 +86,27 @@ func (b Build) Dir(l Layout) string { return l.join("bin", b.Key) }
 // Command is the full argv of the component.
 func (c Component) Command() []string { return append([]string{c.Bin}, c.Args...) }
 
-// Stamp fingerprints what the component runs with: its command line, its config files and
-// the cluster CA it trusts. A running component whose stamp differs is restarted by up.
-func (c Component) Stamp(caPEM []byte) string {
-	h := sha256.New()
-	fmt.Fprintln(h, strings.Join(c.Command(), "\x00"))
-	paths := make([]string, 0, len(c.Files))
-	for p := range c.Files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		fmt.Fprintf(h, "%s\x00%s\x00", p, c.Files[p])
-	}
-	h.Write(caPEM)
-	return hex.EncodeToString(h.Sum(nil))[:16]
+// registry is the table of the cluster's components in start order, enabled or not: each
+// entry makes one component for a layout (its constructor lives in the component's file).
+var registry = []func(Layout) Component{
+	containerdComponent,
+	etcdComponent,
+	apiserverComponent,
+	controllerManagerComponent,
+	schedulerComponent,
+	kubeletComponent,
+	metricsServerComponent,
+	kwokComponent,
+	kueueComponent,
 }
 
 // Components lists every component the tool knows, in start order, enabled or not.
 func Components(l Layout) []Component {
-	return []Component{
-		containerdComponent(l),
-		etcdComponent(l),
-		apiserverComponent(l),
-		controllerManagerComponent(l),
-		schedulerComponent(l),
-		kubeletComponent(l),
-		metricsServerComponent(l),
-		kwokComponent(l),
-		kueueComponent(l),
+	out := make([]Component, 0, len(registry))
+	for _, newComponent := range registry {
+		out = append(out, newComponent(l))
 	}
+	return out
 }
 
 // Enabled lists the components this cluster runs, in start order.
@@ -141,6 +151,17 @@ func Builds(l Layout) []Build {
 		}
 	}
 	return out
+}
+
+// versions says what the cluster runs: the Kubernetes release, then every component's own.
+func versions(l Layout, comps []Component) string {
+	parts := []string{"Kubernetes " + l.KubeVersion}
+	for _, c := range comps {
+		if c.Version != "" {
+			parts = append(parts, c.Name+" "+c.Version)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeFiles writes the component's config files, creating their dirs.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,7 +77,7 @@ func etcdComponent(l Layout) Component {
 	b := &Build{Key: "etcd-" + EtcdVersion, Module: "go.etcd.io/etcd/server/v3", Version: EtcdVersion,
 		Main: etcdMain, LDFlags: "-s -w", Outputs: []string{"etcd"}}
 	return Component{
-		Name: "etcd", Enabled: true, Build: b, Bin: filepath.Join(b.Dir(l), "etcd"),
+		Name: "etcd", Enabled: true, Version: EtcdVersion, Build: b, Bin: filepath.Join(b.Dir(l), "etcd"),
 		Args: flags(
 			"name", NodeName,
 			"data-dir", l.EtcdDataDir(),
@@ -92,9 +93,9 @@ func etcdComponent(l Layout) Component {
 			"client-cert-auth", "true",
 			"log-level", "warn",
 		),
-		Health: func(e *Env) error {
-			return e.Etcd.ok(fmt.Sprintf("https://127.0.0.1:%d/health", EtcdClientPort))
-		},
+		Certs: []CertSpec{{Name: "etcd-server", Signer: caName, CN: "mlexp-etcd", DNS: []string{"localhost"},
+			IPs: []net.IP{net.ParseIP(loopbackAddress)}, Server: true, Client: true}},
+		Health:        func(e *Env) error { return e.Etcd.ok(loopbackURL("https", EtcdClientPort, "/health")) },
 		HealthTimeout: time.Minute,
 		StopPhase:     1, StopTimeout: 10 * time.Second,
 	}
@@ -110,8 +111,8 @@ func apiserverComponent(l Layout) Component {
 			"secure-port", fmt.Sprint(APIServerPort),
 			"etcd-servers", fmt.Sprintf("https://127.0.0.1:%d", EtcdClientPort),
 			"etcd-cafile", p("ca.crt"),
-			"etcd-certfile", p("apiserver-etcd-client.crt"),
-			"etcd-keyfile", p("apiserver-etcd-client.key"),
+			"etcd-certfile", p(etcdClientName+".crt"),
+			"etcd-keyfile", p(etcdClientName+".key"),
 			"client-ca-file", p("ca.crt"),
 			"tls-cert-file", p("apiserver.crt"),
 			"tls-private-key-file", p("apiserver.key"),
@@ -136,6 +137,14 @@ func apiserverComponent(l Layout) Component {
 			"enable-aggregator-routing", "true",
 			"profiling", "false",
 		),
+		Certs: []CertSpec{
+			{Name: "apiserver", Signer: caName, CN: "kube-apiserver", Server: true,
+				DNS: []string{"localhost", NodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
+				IPs: []net.IP{net.ParseIP(loopbackAddress), net.ParseIP(NodeIP), firstServiceIP()}},
+			clientCert(etcdClientName, "kube-apiserver-etcd-client"),
+			clientCert("apiserver-kubelet-client", "kube-apiserver-kubelet-client", "system:masters"),
+			{Name: frontProxyName, Signer: frontProxyCA, CN: frontProxyName, Client: true},
+		},
 		Health:        func(e *Env) error { return e.Admin.ok(apiURL("/readyz")) },
 		HealthTimeout: 2 * time.Minute,
 		StopPhase:     2, StopTimeout: 15 * time.Second,
@@ -143,17 +152,12 @@ func apiserverComponent(l Layout) Component {
 }
 
 func controllerManagerComponent(l Layout) Component {
-	p, c := l.pkiFile, l.confFile
+	p := l.pkiFile
+	kc := apiClient(l, "controller-manager", "controller-manager", "system:kube-controller-manager")
+	serving := loopbackServing("controller-manager-server", "kube-controller-manager")
 	return Component{
 		Name: "kube-controller-manager", Enabled: true, Build: kubeBuild(l), Bin: l.KubeBin("kube-controller-manager"),
-		Args: flags(
-			"kubeconfig", c("controller-manager.kubeconfig"),
-			"authentication-kubeconfig", c("controller-manager.kubeconfig"),
-			"authorization-kubeconfig", c("controller-manager.kubeconfig"),
-			"bind-address", "127.0.0.1",
-			"secure-port", fmt.Sprint(ControllerManagerPort),
-			"tls-cert-file", p("controller-manager-server.crt"),
-			"tls-private-key-file", p("controller-manager-server.key"),
+		Args: append(delegatedServing(l, kc, loopbackAddress, ControllerManagerPort, serving), flags(
 			"leader-elect", "false",
 			"use-service-account-credentials", "true",
 			"service-account-private-key-file", p("sa.key"),
@@ -171,10 +175,10 @@ func controllerManagerComponent(l Layout) Component {
 			"kube-api-burst", "200",
 			"concurrent-job-syncs", "20",
 			"profiling", "false",
-		),
-		Health: func(e *Env) error {
-			return e.Admin.ok(fmt.Sprintf("https://127.0.0.1:%d/healthz", ControllerManagerPort))
-		},
+		)...),
+		Certs:         []CertSpec{serving},
+		Kubeconfig:    kc,
+		Health:        adminHealthz(ControllerManagerPort),
 		HealthTimeout: time.Minute,
 		// The default ServiceAccount is made by the controller-manager: tests need it.
 		PostStart: func(e *Env) error {
@@ -187,47 +191,37 @@ func controllerManagerComponent(l Layout) Component {
 }
 
 func schedulerComponent(l Layout) Component {
-	p, c := l.pkiFile, l.confFile
+	kc := apiClient(l, "scheduler", "scheduler", "system:kube-scheduler")
+	serving := loopbackServing("scheduler-server", "kube-scheduler")
 	return Component{
 		Name: "kube-scheduler", Enabled: true, Build: kubeBuild(l), Bin: l.KubeBin("kube-scheduler"),
-		Args: flags(
-			"kubeconfig", c("scheduler.kubeconfig"),
-			"authentication-kubeconfig", c("scheduler.kubeconfig"),
-			"authorization-kubeconfig", c("scheduler.kubeconfig"),
-			"bind-address", "127.0.0.1",
-			"secure-port", fmt.Sprint(SchedulerPort),
-			"tls-cert-file", p("scheduler-server.crt"),
-			"tls-private-key-file", p("scheduler-server.key"),
-			"leader-elect", "false",
-			"profiling", "false",
-		),
-		Health: func(e *Env) error {
-			return e.Admin.ok(fmt.Sprintf("https://127.0.0.1:%d/healthz", SchedulerPort))
-		},
+		Args: append(delegatedServing(l, kc, loopbackAddress, SchedulerPort, serving),
+			flags("leader-elect", "false", "profiling", "false")...),
+		Certs:         []CertSpec{serving},
+		Kubeconfig:    kc,
+		Health:        adminHealthz(SchedulerPort),
 		HealthTimeout: time.Minute,
 		StopPhase:     3, StopTimeout: 10 * time.Second,
 	}
 }
 
 func kubeletComponent(l Layout) Component {
+	kc := apiClient(l, "kubelet", "kubelet-client", kubeletUserName, "system:nodes")
 	return Component{
 		Name: "kubelet", Enabled: true, Build: kubeBuild(l), Bin: l.KubeBin("kubelet"),
 		Args: flags(
 			"config", l.confFile("kubelet.yaml"),
-			"kubeconfig", l.confFile("kubelet.kubeconfig"),
+			"kubeconfig", kc.Path,
 			"root-dir", l.KubeletDir(),
 			"cert-dir", l.join("kubelet", "pki"),
 			"node-ip", NodeIP,
 			"hostname-override", NodeName,
 		),
 		Files: map[string]string{l.confFile("kubelet.yaml"): RenderKubeletConfig(l)},
-		Health: func(e *Env) error {
-			n, err := e.Admin.node(NodeName)
-			if err == nil && !n.Ready {
-				err = fmt.Errorf("node %s not Ready: %s", NodeName, n.Reason)
-			}
-			return err
-		},
+		Certs: []CertSpec{{Name: "kubelet-server", Signer: caName, CN: NodeName, DNS: []string{NodeName, "localhost"},
+			IPs: []net.IP{net.ParseIP(NodeIP), net.ParseIP(loopbackAddress)}, Server: true}},
+		Kubeconfig:    kc,
+		Health:        func(e *Env) error { return nodeReady(e, NodeName) },
 		HealthTimeout: 2 * time.Minute,
 		// The kubelet rewrites host sysctls when it starts: put them back once it runs.
 		PostStart: func(e *Env) error {
@@ -237,32 +231,31 @@ func kubeletComponent(l Layout) Component {
 			}
 			return err
 		},
+		Status:    nodeStatus,
 		StopPhase: 4, StopTimeout: 10 * time.Second,
 	}
 }
 
 func metricsServerComponent(l Layout) Component {
-	p, c := l.pkiFile, l.confFile
+	p := l.pkiFile
+	kc := apiClient(l, "metrics-server", "metrics-server-client", metricsUser)
+	serving := CertSpec{Name: "metrics-server", Signer: caName, CN: "metrics-server", Server: true,
+		DNS: []string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"}, IPs: []net.IP{net.ParseIP(NodeIP)}}
 	pkg := "sigs.k8s.io/metrics-server/cmd/metrics-server"
 	b := &Build{Key: "metrics-server-" + MetricsServerVersion, Module: "sigs.k8s.io/metrics-server",
 		Version: MetricsServerVersion, Pkgs: []string{pkg}, Outputs: []string{"metrics-server"},
 		LDFlags: "-s -w -X sigs.k8s.io/metrics-server/pkg/version.gitVersion=" + MetricsServerVersion}
 	return Component{
-		Name: "metrics-server", Enabled: true, Build: b, Bin: filepath.Join(b.Dir(l), "metrics-server"),
-		Args: flags(
-			"kubeconfig", c("metrics-server.kubeconfig"),
-			"authentication-kubeconfig", c("metrics-server.kubeconfig"),
-			"authorization-kubeconfig", c("metrics-server.kubeconfig"),
-			"bind-address", NodeIP,
-			"secure-port", fmt.Sprint(MetricsServerPort),
-			"tls-cert-file", p("metrics-server.crt"),
-			"tls-private-key-file", p("metrics-server.key"),
+		Name: "metrics-server", Enabled: true, Version: MetricsServerVersion, Build: b, Bin: filepath.Join(b.Dir(l), "metrics-server"),
+		Args: append(delegatedServing(l, kc, NodeIP, MetricsServerPort, serving), flags(
 			"kubelet-certificate-authority", p("ca.crt"),
 			"kubelet-preferred-address-types", "InternalIP",
 			"kubelet-use-node-status-port", "true",
 			"metric-resolution", "10s",
 			"kubelet-request-timeout", "5s",
-		),
+		)...),
+		Certs:      []CertSpec{serving},
+		Kubeconfig: kc,
 		PreStart: func(e *Env) error {
 			caPEM, err := os.ReadFile(e.L.pkiFile("ca.crt"))
 			if err != nil {
@@ -273,6 +266,57 @@ func metricsServerComponent(l Layout) Component {
 		},
 		Health:        func(e *Env) error { return e.Admin.nodeMetrics() },
 		HealthTimeout: 3 * time.Minute,
-		StopPhase:     4, StopTimeout: 10 * time.Second,
+		Status: func(e *Env) (string, bool) {
+			if err := e.Admin.nodeMetrics(); err != nil {
+				return fmt.Sprintf("metrics.k8s.io: not serving (%v)", err), false
+			}
+			return "metrics.k8s.io: serving", true
+		},
+		StopPhase: 4, StopTimeout: 10 * time.Second,
 	}
+}
+
+// delegatedServing are the flags of a component that reads the API with kc, authenticates
+// and authorizes its own clients through it, and serves TLS on bind:port with serving.
+func delegatedServing(l Layout, kc *Kubeconfig, bind string, port int, serving CertSpec) []string {
+	return flags(
+		"kubeconfig", kc.Path,
+		"authentication-kubeconfig", kc.Path,
+		"authorization-kubeconfig", kc.Path,
+		"bind-address", bind,
+		"secure-port", fmt.Sprint(port),
+		"tls-cert-file", l.pkiFile(serving.Name+".crt"),
+		"tls-private-key-file", l.pkiFile(serving.Name+".key"),
+	)
+}
+
+// loopbackURL is a URL of a server on 127.0.0.1.
+func loopbackURL(scheme string, port int, path string) string {
+	return fmt.Sprintf("%s://%s%s", scheme, joinHostPort(loopbackAddress, port), path)
+}
+
+// adminHealthz checks a component's /healthz on 127.0.0.1:port as the admin.
+func adminHealthz(port int) func(*Env) error {
+	return func(e *Env) error { return e.Admin.ok(loopbackURL("https", port, "/healthz")) }
+}
+
+// nodeReady answers nil once the node is Ready.
+func nodeReady(e *Env, name string) error {
+	n, err := e.Admin.node(name)
+	if err == nil && !n.Ready {
+		err = fmt.Errorf("node %s not Ready: %s", name, n.Reason)
+	}
+	return err
+}
+
+// nodeStatus is the kubelet's status line: the node's readiness, address and allocatable.
+func nodeStatus(e *Env) (string, bool) {
+	n, err := e.Admin.node(NodeName)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("node %s: %v", NodeName, err), false
+	case n.Ready:
+		return fmt.Sprintf("node %s: Ready, address %s, allocatable cpu %s memory %s, kubelet %s", NodeName, n.Address, n.CPU, n.Memory, n.Version), true
+	}
+	return fmt.Sprintf("node %s: NotReady (%s)", NodeName, n.Reason), false
 }

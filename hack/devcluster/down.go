@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -49,32 +50,37 @@ func removeHostPaths(l Layout) []string {
 	return removed
 }
 
-// stopNames stops the named components by their pid files, by StopPhase (highest first: the
-// clients of the API server, then the control plane, etcd, containerd), the members of a
-// phase at once. It returns the names it stopped.
-func stopNames(l Layout, names []string) ([]string, error) {
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	phases := map[int][]Component{}
+// stopPhases groups the named components by StopPhase, highest first (the clients of the
+// API server, then the control plane, etcd, containerd), in start order within a phase.
+func stopPhases(comps []Component, names []string) [][]Component {
+	byPhase := map[int][]Component{}
 	var order []int
-	for _, c := range Components(l) {
-		if !want[c.Name] {
+	for _, c := range comps {
+		if !slices.Contains(names, c.Name) {
 			continue
 		}
-		if _, ok := phases[c.StopPhase]; !ok {
+		if _, ok := byPhase[c.StopPhase]; !ok {
 			order = append(order, c.StopPhase)
 		}
-		phases[c.StopPhase] = append(phases[c.StopPhase], c)
+		byPhase[c.StopPhase] = append(byPhase[c.StopPhase], c)
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(order)))
+	out := make([][]Component, 0, len(order))
+	for _, phase := range order {
+		out = append(out, byPhase[phase])
+	}
+	return out
+}
+
+// stopNames stops the named components by their pid files, phase by phase (stopPhases),
+// the members of a phase at once. It returns the names it stopped.
+func stopNames(l Layout, names []string) ([]string, error) {
 	var stopped []string
 	var errs []error
-	for _, phase := range order {
+	for _, phase := range stopPhases(Components(l), names) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
-		for _, c := range phases[phase] {
+		for _, c := range phase {
 			wg.Add(1)
 			go func(c Component) {
 				defer wg.Done()
@@ -92,6 +98,16 @@ func stopNames(l Layout, names []string) ([]string, error) {
 		wg.Wait()
 	}
 	return stopped, errors.Join(errs...)
+}
+
+// componentHostPaths lists the paths outside the state dir that the components (enabled or
+// not) need and down removes.
+func componentHostPaths(comps []Component) []string {
+	var out []string
+	for _, c := range comps {
+		out = append(out, c.HostPaths...)
+	}
+	return out
 }
 
 // stopAll stops every component and returns the names stopped.
@@ -214,11 +230,9 @@ func Down(l Layout, purge bool) error {
 	if err := wipe(l, l.RuntimeDirs()); err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	for _, c := range Components(l) {
-		for _, p := range c.HostPaths {
-			if err := os.RemoveAll(p); err != nil {
-				errs = append(errs, err)
-			}
+	for _, p := range componentHostPaths(Components(l)) {
+		if err := os.RemoveAll(p); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if ownsGlobals(l) {

@@ -41,6 +41,35 @@ func readTar(t *testing.T, data []byte) ([]tarItem, map[string][]byte) {
 	}
 }
 
+// readArchive reads a docker-archive of one image with one layer: its manifest entry, its
+// config (checking the config's name and the layer's diff id) and its layer tar.
+func readArchive(t *testing.T, data []byte) (ManifestEntry, imageConfig, []byte) {
+	t.Helper()
+	_, files := readTar(t, data)
+	var manifest []ManifestEntry
+	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest) != 1 || len(manifest[0].Layers) != 1 {
+		t.Fatalf("manifest = %+v", manifest)
+	}
+	m := manifest[0]
+	layer := files[m.Layers[0]]
+	sum := sha256.Sum256(layer)
+	var cfg imageConfig
+	if err := json.Unmarshal(files[m.Config], &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"sha256:" + hex.EncodeToString(sum[:])}, cfg.RootFS.DiffIDs); diff != "" {
+		t.Errorf("diff_ids (-want +got):\n%s", diff)
+	}
+	cfgSum := sha256.Sum256(files[m.Config])
+	if got, want := m.Config, hex.EncodeToString(cfgSum[:])+".json"; got != want {
+		t.Errorf("config name %s, want %s", got, want)
+	}
+	return m, cfg, layer
+}
+
 func TestWriteDockerArchive(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "trainer")
@@ -69,29 +98,9 @@ func TestWriteDockerArchive(t *testing.T) {
 	if err := WriteDockerArchive(&buf, spec); err != nil {
 		t.Fatal(err)
 	}
-	_, files := readTar(t, buf.Bytes())
-	var manifest []ManifestEntry
-	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
-		t.Fatal(err)
-	}
-	if len(manifest) != 1 || len(manifest[0].Layers) != 1 {
-		t.Fatalf("manifest = %+v", manifest)
-	}
-	if diff := cmp.Diff([]string{"localhost/mlexp/trainer:dev"}, manifest[0].RepoTags); diff != "" {
+	manifest, cfg, layer := readArchive(t, buf.Bytes())
+	if diff := cmp.Diff([]string{"localhost/mlexp/trainer:dev"}, manifest.RepoTags); diff != "" {
 		t.Errorf("RepoTags (-want +got):\n%s", diff)
-	}
-	layer := files[manifest[0].Layers[0]]
-	sum := sha256.Sum256(layer)
-	var cfg imageConfig
-	if err := json.Unmarshal(files[manifest[0].Config], &cfg); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"sha256:" + hex.EncodeToString(sum[:])}, cfg.RootFS.DiffIDs); diff != "" {
-		t.Errorf("diff_ids (-want +got):\n%s", diff)
-	}
-	cfgSum := sha256.Sum256(files[manifest[0].Config])
-	if got, want := manifest[0].Config, hex.EncodeToString(cfgSum[:])+".json"; got != want {
-		t.Errorf("config name %s, want %s", got, want)
 	}
 	if diff := cmp.Diff([]string{defaultPath, "A=1"}, cfg.Config.Env); diff != "" {
 		t.Errorf("env (-want +got):\n%s", diff)

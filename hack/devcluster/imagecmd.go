@@ -218,6 +218,20 @@ func runImage(l Layout, args []string) error {
 	if err != nil {
 		return err
 	}
+	return deliverImage(l, spec, out)
+}
+
+// requireContainerd fails unless the dev cluster's containerd runs.
+func requireContainerd(l Layout) error {
+	if _, ok := Running(l, "containerd"); !ok {
+		return fmt.Errorf("the dev cluster's containerd is not running (run up first, or use --out FILE)")
+	}
+	return nil
+}
+
+// deliverImage writes spec as a docker-archive tar to out or, without out, imports it into
+// the running cluster's containerd (kept in the image dir for the next up).
+func deliverImage(l Layout, spec ImageSpec, out string) error {
 	if out != "" {
 		if err := writeArchiveFile(spec, out); err != nil {
 			return err
@@ -225,8 +239,8 @@ func runImage(l Layout, args []string) error {
 		progress("wrote %s (%s)", out, spec.Name)
 		return nil
 	}
-	if _, ok := Running(l, "containerd"); !ok {
-		return fmt.Errorf("the dev cluster's containerd is not running (run up first, or use --out FILE)")
+	if err := requireContainerd(l); err != nil {
+		return err
 	}
 	if err := ImportImage(l, spec); err != nil {
 		return err

@@ -25,6 +25,9 @@ const (
 	KueueQuotaMemory = "2Gi"
 )
 
+// kueueServing names Kueue's serving certificate (webhooks and metrics).
+const kueueServing = "kueue-server"
+
 func kueueBuild() *Build {
 	return &Build{Key: "kueue-" + KueueVersion, Module: "sigs.k8s.io/kueue", Version: KueueVersion,
 		Pkgs: []string{"sigs.k8s.io/kueue/cmd/kueue"}, Outputs: []string{"kueue"},
@@ -34,21 +37,26 @@ func kueueBuild() *Build {
 
 func kueueComponent(l Layout) Component {
 	b := kueueBuild()
+	kc := apiClient(l, "kueue", "kueue-client", "mlexp:kueue", "system:masters")
 	return Component{
-		Name: "kueue", Enabled: l.Kueue, Build: b, Bin: filepath.Join(b.Dir(l), "kueue"),
+		Name: "kueue", Enabled: l.Kueue, Version: KueueVersion, Build: b, Bin: filepath.Join(b.Dir(l), "kueue"),
 		Args: flags(
 			"config", l.confFile("kueue.yaml"),
-			"kubeconfig", l.confFile("kueue.kubeconfig"),
+			"kubeconfig", kc.Path,
 			"zap-log-level", "info",
 		),
 		Files:         map[string]string{l.confFile("kueue.yaml"): RenderKueueConfig(l)},
+		Certs:         []CertSpec{loopbackServing(kueueServing, "kueue")},
+		Kubeconfig:    kc,
 		PreStart:      kueuePreStart,
-		Health:        func(e *Env) error { return e.Admin.ok(fmt.Sprintf("http://127.0.0.1:%d/readyz", KueueHealthPort)) },
+		Health:        func(e *Env) error { return e.Admin.ok(loopbackURL("http", KueueHealthPort, "/readyz")) },
 		HealthTimeout: 2 * time.Minute,
 		PostStart: func(e *Env) error {
 			_, err := kubectl(e.L, RenderKueueQueues(), "apply", "--server-side", "--force-conflicts", "-f", "-")
 			return err
 		},
+		Summary: fmt.Sprintf("Kueue %s (LocalQueue %s/%s -> ClusterQueue %s: cpu %s, memory %s)",
+			KueueVersion, KueueLocalQueueNamespace, KueueLocalQueue, KueueClusterQueue, KueueQuotaCPU, KueueQuotaMemory),
 		HostPaths: []string{KueueDir},
 		StopPhase: 4, StopTimeout: 10 * time.Second,
 	}
@@ -68,11 +76,11 @@ func kueuePreStart(e *Env) error {
 	if _, err := kubectl(e.L, "", "wait", "--for=condition=Established", "--timeout=60s", "-f", crds); err != nil {
 		return err
 	}
-	crt, err := os.ReadFile(e.L.pkiFile("kueue-server.crt"))
+	crt, err := os.ReadFile(e.L.pkiFile(kueueServing + ".crt"))
 	if err != nil {
 		return err
 	}
-	key, err := os.ReadFile(e.L.pkiFile("kueue-server.key"))
+	key, err := os.ReadFile(e.L.pkiFile(kueueServing + ".key"))
 	if err != nil {
 		return err
 	}

@@ -58,23 +58,25 @@ func kwokBuild() *Build {
 func kwokComponent(l Layout) Component {
 	b := kwokBuild()
 	p := l.pkiFile
+	kc := apiClient(l, "kwok", "kwok-client", "mlexp:kwok", "system:masters")
+	serving := loopbackServing("kwok-server", "kwok")
 	configs := []string{l.confFile("kwok.yaml")}
 	for _, dst := range sortedValues(kwokUpstreamConfig) {
 		configs = append(configs, filepath.Join(b.Dir(l), dst))
 	}
 	server := joinHostPort("127.0.0.1", KwokPort)
 	return Component{
-		Name: "kwok", Enabled: l.Kwok, Build: b, Bin: filepath.Join(b.Dir(l), "kwok"),
+		Name: "kwok", Enabled: l.Kwok, Version: KwokVersion, Build: b, Bin: filepath.Join(b.Dir(l), "kwok"),
 		Args: flags(
-			"kubeconfig", l.confFile("kwok.kubeconfig"),
+			"kubeconfig", kc.Path,
 			"config", strings.Join(configs, ","),
 			"manage-nodes-with-annotation-selector", KwokNodeAnnotation+"=fake",
 			"server-address", server,
 			"node-ip", "127.0.0.1",
 			"node-port", fmt.Sprint(KwokPort),
 			"cidr", KwokPodCIDR,
-			"tls-cert-file", p("kwok-server.crt"),
-			"tls-private-key-file", p("kwok-server.key"),
+			"tls-cert-file", p(serving.Name+".crt"),
+			"tls-private-key-file", p(serving.Name+".key"),
 			"node-lease-duration-seconds", fmt.Sprint(KubeletLeaseSeconds),
 		),
 		Files: map[string]string{
@@ -82,11 +84,25 @@ func kwokComponent(l Layout) Component {
 			l.confFile("kwok-trainer.log"): KwokTrainerLog,
 			l.confFile("kwok-nodes.yaml"):  RenderKwokNodes(l.KwokNodes),
 		},
-		Health:        func(e *Env) error { return e.Admin.ok("https://" + server + "/healthz") },
+		Certs:         []CertSpec{serving},
+		Kubeconfig:    kc,
+		Health:        adminHealthz(KwokPort),
 		HealthTimeout: time.Minute,
 		PostStart:     ensureKwokNodes,
-		StopPhase:     4, StopTimeout: 10 * time.Second,
+		Summary: fmt.Sprintf("%d fake nodes %s0.. (label %s, taint %s=fake:NoSchedule)",
+			l.KwokNodes, KwokNodePrefix, KwokNodeLabel, KwokTaintKey),
+		Status:    kwokStatus,
+		StopPhase: 4, StopTimeout: 10 * time.Second,
 	}
+}
+
+// kwokStatus counts the fake nodes that are Ready: all is well when KwokNodes are.
+func kwokStatus(e *Env) (string, bool) {
+	ready, total, err := e.Admin.readyNodes(KwokNodeLabel)
+	if err != nil {
+		return fmt.Sprintf("fake nodes: %v", err), false
+	}
+	return fmt.Sprintf("fake nodes (%s): %d of %d Ready, KWOK_NODES=%d", KwokNodeLabel, ready, total, e.L.KwokNodes), ready >= e.L.KwokNodes
 }
 
 // ensureKwokNodes creates the fake nodes, deletes fake nodes beyond KwokNodes and waits
@@ -121,13 +137,7 @@ func ensureKwokNodes(e *Env) error {
 		return nil
 	}
 	last := fmt.Sprintf("%s%d", KwokNodePrefix, e.L.KwokNodes-1)
-	return waitFor(e.L, "fake node "+last+" Ready", "kwok", time.Minute, func() error {
-		n, err := e.Admin.node(last)
-		if err == nil && !n.Ready {
-			err = fmt.Errorf("node %s not Ready: %s", last, n.Reason)
-		}
-		return err
-	})
+	return waitFor(e.L, "fake node "+last+" Ready", "kwok", time.Minute, func() error { return nodeReady(e, last) })
 }
 
 // RenderKwokNodes renders n fake nodes: annotated for kwok, labelled type=kwok, tainted

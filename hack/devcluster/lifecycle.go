@@ -40,55 +40,64 @@ func parseLifecycleArgs(l Layout, cmd string, args []string) (Component, bool, e
 	return c, kill, nil
 }
 
-// StopComponent stops one component: SIGTERM and a wait (or SIGKILL at once with kill, as a
-// crash would); the rest of the cluster keeps running.
-func StopComponent(l Layout, args []string) error {
-	c, kill, err := parseLifecycleArgs(l, "stop", args)
+// withComponent reads `NAME [--kill]` for cmd, checks for root when asked, and runs fn on
+// the component with the state dir locked.
+func withComponent(l Layout, cmd string, args []string, needRoot bool, fn func(c Component, kill bool) error) error {
+	c, kill, err := parseLifecycleArgs(l, cmd, args)
 	if err != nil {
 		return err
+	}
+	if needRoot && os.Geteuid() != 0 {
+		return fmt.Errorf("%s needs root", cmd)
 	}
 	unlock, err := lock(l)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	begin := time.Now()
-	timeout := c.StopTimeout
-	if kill {
-		timeout = 0
-	}
-	stopped, err := Stop(l, c.Name, timeout)
-	if err != nil {
-		return err
-	}
-	if !stopped {
-		progress("%s was not running", c.Name)
+	return fn(c, kill)
+}
+
+// StopComponent stops one component: SIGTERM and a wait (or SIGKILL at once with kill, as a
+// crash would); the rest of the cluster keeps running.
+func StopComponent(l Layout, args []string) error {
+	return withComponent(l, "stop", args, false, func(c Component, kill bool) error {
+		begin := time.Now()
+		timeout := c.StopTimeout
+		if kill {
+			timeout = 0
+		}
+		stopped, err := Stop(l, c.Name, timeout)
+		if err != nil {
+			return err
+		}
+		if !stopped {
+			progress("%s was not running", c.Name)
+			return nil
+		}
+		how := "stopped"
+		if kill {
+			how = "killed"
+		}
+		progress("%s %s in %s; `devcluster start %s` (or `make dev-cluster`) starts it again", how, c.Name, time.Since(begin).Round(10*time.Millisecond), c.Name)
 		return nil
-	}
-	how := "stopped"
-	if kill {
-		how = "killed"
-	}
-	progress("%s %s in %s; `devcluster start %s` (or `make dev-cluster`) starts it again", how, c.Name, time.Since(begin).Round(10*time.Millisecond), c.Name)
-	return nil
+	})
 }
 
 // StartComponent starts one component that is not running, while the rest runs, and waits
 // for its health check. The cluster must have been brought up before (its PKI and configs exist).
 func StartComponent(l Layout, args []string) error {
-	c, _, err := parseLifecycleArgs(l, "start", args)
-	if err != nil {
-		return err
-	}
-	if os.Geteuid() != 0 {
-		return errors.New("start needs root")
-	}
-	unlock, err := lock(l)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return startOne(l, c)
+	return withComponent(l, "start", args, true, func(c Component, _ bool) error { return startOne(l, c) })
+}
+
+// RestartComponent stops one component (SIGTERM) and starts it again.
+func RestartComponent(l Layout, args []string) error {
+	return withComponent(l, "restart", args, true, func(c Component, _ bool) error {
+		if _, err := Stop(l, c.Name, c.StopTimeout); err != nil {
+			return err
+		}
+		return startOne(l, c)
+	})
 }
 
 // startOne starts c unless it runs, with the lock held.
@@ -110,24 +119,4 @@ func startOne(l Layout, c Component) error {
 	}
 	progress("%s started and healthy in %s", c.Name, time.Since(begin).Round(10*time.Millisecond))
 	return nil
-}
-
-// RestartComponent stops one component (SIGTERM) and starts it again.
-func RestartComponent(l Layout, args []string) error {
-	c, _, err := parseLifecycleArgs(l, "restart", args)
-	if err != nil {
-		return err
-	}
-	if os.Geteuid() != 0 {
-		return errors.New("restart needs root")
-	}
-	unlock, err := lock(l)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if _, err := Stop(l, c.Name, c.StopTimeout); err != nil {
-		return err
-	}
-	return startOne(l, c)
 }

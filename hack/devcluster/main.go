@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const usage = `usage: devcluster <command> [flags]
+const usageText = `usage: devcluster <command> [flags]
 
 commands:
   up       build what is missing, start the cluster, wait until it is Ready (idempotent)
@@ -20,6 +20,9 @@ commands:
   start NAME           start one stopped component and wait until it is healthy
   restart NAME         stop and start one component
   image    build a docker-archive image tar and import it into the cluster's containerd
+  plugin-image [--src DIR] [--name NAME] [--out FILE]
+           build the plugin (static) from the working tree and import ` + PluginImage + `
+           (entrypoint ` + PluginBinPath + `)
   env      print the shell exports for the dev kubectl and kubeconfig
   build    only build (or find cached) binaries of the chosen versions (KUBE_VERSION); changes nothing else
 
@@ -27,17 +30,19 @@ status exits 1 unless every component runs and the node is Ready with metrics.
 image flags: --name NAME [--busybox] [--add SRC:DST]... [--symlink DST:TARGET]... [--dir DST]...
              [--entrypoint '["/bin/x"]'|'/bin/x a'] [--cmd ...] [--env K=V]... [--workdir D] [--out FILE]
 
-components: containerd, etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
-            metrics-server, kwok, kueue
+components: %s
 
 environment: MLEXP_DEV_DIR (state dir, default /var/lib/mlexp-dev), KUBE_VERSION (default ` + DefaultKubeVersion + `;
   ` + SkewKubeVersion + ` for the skew tests), MLEXP_KWOK=0|1 (default 1), KWOK_NODES (default 4),
   MLEXP_KUEUE=0|1 (default 1)
 `
 
+// usage is the help text, naming every component of the table.
+func usage() string { return fmt.Sprintf(usageText, componentNames(Layout{})) }
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
+		fmt.Fprint(os.Stderr, usage())
 		os.Exit(2)
 	}
 	l, err := NewLayout()
@@ -70,12 +75,14 @@ func main() {
 		PrintEnv(l, os.Stdout)
 	case "image":
 		err = runImage(l, args)
+	case "plugin-image":
+		err = runPluginImage(l, args)
 	case "build":
 		_, err = buildAll(l)
 	case "-h", "--help", "help":
-		fmt.Print(usage)
+		fmt.Print(usage())
 	default:
-		fmt.Fprintf(os.Stderr, "devcluster: unknown command %q\n%s", os.Args[1], usage)
+		fmt.Fprintf(os.Stderr, "devcluster: unknown command %q\n%s", os.Args[1], usage())
 		os.Exit(2)
 	}
 	if err != nil {

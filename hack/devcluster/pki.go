@@ -50,32 +50,45 @@ func firstServiceIP() net.IP {
 	return net.IPv4(ip[0], ip[1], ip[2], ip[3]+1)
 }
 
-// CertSpecs lists every leaf certificate, in the order they are written.
-func CertSpecs() []CertSpec {
-	lo, node := net.ParseIP("127.0.0.1"), net.ParseIP(NodeIP)
-	return []CertSpec{
-		{Name: "etcd-server", Signer: caName, CN: "mlexp-etcd", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true, Client: true},
-		{Name: "apiserver-etcd-client", Signer: caName, CN: "kube-apiserver-etcd-client", Client: true},
-		{Name: "apiserver", Signer: caName, CN: "kube-apiserver", Server: true,
-			DNS: []string{"localhost", NodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
-			IPs: []net.IP{lo, node, firstServiceIP()}},
-		{Name: "apiserver-kubelet-client", Signer: caName, CN: "kube-apiserver-kubelet-client", Orgs: []string{"system:masters"}, Client: true},
-		{Name: frontProxyName, Signer: frontProxyCA, CN: frontProxyName, Client: true},
-		{Name: "admin", Signer: caName, CN: adminUser, Orgs: []string{"system:masters"}, Client: true},
-		{Name: "controller-manager", Signer: caName, CN: "system:kube-controller-manager", Client: true},
-		{Name: "scheduler", Signer: caName, CN: "system:kube-scheduler", Client: true},
-		{Name: "controller-manager-server", Signer: caName, CN: "kube-controller-manager", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
-		{Name: "scheduler-server", Signer: caName, CN: "kube-scheduler", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
-		{Name: "kubelet-client", Signer: caName, CN: kubeletUserName, Orgs: []string{"system:nodes"}, Client: true},
-		{Name: "kubelet-server", Signer: caName, CN: NodeName, DNS: []string{NodeName, "localhost"}, IPs: []net.IP{node, lo}, Server: true},
-		{Name: "metrics-server-client", Signer: caName, CN: metricsUser, Client: true},
-		{Name: "metrics-server", Signer: caName, CN: "metrics-server", Server: true,
-			DNS: []string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"}, IPs: []net.IP{node}},
-		{Name: "kwok-client", Signer: caName, CN: "mlexp:kwok", Orgs: []string{"system:masters"}, Client: true},
-		{Name: "kwok-server", Signer: caName, CN: "kwok", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
-		{Name: "kueue-client", Signer: caName, CN: "mlexp:kueue", Orgs: []string{"system:masters"}, Client: true},
-		{Name: "kueue-server", Signer: caName, CN: "kueue", DNS: []string{"localhost"}, IPs: []net.IP{lo}, Server: true},
+// Names of the certificates the tool itself uses.
+const (
+	adminCertName   = "admin"
+	etcdClientName  = "apiserver-etcd-client"
+	loopbackAddress = "127.0.0.1"
+)
+
+// adminKubeconfig is the cluster admin's kubeconfig: the user's (KUBECONFIG) and the tool's own.
+func adminKubeconfig(l Layout) Kubeconfig {
+	return Kubeconfig{Path: l.Kubeconfig(), Cert: clientCert(adminCertName, adminUser, "system:masters")}
+}
+
+// clientCert is a client certificate of the cluster CA for user CN in groups orgs.
+func clientCert(name, cn string, orgs ...string) CertSpec {
+	return CertSpec{Name: name, Signer: caName, CN: cn, Orgs: orgs, Client: true}
+}
+
+// loopbackServing is the serving certificate of a component listening on 127.0.0.1.
+func loopbackServing(name, cn string) CertSpec {
+	return CertSpec{Name: name, Signer: caName, CN: cn, DNS: []string{"localhost"}, IPs: []net.IP{net.ParseIP(loopbackAddress)}, Server: true}
+}
+
+// apiClient is the kubeconfig etc/FILE.kubeconfig of a component, presenting the client
+// certificate CERT for user CN in groups orgs.
+func apiClient(l Layout, file, cert, cn string, orgs ...string) *Kubeconfig {
+	return &Kubeconfig{Path: l.confFile(file + ".kubeconfig"), Cert: clientCert(cert, cn, orgs...)}
+}
+
+// CertSpecs lists every leaf certificate, in the order they are written: the admin's, then
+// every component's (enabled or not), its kubeconfig's last.
+func CertSpecs(l Layout) []CertSpec {
+	specs := []CertSpec{adminKubeconfig(l).Cert}
+	for _, c := range Components(l) {
+		specs = append(specs, c.Certs...)
+		if c.Kubeconfig != nil {
+			specs = append(specs, c.Kubeconfig.Cert)
+		}
 	}
+	return specs
 }
 
 func newKey() (*ecdsa.PrivateKey, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) }
@@ -86,24 +99,41 @@ func serial() (*big.Int, error) {
 
 // NewCA makes a self-signed CA certificate and its key.
 func NewCA(cn string, now time.Time) (*x509.Certificate, crypto.Signer, error) {
+	return sign(&x509.Certificate{
+		Subject:               pkix.Name{CommonName: cn},
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}, nil, nil, now)
+}
+
+// Issue signs a leaf certificate for spec with the CA.
+func Issue(ca *x509.Certificate, caKey crypto.Signer, spec CertSpec, now time.Time) (*x509.Certificate, crypto.Signer, error) {
+	tmpl := &x509.Certificate{
+		Subject:     pkix.Name{CommonName: spec.CN, Organization: spec.Orgs},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		DNSNames:    spec.DNS,
+		IPAddresses: spec.IPs,
+		ExtKeyUsage: spec.usage(),
+	}
+	return sign(tmpl, ca, caKey, now)
+}
+
+// sign gives tmpl a new key, a serial number and the validity period, and signs it with
+// the parent's key (self-signed when parent is nil).
+func sign(tmpl, parent *x509.Certificate, parentKey crypto.Signer, now time.Time) (*x509.Certificate, crypto.Signer, error) {
 	key, err := newKey()
 	if err != nil {
 		return nil, nil, err
 	}
-	sn, err := serial()
-	if err != nil {
+	if tmpl.SerialNumber, err = serial(); err != nil {
 		return nil, nil, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          sn,
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(certValidity),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
+	tmpl.NotBefore, tmpl.NotAfter = now.Add(-time.Hour), now.Add(certValidity)
+	if parent == nil {
+		parent, parentKey = tmpl, key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,37 +141,16 @@ func NewCA(cn string, now time.Time) (*x509.Certificate, crypto.Signer, error) {
 	return cert, key, err
 }
 
-// Issue signs a leaf certificate for spec with the CA.
-func Issue(ca *x509.Certificate, caKey crypto.Signer, spec CertSpec, now time.Time) (*x509.Certificate, crypto.Signer, error) {
-	key, err := newKey()
-	if err != nil {
-		return nil, nil, err
+// usage lists the extended key usages of the spec: server, then client.
+func (s CertSpec) usage() []x509.ExtKeyUsage {
+	var u []x509.ExtKeyUsage
+	if s.Server {
+		u = append(u, x509.ExtKeyUsageServerAuth)
 	}
-	sn, err := serial()
-	if err != nil {
-		return nil, nil, err
+	if s.Client {
+		u = append(u, x509.ExtKeyUsageClientAuth)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: sn,
-		Subject:      pkix.Name{CommonName: spec.CN, Organization: spec.Orgs},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(certValidity),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		DNSNames:     spec.DNS,
-		IPAddresses:  spec.IPs,
-	}
-	if spec.Server {
-		tmpl.ExtKeyUsage = append(tmpl.ExtKeyUsage, x509.ExtKeyUsageServerAuth)
-	}
-	if spec.Client {
-		tmpl.ExtKeyUsage = append(tmpl.ExtKeyUsage, x509.ExtKeyUsageClientAuth)
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	return cert, key, err
+	return u
 }
 
 // EncodeCert returns the PEM form of a certificate.
@@ -232,13 +241,7 @@ func CertMatches(c *x509.Certificate, ca *x509.Certificate, spec CertSpec, now t
 			return false
 		}
 	}
-	var usage []x509.ExtKeyUsage
-	if spec.Server {
-		usage = append(usage, x509.ExtKeyUsageServerAuth)
-	}
-	if spec.Client {
-		usage = append(usage, x509.ExtKeyUsageClientAuth)
-	}
+	usage := spec.usage()
 	if len(usage) != len(c.ExtKeyUsage) {
 		return false
 	}
@@ -250,11 +253,11 @@ func CertMatches(c *x509.Certificate, ca *x509.Certificate, spec CertSpec, now t
 	return true
 }
 
-// EnsurePKI makes dir hold both CAs, every leaf of CertSpecs and the service-account key
+// EnsurePKI makes dir hold both CAs, every leaf of specs and the service-account key
 // pair, keeping whatever exists and is still valid (so a restarted cluster keeps its
 // identities and its service-account tokens); it returns the names it (re)issued. A new CA
 // re-issues every leaf it signs.
-func EnsurePKI(dir string, now time.Time) ([]string, error) {
+func EnsurePKI(dir string, specs []CertSpec, now time.Time) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -282,7 +285,7 @@ func EnsurePKI(dir string, now time.Time) ([]string, error) {
 		cas[name] = ca{c, k, true}
 		issued = append(issued, name)
 	}
-	for _, s := range CertSpecs() {
+	for _, s := range specs {
 		signer, ok := cas[s.Signer]
 		if !ok {
 			return issued, fmt.Errorf("cert %s: unknown signer %q", s.Name, s.Signer)

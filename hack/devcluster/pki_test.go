@@ -14,7 +14,7 @@ import (
 func TestGeneratePKI(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if _, err := EnsurePKI(dir, now); err != nil {
+	if _, err := EnsurePKI(dir, CertSpecs(testLayout()), now); err != nil {
 		t.Fatal(err)
 	}
 	pool := func(name string) *x509.CertPool {
@@ -87,7 +87,7 @@ func TestFirstServiceIP(t *testing.T) {
 
 func TestGeneratePKIServiceAccountKey(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := EnsurePKI(dir, time.Now()); err != nil {
+	if _, err := EnsurePKI(dir, CertSpecs(testLayout()), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"sa.key", "sa.pub", "ca.crt", "ca.key", "front-proxy-ca.crt"} {
@@ -121,15 +121,15 @@ func readAll(t *testing.T, dir string) map[string]string {
 func TestEnsurePKIKeepsValidCerts(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	issued, err := EnsurePKI(dir, now)
+	issued, err := EnsurePKI(dir, CertSpecs(testLayout()), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(issued) != len(CertSpecs())+3 {
+	if len(issued) != len(CertSpecs(testLayout()))+3 {
 		t.Errorf("first run issued %d, want every cert, both CAs and the SA key", len(issued))
 	}
 	before := readAll(t, dir)
-	issued, err = EnsurePKI(dir, now.Add(24*time.Hour))
+	issued, err = EnsurePKI(dir, CertSpecs(testLayout()), now.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestEnsurePKIKeepsValidCerts(t *testing.T) {
 	if err := writePair(dir, "scheduler", other, otherKey); err != nil { // wrong subject and signer
 		t.Fatal(err)
 	}
-	issued, err = EnsurePKI(dir, now)
+	issued, err = EnsurePKI(dir, CertSpecs(testLayout()), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,11 +166,11 @@ func TestEnsurePKIKeepsValidCerts(t *testing.T) {
 
 	// Close to expiry, every leaf is issued again by the (still valid) CA.
 	late := now.Add(certValidity - 10*24*time.Hour)
-	issued, err = EnsurePKI(dir, late)
+	issued, err = EnsurePKI(dir, CertSpecs(testLayout()), late)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(issued) < len(CertSpecs()) {
+	if len(issued) < len(CertSpecs(testLayout())) {
 		t.Errorf("near expiry issued %d, want every leaf (%v)", len(issued), issued)
 	}
 
@@ -179,7 +179,7 @@ func TestEnsurePKIKeepsValidCerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	sa := readAll(t, dir)["sa.key"]
-	if _, err := EnsurePKI(dir, now); err != nil {
+	if _, err := EnsurePKI(dir, CertSpecs(testLayout()), now); err != nil {
 		t.Fatal(err)
 	}
 	final := readAll(t, dir)

@@ -1,12 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -129,42 +124,4 @@ func observe(l Layout, comps []Component) map[string]Observed {
 		obs[c.Name] = Observed{Running: ok, Stamp: rec.Stamp}
 	}
 	return obs
-}
-
-// pkiFingerprint hashes every certificate of the PKI: part of every component's stamp, so
-// a re-issued certificate restarts the components.
-func pkiFingerprint(l Layout) []byte {
-	paths, _ := filepath.Glob(filepath.Join(l.PKIDir(), "*.crt"))
-	sort.Strings(paths)
-	h := sha256.New()
-	for _, p := range paths {
-		data, _ := os.ReadFile(p)
-		fmt.Fprintf(h, "%s\x00", filepath.Base(p))
-		h.Write(data)
-	}
-	return h.Sum(nil)
-}
-
-// stamps computes the stamp of every enabled component.
-func stamps(l Layout, comps []Component) map[string]string {
-	fp := pkiFingerprint(l)
-	out := map[string]string{}
-	for _, c := range comps {
-		if c.Enabled {
-			out[c.Name] = c.Stamp(fp)
-		}
-	}
-	return out
-}
-
-// ConfigStamp fingerprints the whole configuration (versions, and every enabled component's
-// command line and config files): it changes when any entry of Components changes.
-func ConfigStamp(l Layout) string {
-	h := sha256.New()
-	fmt.Fprintln(h, l.KubeVersion, EtcdVersion, MetricsServerVersion, KwokVersion, KueueVersion)
-	for _, c := range Enabled(l) {
-		fmt.Fprintln(h, c.Name, c.Stamp(nil))
-	}
-	fmt.Fprintln(h, RenderMetricsServerManifests(nil), RenderKwokNodes(l.KwokNodes), RenderKueueQueues())
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -175,32 +175,7 @@ rules:
 - apiGroups: [""]
   resources: ["pods", "nodes"]
   verbs: ["get", "list", "watch"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: mlexp:metrics-server
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "mlexp:metrics-server"}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: %[1]q}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: mlexp:metrics-server:system:auth-delegator
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:auth-delegator"}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: %[1]q}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: mlexp:metrics-server-auth-reader
-  namespace: kube-system
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: %[1]q}
----
+%[5]s---
 apiVersion: v1
 kind: Service
 metadata:
@@ -234,7 +209,28 @@ spec:
   versionPriority: 100
   service: {name: metrics-server, namespace: kube-system, port: 443}
   caBundle: %[4]s
-`, metricsUser, MetricsServerPort, NodeIP, base64.StdEncoding.EncodeToString(caPEM))
+`, metricsUser, MetricsServerPort, NodeIP, base64.StdEncoding.EncodeToString(caPEM),
+		bindUser("ClusterRoleBinding", "mlexp:metrics-server", "", "ClusterRole", "mlexp:metrics-server", metricsUser)+
+			bindUser("ClusterRoleBinding", "mlexp:metrics-server:system:auth-delegator", "", "ClusterRole", "system:auth-delegator", metricsUser)+
+			bindUser("RoleBinding", "mlexp:metrics-server-auth-reader", "kube-system", "Role", "extension-apiserver-authentication-reader", metricsUser))
+}
+
+// bindUser renders a YAML document (with its leading ---) binding a role to a user; a
+// RoleBinding names its namespace.
+func bindUser(kind, name, namespace, roleKind, role, user string) string {
+	ns := ""
+	if namespace != "" {
+		ns = "\n  namespace: " + namespace
+	}
+	return fmt.Sprintf(`---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: %s
+metadata:
+  name: %s%s
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: %s, name: %q}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: %q}
+`, kind, name, ns, roleKind, role, user)
 }
 
 // flags turns ordered name/value pairs into --name=value arguments.

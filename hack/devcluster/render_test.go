@@ -170,23 +170,45 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-func TestConfigStamp(t *testing.T) {
-	base := testLayout()
-	a := ConfigStamp(base)
-	if a != ConfigStamp(testLayout()) || len(a) != 64 {
-		t.Errorf("ConfigStamp is not stable: %s", a)
-	}
-	other := base
-	other.Dir = "/other"
-	fewer := base
-	fewer.KwokNodes = 2
-	noKueue := base
-	noKueue.Kueue = false
-	skew := base
-	skew.KubeVersion = SkewKubeVersion
-	for name, l := range map[string]Layout{"dir": other, "KWOK_NODES": fewer, "MLEXP_KUEUE": noKueue, "KUBE_VERSION": skew} {
-		if ConfigStamp(l) == a {
-			t.Errorf("ConfigStamp does not change with %s", name)
+// TestStampsFollowTheLayout: each choice of the environment reaches the stamps of the
+// components it concerns, and only those, so up restarts exactly what a change concerns.
+func TestStampsFollowTheLayout(t *testing.T) {
+	stampsOf := func(l Layout) map[string]string {
+		out := map[string]string{}
+		for _, c := range Enabled(l) {
+			out[c.Name] = c.Stamp(nil)
 		}
+		return out
+	}
+	base := stampsOf(testLayout())
+	var all []string
+	for _, c := range Components(testLayout()) {
+		all = append(all, c.Name)
+	}
+	tests := map[string]struct {
+		change  func(*Layout)
+		changed []string
+	}{
+		"MLEXP_DEV_DIR": {func(l *Layout) { l.Dir = "/other" }, all},
+		"KWOK_NODES":    {func(l *Layout) { l.KwokNodes = 2 }, []string{"kwok"}},
+		"MLEXP_KUEUE":   {func(l *Layout) { l.Kueue = false }, []string{"kueue"}},
+		"KUBE_VERSION": {func(l *Layout) { l.KubeVersion = SkewKubeVersion },
+			[]string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			l := testLayout()
+			tt.change(&l)
+			got := stampsOf(l)
+			var changed []string
+			for _, n := range all {
+				if got[n] != base[n] {
+					changed = append(changed, n)
+				}
+			}
+			if diff := cmp.Diff(tt.changed, changed); diff != "" {
+				t.Errorf("components whose stamp changed (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -33,13 +33,35 @@ func WaitStatus(l Layout, w io.Writer, wait time.Duration) bool {
 
 // Status prints what runs and the node's state; it returns false unless everything is up.
 func Status(l Layout, w io.Writer) bool {
-	fmt.Fprintf(w, "dev cluster state dir: %s (Kubernetes %s, etcd %s, metrics-server %s, kwok %s, kueue %s)\n",
-		l.Dir, l.KubeVersion, EtcdVersion, MetricsServerVersion, KwokVersion, KueueVersion)
+	comps := Components(l)
+	fmt.Fprintf(w, "dev cluster state dir: %s (%s)\n", l.Dir, versions(l, comps))
+	all := processTable(l, comps, w)
+	if !linkExists(NodeLink) {
+		fmt.Fprintf(w, "node address: link %s missing\n", NodeLink)
+		all = false
+	}
+	e, err := newEnv(l)
+	if err == nil {
+		err = e.Admin.ok(apiURL("/readyz"))
+	}
+	if err != nil {
+		fmt.Fprintf(w, "api server: not answering (%v)\n", err)
+		return false
+	}
+	if !componentChecks(e, comps, w) {
+		all = false
+	}
+	fmt.Fprintf(w, "kubeconfig: %s\nkubectl: %s\n", l.Kubeconfig(), l.Kubectl())
+	return all
+}
+
+// processTable prints one row per component (pid, state, RSS, log) and the total RSS; it
+// returns false unless every enabled component runs.
+func processTable(l Layout, comps []Component, w io.Writer) bool {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPONENT\tPID\tSTATE\tRSS\tLOG")
 	all := true
 	var total int64
-	comps := Components(l)
 	want := stamps(l, comps)
 	for _, c := range comps {
 		pid, state, rss := "-", "stopped", "-"
@@ -68,49 +90,21 @@ func Status(l Layout, w io.Writer) bool {
 	}
 	fmt.Fprintf(tw, "total\t\t\t%dMi\t\n", total/1024)
 	tw.Flush()
-	if !linkExists(NodeLink) {
-		fmt.Fprintf(w, "node address: link %s missing\n", NodeLink)
-		all = false
-	}
-	cl, err := newClient(l, "admin")
-	if err == nil {
-		err = cl.ok(apiURL("/readyz"))
-	}
-	if err != nil {
-		fmt.Fprintf(w, "api server: not answering (%v)\n", err)
-		return false
-	}
-	n, err := cl.node(NodeName)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "node %s: %v\n", NodeName, err)
-		all = false
-	case n.Ready:
-		fmt.Fprintf(w, "node %s: Ready, address %s, allocatable cpu %s memory %s, kubelet %s\n", NodeName, n.Address, n.CPU, n.Memory, n.Version)
-	default:
-		fmt.Fprintf(w, "node %s: NotReady (%s)\n", NodeName, n.Reason)
-		all = false
-	}
-	if err := cl.nodeMetrics(); err != nil {
-		fmt.Fprintf(w, "metrics.k8s.io: not serving (%v)\n", err)
-		all = false
-	} else {
-		fmt.Fprintln(w, "metrics.k8s.io: serving")
-	}
-	if l.Kwok {
-		ready, total, err := cl.readyNodes(KwokNodeLabel)
-		switch {
-		case err != nil:
-			fmt.Fprintf(w, "fake nodes: %v\n", err)
-			all = false
-		default:
-			fmt.Fprintf(w, "fake nodes (%s): %d of %d Ready, KWOK_NODES=%d\n", KwokNodeLabel, ready, total, l.KwokNodes)
-			if ready < l.KwokNodes {
-				all = false
-			}
+	return all
+}
+
+// componentChecks prints the status line of every enabled component that checks what it
+// serves; it returns false unless all of them are well.
+func componentChecks(e *Env, comps []Component, w io.Writer) bool {
+	all := true
+	for _, c := range comps {
+		if !c.Enabled || c.Status == nil {
+			continue
 		}
+		line, ok := c.Status(e)
+		fmt.Fprintln(w, line)
+		all = all && ok
 	}
-	fmt.Fprintf(w, "kubeconfig: %s\nkubectl: %s\n", l.Kubeconfig(), l.Kubectl())
 	return all
 }
 

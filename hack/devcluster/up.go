@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"syscall"
@@ -37,11 +38,11 @@ type Env struct {
 
 // newEnv builds the clients; the PKI must exist.
 func newEnv(l Layout) (*Env, error) {
-	admin, err := newClient(l, "admin")
+	admin, err := newClient(l, adminCertName)
 	if err != nil {
 		return nil, err
 	}
-	etcd, err := newClient(l, "apiserver-etcd-client")
+	etcd, err := newClient(l, etcdClientName)
 	if err != nil {
 		return nil, err
 	}
@@ -58,23 +59,23 @@ func clusterReady(l Layout) bool {
 	return err == nil && n.Ready
 }
 
-// kubeconfigs maps each kubeconfig file to the certificate (user) it presents.
+// kubeconfigs maps each kubeconfig file to the certificate (user) it presents: the admin's
+// and every component's, enabled or not.
 func kubeconfigs(l Layout) map[string]string {
-	return map[string]string{
-		l.Kubeconfig(): "admin",
-		l.confFile("controller-manager.kubeconfig"): "controller-manager",
-		l.confFile("scheduler.kubeconfig"):          "scheduler",
-		l.confFile("kubelet.kubeconfig"):            "kubelet-client",
-		l.confFile("metrics-server.kubeconfig"):     "metrics-server-client",
-		l.confFile("kwok.kubeconfig"):               "kwok-client",
-		l.confFile("kueue.kubeconfig"):              "kueue-client",
+	admin := adminKubeconfig(l)
+	out := map[string]string{admin.Path: admin.Cert.Name}
+	for _, c := range Components(l) {
+		if c.Kubeconfig != nil {
+			out[c.Kubeconfig.Path] = c.Kubeconfig.Cert.Name
+		}
 	}
+	return out
 }
 
 // writeConfigs keeps the PKI (issuing only what is missing or no longer valid) and writes
 // every kubeconfig; component config files are written by each start.
 func writeConfigs(l Layout) error {
-	issued, err := EnsurePKI(l.PKIDir(), time.Now())
+	issued, err := EnsurePKI(l.PKIDir(), CertSpecs(l), time.Now())
 	if err != nil {
 		return err
 	}
@@ -187,7 +188,7 @@ func Up(l Layout) error {
 	plan := Decide(comps, stamps(l, comps), observe(l, comps))
 	if plan.Idle() && clusterReady(l) {
 		progress("the dev cluster is already up (%s); nothing to do", l.Dir)
-		printUsage(l)
+		printUsage(os.Stdout, l)
 		return nil
 	}
 	if plan.Recover {
@@ -215,14 +216,11 @@ func Up(l Layout) error {
 		progress("up failed; logs are in %s; `make dev-cluster` again starts what is missing, `make dev-cluster-down` removes everything", l.LogDir())
 		return err
 	}
-	if err := os.WriteFile(l.stampFile(), []byte(ConfigStamp(l)), 0o644); err != nil {
-		return err
-	}
 	for _, t := range times {
 		progress("timing: build %s %s", t.Name, t.D)
 	}
 	progress("timing: start to Ready %s, whole up %s", time.Since(started).Round(time.Second), time.Since(begin).Round(time.Second))
-	printUsage(l)
+	printUsage(os.Stdout, l)
 	return nil
 }
 
@@ -252,25 +250,18 @@ func apply(l Layout, comps []Component, plan Plan) error {
 	return nil
 }
 
-// printUsage tells the user how to reach the cluster.
-func printUsage(l Layout) {
-	var extras []string
-	if l.Kwok {
-		extras = append(extras, fmt.Sprintf("%d fake nodes %s0.. (label %s, taint %s=fake:NoSchedule)", l.KwokNodes, KwokNodePrefix, KwokNodeLabel, KwokTaintKey))
-	}
-	if l.Kueue {
-		extras = append(extras, fmt.Sprintf("Kueue %s (LocalQueue %s/%s -> ClusterQueue %s: cpu %s, memory %s)", KueueVersion, KueueLocalQueueNamespace, KueueLocalQueue, KueueClusterQueue, KueueQuotaCPU, KueueQuotaMemory))
-	}
-	fmt.Printf(`dev cluster is up: node %s (%s), Kubernetes %s, API https://127.0.0.1:%d
+// printUsage tells the user how to reach the cluster, and what the enabled components offer.
+func printUsage(w io.Writer, l Layout) {
+	fmt.Fprintf(w, `dev cluster is up: node %s (%s), Kubernetes %s, API https://127.0.0.1:%d
   export KUBECONFIG=%s
   export PATH=%s:$PATH    # the dev kubectl
   kubectl get nodes; kubectl top node
 images on the node: %s (busybox, sh); build more with: devcluster image --name localhost/mlexp/NAME:dev --add SRC:DST
 `, NodeName, NodeIP, l.KubeVersion, APIServerPort, l.Kubeconfig(), l.BinDir(), ToolboxImage)
-	for _, x := range extras {
-		fmt.Printf("also: %s\n", x)
+	for _, c := range Enabled(l) {
+		if c.Summary != "" {
+			fmt.Fprintf(w, "also: %s\n", c.Summary)
+		}
 	}
-	fmt.Printf("stop with: make dev-cluster-down (state and logs in %s)\n", l.Dir)
+	fmt.Fprintf(w, "stop with: make dev-cluster-down (state and logs in %s)\n", l.Dir)
 }
-
-func (l Layout) stampFile() string { return l.join("run", "config.stamp") }

@@ -3,6 +3,8 @@ package experiment
 import (
 	"strings"
 	"testing"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
 
 // Every malformed Katib file is an error naming the file, line and column.
@@ -32,8 +34,7 @@ func TestKatibErrors(t *testing.T) {
 		"count not an int":  {rep("  parameters:\n", "  maxTrialCount: \"5\"\n  parameters:\n"), `k.yaml:12:18: maxTrialCount: want an integer, got the string "5"`},
 
 		// algorithm
-		"bayesian":             {rep("algorithmName: grid", "algorithmName: bayesianoptimization"), `k.yaml:11:20: algorithm "bayesianoptimization" is not supported: kubectl mlexp runs grid and random searches (the others need Katib's suggestion services, which learn from finished trials)`},
-		"tpe":                  {rep("algorithmName: grid", "algorithmName: tpe"), `k.yaml:11:20: algorithm "tpe" is not supported: kubectl mlexp runs grid and random searches (the others need Katib's suggestion services, which learn from finished trials)`},
+		"unknown algorithm":    {rep("algorithmName: grid", "algorithmName: pbt"), `k.yaml:11:20: unknown algorithm "pbt": want one of ` + strings.Join(search.Algorithms(), ", ")},
 		"unknown setting":      {rep("algorithmName: grid\n", "algorithmName: grid\n    algorithmSettings: [{name: n_startup_trials, value: \"5\"}]\n"), `k.yaml:12:32: unknown setting "n_startup_trials" for algorithm grid: Katib's grid knows random_state`},
 		"bad random_state":     {rep("algorithmName: grid\n", "algorithmName: grid\n    algorithmSettings: [{name: random_state, value: \"-1\"}]\n"), `k.yaml:12:53: random_state must be an integer of at least 0, got the string "-1"`},
 		"random, no count":     {rep("algorithmName: grid", "algorithmName: random"), `k.yaml:11:20: random needs spec.maxTrialCount: how many samples to draw`},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
 
@@ -185,7 +186,7 @@ func TestKatibTemplate(t *testing.T) {
 		"              env: [{name: HOME_DIR, value: \"$HOME/${trialParameters.learningRate}/$${x}\"}]\n              command:", 1)}.String()
 	exp := parseKatib(t, in)
 	job := exp.Template.Lookup("spec.template.spec.containers[0].env[0].value")
-	if job == nil || job.Kind != StringNode {
+	if job == nil || job.Kind != model.StringNode {
 		t.Fatalf("env value node: %+v", job)
 	}
 	if got := job.Str.Apply([]string{"0.01", "2"}); got != "$HOME/0.01/$${x}" {
@@ -198,8 +199,7 @@ func TestKatibTemplate(t *testing.T) {
 }
 
 func TestKatibWarnings(t *testing.T) {
-	in := katibFile{spec: "  parallelTrialCount: 2\n  maxTrialCount: 4\n  maxFailedTrialCount: 1\n  resumePolicy: LongRunning\n" +
-		"  earlyStopping:\n    algorithmName: medianstop\n"}.String()
+	in := katibFile{spec: "  parallelTrialCount: 2\n  maxTrialCount: 4\n  maxFailedTrialCount: 1\n  resumePolicy: LongRunning\n"}.String()
 	in = strings.Replace(in, "algorithmName: grid\n", "algorithmName: grid\n    algorithmSettings: [{name: random_state, value: \"3\"}]\n", 1)
 	in = strings.Replace(in, "metadata:\n  name: k\n", "metadata:\n  name: k\n  namespace: team-a\n  labels: {a: b}\n", 1)
 	in = strings.Replace(in, "  trialTemplate:\n", "  trialTemplate:\n    primaryPodLabels: {role: master}\n    retain: true\n    successCondition: status.x\n", 1)
@@ -207,10 +207,9 @@ func TestKatibWarnings(t *testing.T) {
 	want := []string{
 		"k.yaml:6: metadata.labels are not applied: there is no Experiment object here; label the trials' Jobs in trialSpec.metadata.labels",
 		"k.yaml:14: random_state has no effect on grid: trials run in the grid's order (Katib's grid only shuffles them)",
-		"k.yaml:31: trialTemplate.successCondition is not applied: a trial's state is its Job's (Complete or Failed)",
-		"k.yaml:29: trialTemplate.primaryPodLabels is not applied: a trial is one Job and its pod",
+		"k.yaml:29: trialTemplate.successCondition is not applied: a trial's state is its Job's (Complete or Failed)",
+		"k.yaml:27: trialTemplate.primaryPodLabels is not applied: a trial is one Job and its pod",
 		"k.yaml:17: maxFailedTrialCount 1 is not enforced: every trial runs whatever the others do (see `kubectl mlexp status` for failures)",
-		"k.yaml:19: earlyStopping (medianstop) is not enforced: every trial runs to its end",
 		"k.yaml:18: resumePolicy LongRunning has no meaning here: there is no suggestion service to resume; re-submitting the file is idempotent",
 	}
 	if diff := cmp.Diff(want, exp.Warnings); diff != "" {

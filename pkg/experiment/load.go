@@ -7,19 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-)
 
-// Limits of an experiment file. A real experiment file is a few KB; these
-// keep a wrong file (a log, a data set, a generated monster) from taking
-// the machine's memory or minutes before it is refused: parsing YAML takes
-// about 50 times a file's size in memory.
-const (
-	// MaxFileSize is the largest experiment file read.
-	MaxFileSize = 2 << 20
-	// MaxLineLength is the longest line of an experiment file.
-	MaxLineLength = 64 << 10
-	// MaxValueLength is the longest parameter value.
-	MaxValueLength = 16 << 10
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 )
 
 // Load reads and parses the experiment file at path; "-" reads stdin.
@@ -67,7 +56,7 @@ func checkRegular(path string, st fs.FileInfo) error {
 }
 
 func tooLarge(file string, size int64) error {
-	return &Error{File: file, Msg: fmt.Sprintf("file is %s: an experiment file is at most %s", byteSize(size), byteSize(MaxFileSize))}
+	return &Error{File: file, Msg: fmt.Sprintf("file is %s: an experiment file is at most %s", model.ByteSize(size), model.ByteSize(MaxFileSize))}
 }
 
 // loadCancellable is LoadReader whose read gives up when ctx ends: a read
@@ -112,7 +101,7 @@ func readLimited(filename string, r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", filename, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is larger than %s, the most an experiment file may be", byteSize(MaxFileSize))}
+		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is larger than %s, the most an experiment file may be", model.ByteSize(MaxFileSize))}
 	}
 	return data, nil
 }
@@ -131,28 +120,9 @@ func checkSize(filename string, data []byte) error {
 		}
 		if n > MaxLineLength {
 			return &Error{File: filename, Pos: Pos{Line: line},
-				Msg: fmt.Sprintf("line is %s long: at most %s", byteSize(int64(n)), byteSize(MaxLineLength))}
+				Msg: fmt.Sprintf("line is %s long: at most %s", model.ByteSize(int64(n)), model.ByteSize(MaxLineLength))}
 		}
 		rest = rest[min(n+1, len(rest)):]
 	}
 	return nil
-}
-
-// byteSize renders n bytes for a message: "2 MiB", "64 KiB", "10.5 MiB", "300 bytes".
-func byteSize[N int | int64](n N) string {
-	v := float64(n)
-	switch {
-	case v >= 1<<20:
-		return trimZero(fmt.Sprintf("%.1f", v/(1<<20))) + " MiB"
-	case v >= 1<<10:
-		return trimZero(fmt.Sprintf("%.1f", v/(1<<10))) + " KiB"
-	}
-	return fmt.Sprintf("%d bytes", int64(n))
-}
-
-func trimZero(s string) string {
-	if len(s) > 2 && s[len(s)-2:] == ".0" {
-		return s[:len(s)-2]
-	}
-	return s
 }

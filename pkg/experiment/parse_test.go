@@ -52,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		"long name": {in: "apiVersion: mlexp.dev/v1alpha1\nkind: Experiment\nmetadata: {name: " + strings.Repeat("a", 41) + "}\n",
 			want: `t.yaml:3:18: metadata.name: experiment name "` + strings.Repeat("a", 41) + `" is 41 characters long: at most 40 (trial names append 9 characters)`},
 		"bad --name":      {in: head + grid + tmpl, opts: Options{Name: "-x"}, want: `t.yaml: --name: invalid experiment name "-x": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
-		"seed flags":      {in: head + grid + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the seed format (a list of script + args); set them in spec.template"},
+		"seed flags":      {in: head + grid + tmpl, opts: Options{CPU: "1"}, want: "t.yaml: --command, --cpu, --memory and --param-names only apply to the list format (the blog post's experiments.yaml, a list of script + args); set them in spec.template"},
 		"empty spec":      {in: head, want: "t.yaml:4:6: spec: want a mapping, got null"},
 		"unknown in spec": {in: head + "  parameterz: {}\n", want: `t.yaml:5:3: unknown field "parameterz" in spec (did you mean "parameters"?)`},
 		"no template":     {in: head + grid, want: "t.yaml:4:1: spec.template is missing: give the Job (spec.template.spec.template.spec.containers...)"},
@@ -91,6 +91,7 @@ func TestParseErrors(t *testing.T) {
 		"bad quantity":        {in: head + grid + tmpl + "            resources: {limits: {memory: 6GB}}\n", want: `t.yaml:15:42: Job spec.template.spec.containers[0].resources.limits.memory: want a quantity such as 500m, 2 or 6Gi, got "6GB"`},
 		"duplicate in job":    {in: head + grid + tmpl + "            resources: {limits: {memory: 6Gi, memory: 7Gi}}\n", want: `t.yaml:15:47: duplicate key "memory" (first at line 15)`},
 		"string for a list":   {in: head + grid + tmpl + "            command: python train.py\n", want: `t.yaml:15:22: Job spec.template.spec.containers[0].command: want a list, got the string "python train.py"`},
+		"misspelt param":      {in: head + grid + tmpl + "            args: [\"${modle}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "modle" in ${modle} (did you mean ${model}?)`},
 		"unknown param":       {in: head + grid + tmpl + "            args: [\"${epochs}\"]\n", want: `t.yaml:15:20: Job spec.template.spec.containers[0].args[0]: unknown parameter "epochs" in ${epochs} (write $${epochs} for a literal ${epochs}, ${env.epochs} for an environment variable)`},
 		"unset env":           {in: head + grid + tmpl + "            env: [{name: A, value: \"${env.TOKEN}\"}]\n", want: "t.yaml:15:36: Job spec.template.spec.containers[0].env[0].value: environment variable TOKEN is not set (referenced as ${env.TOKEN})"},
 		"template name":       {in: head + grid + "  template:\n    metadata: {name: x}\n    spec: {}\n", want: "t.yaml:9:16: spec.template.metadata.name: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)"},
@@ -218,5 +219,16 @@ func TestParseNativeKatibFeatureErrors(t *testing.T) {
 				t.Errorf("error:\n got %v\nwant %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseGoalWords checks that results.goal takes Katib's words,
+// maximize and minimize, beside max and min.
+func TestParseGoalWords(t *testing.T) {
+	for word, want := range map[string]string{"maximize": "max", "minimize": "min", "max": "max"} {
+		exp, err := Parse("t.yaml", []byte(head+grid+tmpl+"  results: {metric: acc, goal: "+word+"}\n"), Options{Getenv: noEnv})
+		if err != nil || exp.Results.Goal != want {
+			t.Errorf("goal %s: got %+v, %v; want goal %s", word, exp, err, want)
+		}
 	}
 }

@@ -19,11 +19,16 @@ const (
 	Min Goal = "min"
 )
 
-// ParseGoal reads a --goal value; "" means "choose from the metric's name".
+// ParseGoal reads a --goal value: max or min, or Katib's maximize or
+// minimize; "" means "choose from the metric's name".
 func ParseGoal(s string) (Goal, error) {
 	switch Goal(s) {
 	case "", Max, Min:
 		return Goal(s), nil
+	case "maximize":
+		return Max, nil
+	case "minimize":
+		return Min, nil
 	}
 	return "", fmt.Errorf("invalid goal %q: want max or min", s)
 }

@@ -27,6 +27,11 @@ func TestParseGoal(t *testing.T) {
 			t.Errorf("ParseGoal(%q) = %q, %v", s, g, err)
 		}
 	}
+	for s, want := range map[string]Goal{"maximize": Max, "minimize": Min} {
+		if g, err := ParseGoal(s); err != nil || g != want {
+			t.Errorf("ParseGoal(%q) = %q, %v; want %q (Katib's word)", s, g, err, want)
+		}
+	}
 	if _, err := ParseGoal("maximum"); err == nil || err.Error() != `invalid goal "maximum": want max or min` {
 		t.Errorf("ParseGoal(maximum) error = %v", err)
 	}

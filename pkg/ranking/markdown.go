@@ -87,6 +87,9 @@ func (t *Table) WriteMarkdown(w io.Writer, experiment string) error {
 	if line := t.BestLine(); line != "" {
 		b.WriteString("\n" + mdEscape(line) + "\n")
 	}
+	if note := t.EarlyStoppedNote(); note != "" {
+		b.WriteString("\n" + mdEscape(note) + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

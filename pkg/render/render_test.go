@@ -332,3 +332,18 @@ func TestSpecHash(t *testing.T) {
 		t.Errorf("the trial name changed with the template: %s, %s", a[0].Name, changed[0].Name)
 	}
 }
+
+// TestPodLevelMemoryLimit checks that a pod-level memory limit (spec.resources
+// of the pod, Kubernetes 1.34) counts as a limit on every container.
+func TestPodLevelMemoryLimit(t *testing.T) {
+	in := head + "  parameters:\n    grid:\n      model: [m1]\n  template:\n    spec:\n" +
+		strings.Replace(pod, "          containers:\n", "          resources: {limits: {memory: 1Gi}}\n          containers:\n", 1) +
+		"            args: [\"${model}\"]\n"
+	_, warnings, err := renderString(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings: %q, want none", warnings)
+	}
+}

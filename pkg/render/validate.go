@@ -110,11 +110,17 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 }
 
 // memoryWarnings returns one warning per container name that some trials
-// run without a memory limit.
+// run without a memory limit: neither the container's nor the pod's
+// (spec.resources, Kubernetes 1.34), which bounds all its containers.
 func memoryWarnings(trials []Trial) []string {
 	missing := map[string]int{}
 	var order []string
 	for _, t := range trials {
+		if r := t.Job.Spec.Template.Spec.Resources; r != nil {
+			if _, ok := r.Limits[corev1.ResourceMemory]; ok {
+				continue
+			}
+		}
 		for _, c := range t.Job.Spec.Template.Spec.Containers {
 			if _, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
 				continue

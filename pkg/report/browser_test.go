@@ -13,7 +13,8 @@ import (
 
 // TestInBrowser opens the seed's report and a 1000-trial report from
 // file:// URLs in headless Chromium (skipped without one, or with -short):
-// no console error, sorting and highlighting work. REPORT_SHOTS=DIR keeps
+// no console error, sorting and highlighting work (from the parallel
+// coordinates and from the optimization history). REPORT_SHOTS=DIR keeps
 // a screenshot of each for a person to look at.
 func TestInBrowser(t *testing.T) {
 	bin := headless.Find()
@@ -28,7 +29,8 @@ func TestInBrowser(t *testing.T) {
 	}
 	defer b.Close()
 	dir := t.TempDir()
-	for name, in := range map[string]Input{"seed": seedInput(), "big": bigInput(1000)} {
+	search := searchInput("min", searchTrials)
+	for name, in := range map[string]Input{"seed": seedInput(), "big": bigInput(1000), "search": search} {
 		path := filepath.Join(dir, name+".html")
 		if err := os.WriteFile(path, []byte(render(t, in)), 0o644); err != nil {
 			t.Fatal(err)
@@ -45,6 +47,7 @@ func TestInBrowser(t *testing.T) {
 		var got struct {
 			Before, After, Desc string
 			Highlighted         int
+			History             int // highlighted on hovering a dot of the history (the best's); -1 without one
 		}
 		err = p.Eval(ctx, `(() => {
 			const rows = () => document.querySelectorAll("#ranking tbody tr");
@@ -55,6 +58,13 @@ func TestInBrowser(t *testing.T) {
 			r.Desc = rows()[rows().length - 1].cells[1].textContent;
 			document.querySelector("svg.parcoords polyline.best").dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
 			r.Highlighted = document.querySelectorAll(".hl").length;
+			document.querySelector("#ranking").dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+			const dot = document.querySelector("svg.history circle.best") || document.querySelector("svg.history circle.trial");
+			r.History = -1;
+			if (dot) {
+				dot.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+				r.History = document.querySelectorAll(".hl").length;
+			}
 			return r;
 		})()`, &got)
 		if err != nil {
@@ -65,6 +75,9 @@ func TestInBrowser(t *testing.T) {
 		}
 		if got.Highlighted < 3 {
 			t.Errorf("%s: hovering the best line highlighted %d elements, want its row and its marks", name, got.Highlighted)
+		}
+		if got.History == -1 || got.History < 3 {
+			t.Errorf("%s: hovering a dot of the history highlighted %d elements (-1: no history), want its row and its marks", name, got.History)
 		}
 		if errs := p.Errors(); len(errs) > 0 {
 			t.Errorf("%s: console errors:\n%s", name, strings.Join(errs, "\n"))

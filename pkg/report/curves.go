@@ -137,16 +137,7 @@ func (m *model) curvePanel(name string, limit int) Panel {
 	}
 	const width, height = 540.0, 300.0
 	const top, bottom, left, right = 16.0, 42.0, 62.0, 16.0
-	xa, ya := numericAxis("epoch", xs), numericAxis(name, ys)
-	xa.log, ya.log = false, false
-	if xa.lo == xa.hi {
-		xa.lo, xa.hi = xa.lo-1, xa.hi+1
-	}
-	if !(ya.hi > ya.lo) {
-		ya = numericAxis(name, []float64{ya.lo})
-		ya.log = false
-	}
-	ya = padded(ya)
+	xa, ya := numericAxis("epoch", xs), padded(numericAxis(name, ys))
 	s := newSVG(width, height, "plot curves", "learning curves of "+name)
 	px := func(x float64) float64 { return left + xa.frac(x)*(width-left-right) }
 	py := func(y float64) float64 { return top + (1-ya.frac(y))*(height-top-bottom) }
@@ -178,32 +169,47 @@ func (m *model) curvePanel(name string, limit int) Panel {
 		}
 		s.polygon(poly, "class", "band", "fill", colBand)
 	}
+	stopped := 0
 	for i := len(drawn) - 1; i >= 0; i-- { // worst first, best on top
 		l := drawn[i]
 		pts := make([]point, len(l.pts))
 		for j, p := range l.pts {
 			pts[j] = point{px(p.x), py(p.y)}
 		}
-		w, cls := "1.5", "trial"
-		if l.r.r.Best {
+		w, cls, color, dash := "1.5", "trial", l.r.color(), ""
+		switch {
+		case l.r.r.Best:
 			w, cls = "3.5", "trial best"
+		case ranking.IsEarlyStopped(l.r.r.State): // the search stopped it: not a finished curve
+			cls, color, dash = "trial stopped", colNone, "5 4"
+			stopped++
 		}
 		if len(pts) == 1 {
-			s.circle(pts[0].x, pts[0].y, 2.5, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "fill", l.r.color())
+			s.circle(pts[0].x, pts[0].y, 2.5, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "fill", color)
 			continue
 		}
-		s.polyline(pts, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "stroke", l.r.color(), "stroke-width", w, "fill", "none")
+		s.polyline(pts, "", "class", cls, "data-t", strconv.Itoa(l.r.i), "stroke", color, "stroke-width", w,
+			"stroke-dasharray", dash, "fill", "none")
+	}
+	if stopped > 0 {
+		lx, ly := width-right-118, top+12
+		s.rect(lx-6, ly-12, 118, 20, "fill", "#fff", "opacity", "0.85")
+		s.line(lx, ly-4, lx+24, ly-4, "stroke", colNone, "stroke-width", "1.5", "stroke-dasharray", "5 4")
+		s.text(lx+30, ly, "early-stopped", "start", 0, "class", "legend")
 	}
 	caption := fmt.Sprintf("%d %s", len(drawn), plural(len(drawn), "trial"))
 	if len(banded) > 0 {
 		caption = fmt.Sprintf("the best %d trials as lines; the other %d as the grey band (their lowest to highest value)", len(drawn), len(banded))
+	}
+	if stopped > 0 {
+		caption += fmt.Sprintf("; %d stopped early by the search, grey and dashed", stopped)
 	}
 	return Panel{Title: name + " per epoch", Caption: caption, SVG: template.HTML(s.close())}
 }
 
 // frame draws a plot's grid, axes, tick labels and axis titles.
 func frame(s *svg, xa, ya *axis, px, py func(float64) float64, x0, y0, x1, y1 float64, xTitle, yTitle string) {
-	for _, v := range ya.ticks(5) {
+	for _, v := range apart(ya.ticks(5), py, rowGap) {
 		y := py(v)
 		s.line(x0, y, x1, y, "class", "grid")
 		s.text(x0-6, y+4, fmtNum(v), "end", 0, "class", "tick-label")
@@ -227,7 +233,7 @@ func frame(s *svg, xa, ya *axis, px, py func(float64) float64, x0, y0, x1, y1 fl
 			s.text(x, y1+16, c, "middle", 12, "class", "tick-label")
 		}
 	} else {
-		for _, v := range xa.ticks(6) {
+		for _, v := range apart(xa.ticks(6), px, columnGap) {
 			x := px(v)
 			s.line(x, y1, x, y1+4, "class", "tick")
 			s.text(x, y1+16, fmtNum(v), "middle", 0, "class", "tick-label")

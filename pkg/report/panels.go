@@ -34,9 +34,12 @@ func (m *model) paramPanel(name string) Panel {
 	py := func(v float64) float64 { return top + (1-ya.frac(v))*(y1-top) }
 	frame(s, xa, ya, func(v float64) float64 { return px(xa.frac(v)) }, py, x0, top, x1, y1, name, m.t.Metric)
 
-	slot := 1.0
+	slot, boxW := 1.0, 0.0
+	type median struct{ x0, x1, y float64 }
+	var medians []median
 	if xa.categorical() && len(xa.cats) > 0 {
 		slot = (x1 - x0) / float64(len(xa.cats))
+		boxW = math.Min(slot*0.7, 60)
 		byCat := map[string][]float64{}
 		for i := range m.rows {
 			r := &m.rows[i]
@@ -45,16 +48,22 @@ func (m *model) paramPanel(name string) Panel {
 				byCat[c] = append(byCat[c], r.r.Value)
 			}
 		}
+		// every value with a trial gets a box, however few its trials or
+		// close their values: at least minBox high, wider than the dots
+		const minBox = 4.0
 		for _, c := range xa.cats {
 			vals := byCat[c]
-			if len(vals) < 3 {
+			if len(vals) == 0 {
 				continue
 			}
 			q1, med, q3 := quartiles(vals)
-			cx := px(xa.catFrac(c))
-			w := math.Min(slot*0.6, 60)
-			s.rect(cx-w/2, py(q3), w, py(q1)-py(q3), "class", "box")
-			s.line(cx-w/2, py(med), cx+w/2, py(med), "class", "median")
+			cx, w := px(xa.catFrac(c)), boxW
+			top, bot := py(q3), py(q1)
+			if bot-top < minBox {
+				top, bot = py(med)-minBox/2, py(med)+minBox/2
+			}
+			s.rect(cx-w/2, top, w, bot-top, "class", "box")
+			medians = append(medians, median{cx - w/2, cx + w/2, py(med)})
 		}
 	}
 	for _, r := range m.drawOrder() {
@@ -67,13 +76,16 @@ func (m *model) paramPanel(name string) Panel {
 		}
 		x := px(f)
 		if xa.categorical() {
-			x += jitter(r.r.Name) * math.Min(slot*0.5, 50)
+			x += jitter(r.r.Name) * boxW * 0.6 // the box's edges show past the dots
 		}
 		rad, cls := 4.0, "trial"
 		if r.r.Best {
 			rad, cls = 6.5, "trial best"
 		}
 		s.circle(x, py(r.r.Value), rad, "", "class", cls, "data-t", strconv.Itoa(r.i), "fill", r.color())
+	}
+	for _, md := range medians { // over the dots, which would hide a flat box
+		s.line(md.x0, md.y, md.x1, md.y, "class", "median")
 	}
 	caption := "each dot a trial"
 	if xa.categorical() {

@@ -7,6 +7,9 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
+// plateID names the filter that paints a label's plate.
+const plateID = "label-plate"
+
 // tooltip describes a trial on hover: name, parameters, metric value.
 func (m *model) tooltip(r *row) string {
 	s := r.r.Name
@@ -86,7 +89,10 @@ func (m *model) parCoords() string {
 	}
 	s.raw(`</g>`)
 
-	// the axes over the lines
+	// the axes over the lines, their labels on plates
+	s.raw(`<defs><filter id="` + plateID + `" x="-0.06" y="-0.08" width="1.12" height="1.16">` +
+		`<feFlood flood-color="#fff" flood-opacity="0.9"/><feComposite in="SourceGraphic" operator="over"/></filter></defs>`)
+	plate := "url(#" + plateID + ")"
 	for k, a := range axes {
 		x := xOf(k)
 		s.line(x, top, x, top+plotH, "class", "axis")
@@ -104,18 +110,20 @@ func (m *model) parCoords() string {
 				}
 				y := yOf(a.catFrac(c))
 				s.line(x-4, y, x, y, "class", "tick")
-				s.text(x-7, y+4, c, "end", 14, "class", "tick-label")
+				s.text(x-7, y+4, c, "end", 14, "class", "tick-label", "filter", plate)
 			}
 			continue
 		}
-		for _, v := range a.ticks(5) {
-			f := a.frac(v)
+		pos := func(v float64) float64 {
 			if a == metric {
-				f = m.up(a, v)
+				return yOf(m.up(a, v))
 			}
-			y := yOf(f)
+			return yOf(a.frac(v))
+		}
+		for _, v := range apart(a.ticks(5), pos, rowGap) {
+			y := pos(v)
 			s.line(x-4, y, x, y, "class", "tick")
-			s.text(x-7, y+4, fmtNum(v), "end", 0, "class", "tick-label")
+			s.text(x-7, y+4, fmtNum(v), "end", 0, "class", "tick-label", "filter", plate)
 		}
 		if a.log {
 			s.text(x, top-16, "log scale", "middle", 0, "class", "note")
@@ -152,14 +160,21 @@ func (m *model) legend(s *svg, x, y float64, scale bool) {
 		s.raw(`<defs><linearGradient id="` + id + `" x1="0" y1="1" x2="0" y2="0"><stop offset="0" stop-color="` +
 			shade(0) + `"/><stop offset="1" stop-color="` + shade(1) + `"/></linearGradient></defs>`)
 		s.text(x, y-8, "line colour", "start", 0, "class", "legend-title")
-		s.rect(x, y, 16, barH, "fill", "url(#"+id+")", "class", "colorbar")
-		best, worst := m.hi, m.lo
-		if m.t.Goal == ranking.Min {
-			best, worst = m.lo, m.hi
+		if !(m.hi > m.lo) { // one value: one swatch, named once
+			s.rect(x, y, 16, 16, "fill", shade(1), "class", "colorbar")
+			s.text(x+22, y+12, fmtNum(m.hi)+" (all equal)", "start", 0, "class", "legend")
+			y += 16 + 28
+		} else {
+			s.rect(x, y, 16, barH, "fill", "url(#"+id+")", "class", "colorbar")
+			best, worst := m.hi, m.lo
+			if m.t.Goal == ranking.Min {
+				best, worst = m.lo, m.hi
+			}
+			b, w := fmtApart(best, worst)
+			s.text(x+22, y+10, b+" (best)", "start", 0, "class", "legend")
+			s.text(x+22, y+barH, w+" (worst)", "start", 0, "class", "legend")
+			y += barH + 28
 		}
-		s.text(x+22, y+10, fmtNum(best)+" (best)", "start", 0, "class", "legend")
-		s.text(x+22, y+barH, fmtNum(worst)+" (worst)", "start", 0, "class", "legend")
-		y += barH + 28
 	}
 	s.line(x, y, x+28, y, "stroke", colBest, "stroke-width", "4")
 	s.text(x+34, y+4, "best trial", "start", 0, "class", "legend")

@@ -1,7 +1,7 @@
 // Package report renders an experiment as one self-contained HTML page: the
 // ranking table (sortable), parallel coordinates of the parameters against
-// the ranking metric, learning curves, one panel per parameter, peak CPU and
-// memory against limits, and the failures. Plots are SVG drawn here; the
+// the ranking metric, the optimization history, learning curves, one panel
+// per parameter, peak CPU and memory against limits, and the failures. Plots are SVG drawn here; the
 // page holds its styles and a little script inline and refers to nothing
 // outside itself, so it opens from a file:// URL with no network. The same
 // input gives the same bytes. It reads nothing from a cluster.
@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -49,6 +50,10 @@ type Input struct {
 	MaxCurves int
 	// Notes are sentences shown under the header (what was not read, ...).
 	Notes []string
+	// LogParams are the parameters the experiment samples on a log scale
+	// (logUniform, logNormal): their axes are logarithmic whatever the span
+	// of their values.
+	LogParams []string
 }
 
 //go:embed page.html.tmpl
@@ -79,6 +84,8 @@ func Write(w io.Writer, in Input) error {
 		"JS":         template.JS(pageJS),
 		"Table":      m.tableHTML(),
 		"ParCoords":  template.HTML(m.parCoords()),
+		"History":    m.historyPanel(),
+		"RankNote":   m.t.EarlyStoppedNote(),
 		"Curves":     m.curvePanels(),
 		"ParamPlots": m.paramPanels(),
 		"Resources":  m.resources(),
@@ -244,8 +251,10 @@ func numeric(v any) (float64, bool) {
 	return 0, false
 }
 
-// paramAxis returns the axis of parameter name: numeric when every value
-// is a number, else one slot per value in experiment order.
+// paramAxis returns the axis of parameter name, the same in every plot:
+// numeric when every value is a number (log as logScale decides, ticked at
+// its values when it takes few), else one slot per value in experiment
+// order.
 func (m *model) paramAxis(name string) *axis {
 	var nums []float64
 	allNum, any := true, false
@@ -263,7 +272,14 @@ func (m *model) paramAxis(name string) *axis {
 		nums = append(nums, f)
 	}
 	if allNum && any {
-		return numericAxis(name, nums)
+		a := numericAxis(name, nums)
+		if logScale(nums, slices.Contains(m.in.LogParams, name)) {
+			a.log = true
+		}
+		if d := distinct(nums); len(d) <= maxValueTicks {
+			a.values = d
+		}
+		return a
 	}
 	// categories in experiment order
 	idx := make([]int, len(m.rows))
@@ -306,9 +322,7 @@ func place(a *axis, p params.Params) float64 {
 
 // metricAxis is the linear axis of the ranking metric's finite values.
 func (m *model) metricAxis() *axis {
-	a := numericAxis(m.t.Metric, []float64{m.lo, m.hi})
-	a.log = false // metrics read better on a linear scale
-	return a
+	return numericAxis(m.t.Metric, []float64{m.lo, m.hi})
 }
 
 // up returns the vertical fraction of a metric value: better is higher.

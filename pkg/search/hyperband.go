@@ -79,18 +79,10 @@ func newHyperband(cfg Config) (Algorithm, error) {
 			h.resource = i
 		}
 	}
-	if rl < 1 || rl > p.Max {
-		return nil, fmt.Errorf("setting r_l of hyperband: %v is outside [1, %v], the max of parameter %s", rl, p.Max, name)
-	}
+	// As in Katib, the schedule sets the resource: the parameter's bounds
+	// in the file do not limit it (Katib's own hyperband.yaml has
+	// num-epochs in [1, 1] and r_l 2).
 	h.sMax = int(math.Floor(math.Log(rl)/math.Log(eta) + 1e-9))
-	for s := h.sMax; s >= 0; s-- {
-		for _, r := range h.bracket(s) {
-			if r.resource < p.Min || r.resource > p.Max {
-				return nil, fmt.Errorf("setting r_l of hyperband: bracket %d trains with %s=%v, outside the parameter's [%v, %v]",
-					s, name, r.resource, p.Min, p.Max)
-			}
-		}
-	}
 	return h, nil
 }
 
@@ -193,7 +185,7 @@ func (h *hyperband) fill(trials []Trial, have, top []*Trial, s, i int, r hbRung,
 	meta := func() map[string]string {
 		return map[string]string{metaHBBracket: strconv.Itoa(s), metaHBRung: strconv.Itoa(i)}
 	}
-	resource := h.cfg.Space[h.resource].Value(r.resource)
+	resource := h.resourceValue(r.resource)
 	var out []Suggestion
 	if i > 0 {
 		promoted := map[string]bool{}
@@ -226,14 +218,26 @@ func (h *hyperband) fill(trials []Trial, have, top []*Trial, s, i int, r hbRung,
 		var vals []any
 		for range maxHyperbandRedraws {
 			vals = SampleAll(h.cfg.Space, rng)
-			vals[h.resource] = resource
-			if !used[Key(h.cfg.Space.Params(vals))] {
+			p := h.cfg.Space.Params(vals)
+			p[h.resource].Value = resource
+			if !used[Key(p)] {
 				break
 			}
 		}
 		p := h.cfg.Space.Params(vals)
+		p[h.resource].Value = resource // unsnapped: the schedule's, not the bounds'
 		used[Key(p)] = true
 		out = append(out, Suggestion{Params: p, Meta: meta()})
 	}
 	return out
+}
+
+// resourceValue returns a rung's resource as the trial's parameter value:
+// truncated to an integer for an Int parameter, as Katib's service does,
+// and not limited to the parameter's bounds.
+func (h *hyperband) resourceValue(x float64) any {
+	if h.cfg.Space[h.resource].Type == Int {
+		return int64(x)
+	}
+	return x
 }

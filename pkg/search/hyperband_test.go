@@ -169,7 +169,6 @@ func TestHyperbandRefusesSpaceWithoutResource(t *testing.T) {
 		"":                             "resource_name",
 		"resource_name=steps":          `setting resource_name of hyperband: "steps" is not an int or double parameter`,
 		"resource_name=opt":            `setting resource_name of hyperband: "opt" is not an int or double parameter`,
-		"resource_name=epochs,r_l=200": "setting r_l of hyperband: 200 is outside [1, 100], the max of parameter epochs",
 		"resource_name=epochs,eta=1":   "setting eta of hyperband: 1 must be above 1",
 	} {
 		m := map[string]string{}
@@ -194,13 +193,29 @@ func hbSplitSettings(s string) [][2]string {
 	return out
 }
 
-// A rung below the resource parameter's min is refused, not clipped.
-func TestHyperbandRefusesRungBelowMin(t *testing.T) {
+// As in Katib, the schedule sets the resource, whatever the parameter's
+// bounds: Katib's own hyperband.yaml has num-epochs in [1, 1] and r_l 2.
+func TestHyperbandResourceIgnoresBounds(t *testing.T) {
 	sp := hbSpace()
-	sp[1].Min = 5
-	_, err := New(Config{Algorithm: "hyperband", Space: sp, Settings: map[string]string{"resource_name": "epochs"}})
-	want := "setting r_l of hyperband: bracket 4 trains with epochs=1, outside the parameter's [5, 100]"
-	if err == nil || err.Error() != want {
-		t.Errorf("err %v, want %q", err, want)
+	sp[1].Min, sp[1].Max = 1, 1
+	a, err := New(Config{Algorithm: "hyperband", Space: sp, Settings: map[string]string{"resource_name": "epochs", "r_l": "2", "eta": "2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sugs, err := a.Suggest(nil, 1)
+	if err != nil || len(sugs) != 1 {
+		t.Fatalf("%v, %v", sugs, err)
+	}
+	// Bracket s_max = 1 starts with resource int(2 * 2^-1) = 1; promoted
+	// trials run with 2, beyond the parameter's max.
+	if v, _ := sugs[0].Params.Get("epochs"); v != int64(1) {
+		t.Errorf("first rung trains with epochs=%v, want 1", v)
+	}
+	sp[1].Min, sp[1].Max = 5, 5
+	b, _ := New(Config{Algorithm: "hyperband", Space: sp, Settings: map[string]string{"resource_name": "epochs", "r_l": "2", "eta": "2"}})
+	if sugs, _ := b.Suggest(nil, 1); len(sugs) != 1 {
+		t.Fatalf("%v", sugs)
+	} else if v, _ := sugs[0].Params.Get("epochs"); v != int64(1) {
+		t.Errorf("a rung below the parameter's min trains with epochs=%v, want 1 (not clipped)", v)
 	}
 }

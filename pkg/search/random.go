@@ -47,7 +47,15 @@ func SampleAll(s Space, rng *rand.Rand) []any {
 // Sample draws one value of p from its prior: a choice uniformly for
 // Categorical and Discrete; for Double and Int, per Dist (normal and
 // log-normal with mean (Min+Max)/2 and deviation (Max-Min)/6, in log space
-// for log-normal, clipped to the bounds), then snapped to the step.
+// for log-normal), then snapped to the step and clipped to the bounds.
+//
+// Katib's hyperopt service (pkg/suggestion/v1beta1/hyperopt/base_service.py)
+// maps min and max to the same mean and deviation, but does not clip (about
+// 0.3% of its normal samples fall outside [min, max]), quantizes a step as
+// round(x/step)*step (multiples of step, not Min + k*step) and truncates a
+// sampled int; here values stay within the file's bounds and on its step
+// grid, which every algorithm assumes. Its optuna service refuses normal and
+// logNormal.
 func Sample(p *Param, rng *rand.Rand) any {
 	switch p.Type {
 	case Categorical, Discrete:

@@ -50,7 +50,7 @@ const (
 	LogUniform
 	// Normal has mean (Min+Max)/2 and standard deviation (Max-Min)/6, as
 	// Katib's hyperopt service maps min and max; samples are clipped to
-	// [Min, Max].
+	// [Min, Max], which Katib's are not (see Sample).
 	Normal
 	// LogNormal is Normal in log space.
 	LogNormal

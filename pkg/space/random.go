@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
 
 // pcgStream is the second PCG seed word, fixed so that a file's seed alone
@@ -45,25 +47,54 @@ func (s *Space) sample() ([][]Value, error) {
 	return out, nil
 }
 
-// draw samples one value of d.
+// draw samples one value of d. Every kind but intUniform is drawn by
+// search.Sample, the sampler of the adaptive searches, so that a Katib
+// random search samples its distributions (normal, logNormal, step) as
+// Katib does whether it is driven or created at once; intUniform keeps its
+// own draw (every integer of [Min, Max] equally likely from one Int64N), so
+// that the samples of existing files do not change.
 func draw(rng *rand.Rand, d Dist, digits int) Value {
-	switch d.Kind {
-	case Choice:
-		v := d.Choices[rng.IntN(len(d.Choices))]
-		return Value{V: v.V, Text: v.Text, Pos: d.Pos}
-	case IntUniform:
+	if d.Kind == IntUniform {
 		lo, hi := int64(math.Ceil(d.Min)), int64(math.Floor(d.Max))
 		n := lo
 		if hi > lo {
 			n = lo + rng.Int64N(hi-lo+1)
 		}
 		return Value{V: n, Text: strconv.FormatInt(n, 10), Pos: d.Pos}
-	case LogUniform:
-		lo, hi := math.Log(d.Min), math.Log(d.Max)
-		return floatValue(math.Exp(lo+(hi-lo)*rng.Float64()), digits, d.Pos)
-	default: // Uniform
-		return floatValue(d.Min+(d.Max-d.Min)*rng.Float64(), digits, d.Pos)
 	}
+	p := searchParam(d)
+	switch v := search.Sample(&p, rng).(type) {
+	case int64:
+		return Value{V: v, Text: strconv.FormatInt(v, 10), Pos: d.Pos}
+	case float64:
+		return floatValue(v, digits, d.Pos)
+	case int: // the index of a choice
+		c := d.Choices[v]
+		return Value{V: c.V, Text: c.Text, Pos: d.Pos}
+	}
+	panic("space: search.Sample returned an unknown value")
+}
+
+// searchDists maps the kinds of Dist to search's distributions.
+var searchDists = map[Kind]search.Distribution{
+	Uniform: search.Uniform, LogUniform: search.LogUniform, Normal: search.Normal, LogNormal: search.LogNormal,
+}
+
+// searchParam returns d as a parameter of package search; a choice's
+// Choices are the indexes of d.Choices.
+func searchParam(d Dist) search.Param {
+	if d.Kind == Choice {
+		idx := make([]any, len(d.Choices))
+		for i := range idx {
+			idx[i] = i
+		}
+		return search.Param{Name: d.Name, Type: search.Categorical, Choices: idx}
+	}
+	p := search.Param{Name: d.Name, Type: search.Double, Min: d.Min, Max: d.Max, Step: d.Step, Dist: searchDists[d.Kind]}
+	if d.Int {
+		p.Type = search.Int
+	}
+	return p
 }
 
 // floatValue rounds x to digits significant digits.

@@ -81,15 +81,26 @@ const (
 	LogUniform Kind = "logUniform" // float in [Min, Max), uniform in log space
 	IntUniform Kind = "intUniform" // integer in [Min, Max], both included
 	Choice     Kind = "choice"     // one of Choices
+	// Normal has mean (Min+Max)/2 and deviation (Max-Min)/6, as Katib maps
+	// a normal distribution's min and max (search.Sample).
+	Normal Kind = "normal"
+	// LogNormal is Normal in log space.
+	LogNormal Kind = "logNormal"
 )
 
 // Dist is the distribution of one randomly sampled parameter.
 type Dist struct {
 	Name     string
 	Kind     Kind
-	Min, Max float64 // bounds of uniform, logUniform and intUniform
+	Min, Max float64 // bounds of every kind but choice
 	Choices  []Value // values of choice
-	Pos      Pos
+	// Int draws integers (Katib's int parameters) from uniform, logUniform,
+	// normal or logNormal; intUniform always does.
+	Int bool
+	// Step puts the values of uniform, logUniform, normal or logNormal on
+	// Min + k*Step; 0 for none.
+	Step float64
+	Pos  Pos
 }
 
 // Random is random sampling: Count distinct samples drawn from a generator

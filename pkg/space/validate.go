@@ -152,9 +152,13 @@ func (s *Space) validateRandom(def func(string, Pos) error) error {
 			if !(math.Ceil(d.Min) <= math.Floor(d.Max)) || d.Min < -1e15 || d.Max > 1e15 {
 				return s.errorf(d.Pos, "intUniform of %q needs integer bounds low <= high, got [%v, %v]", d.Name, d.Min, d.Max)
 			}
-		case LogUniform:
+		case Normal:
+			if !(d.Min <= d.Max) || math.IsInf(d.Min, 0) || math.IsInf(d.Max, 0) {
+				return s.errorf(d.Pos, "normal of %q needs finite bounds low <= high, got [%v, %v]", d.Name, d.Min, d.Max)
+			}
+		case LogUniform, LogNormal:
 			if !(d.Min > 0 && d.Min <= d.Max) || math.IsInf(d.Max, 0) {
-				return s.errorf(d.Pos, "logUniform of %q needs 0 < low <= high, got [%v, %v]", d.Name, d.Min, d.Max)
+				return s.errorf(d.Pos, "%s of %q needs 0 < low <= high, got [%v, %v]", d.Kind, d.Name, d.Min, d.Max)
 			}
 		case Choice:
 			if len(d.Choices) == 0 {
@@ -165,6 +169,9 @@ func (s *Space) validateRandom(def func(string, Pos) error) error {
 			}
 		default:
 			return s.errorf(d.Pos, "unknown distribution %q for %q: want uniform, logUniform, intUniform or choice", d.Kind, d.Name)
+		}
+		if d.Step < 0 || math.IsNaN(d.Step) || math.IsInf(d.Step, 0) {
+			return s.errorf(d.Pos, "step of %q must be a positive number, got %v", d.Name, d.Step)
 		}
 	}
 	return nil

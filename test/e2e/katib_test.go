@@ -173,7 +173,7 @@ func TestKatibExperimentRanksByObjective(t *testing.T) {
 	}
 
 	// The other verbs work on it as on any experiment.
-	page := MustMlexp(t, ns, "report", "katib-e2e", "-o", "-").Stdout
+	page := MustMlexp(t, ns, "report", "katib-e2e", "--output-file", "-").Stdout
 	for _, want := range []string{"validation-accuracy", "num-layers", res.Best} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)

@@ -90,7 +90,7 @@ func TestReportInBrowser(t *testing.T) {
 	// report --watch in the background, as a user leaves it running
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	watch := exec.CommandContext(ctx, kubectlBin, "mlexp", "report", "rep", "--watch", "--record", "--interval", "3s", "-o", page, "-n", ns)
+	watch := exec.CommandContext(ctx, kubectlBin, "mlexp", "report", "rep", "--watch", "--record", "--interval", "3s", "--output-file", page, "-n", ns)
 	watch.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	var wout, werr bytes.Buffer
 	watch.Stdout, watch.Stderr = &wout, &werr
@@ -163,6 +163,7 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	var got struct {
 		ParCoords, Best, Rows, Usage int
+		History                      int
 		Curves, Params               []int
 		Failures                     string
 		Sorted                       []string
@@ -175,6 +176,7 @@ func TestReportInBrowser(t *testing.T) {
 			Best: q("svg .trial.best").length,
 			Rows: q("#ranking tbody tr").length,
 			Usage: q("svg.usage rect").length,
+			History: q("svg.history circle.trial").length,
 			Curves: Array.from(q("svg.curves")).map(s => q("polyline.trial", s).length),
 			Params: Array.from(q("svg.param")).map(s => q("circle.trial", s).length),
 			Failures: document.getElementById("failures-section").innerText,
@@ -200,8 +202,8 @@ func TestReportInBrowser(t *testing.T) {
 	if got.ParCoords != 6 || got.Rows != 6 {
 		t.Errorf("parallel coordinates has %d lines and the table %d rows; want 6 of each", got.ParCoords, got.Rows)
 	}
-	// the best trial is marked in the parallel coordinates, each curve panel and each parameter panel
-	if want := 1 + len(got.Curves) + len(got.Params); got.Best != want {
+	// the best trial is marked in the parallel coordinates, the history, each curve panel and each parameter panel
+	if want := 2 + len(got.Curves) + len(got.Params); got.Best != want {
 		t.Errorf("%d marks of the best trial, want %d", got.Best, want)
 	}
 	if fmt.Sprint(got.Curves) != "[4 4 4 4]" {
@@ -209,6 +211,9 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if fmt.Sprint(got.Params) != "[4 4]" {
 		t.Errorf("dots per parameter panel %v, want act and lr, each with the 4 trials that have a value", got.Params)
+	}
+	if got.History != 4 {
+		t.Errorf("%d dots in the optimization history, want the 4 trials with a value", got.History)
 	}
 	if got.Usage < 9 {
 		t.Errorf("%d usage bars, want memory and CPU for the 4 sampled trials and the hog's memory", got.Usage)

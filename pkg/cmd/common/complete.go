@@ -25,7 +25,7 @@ var (
 	// ColorValues are --color's values.
 	ColorValues = []string{"auto", "always", "never"}
 	// GoalValues are --goal's values.
-	GoalValues = []string{"max", "min"}
+	GoalValues = []string{"max", "min", "maximize", "minimize"}
 )
 
 // CompleteWords returns a completion function offering fixed words.

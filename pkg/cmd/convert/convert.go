@@ -1,6 +1,6 @@
 // Package convert implements `kubectl mlexp convert -f FILE`: it reads an
 // experiment file in any format the plugin accepts (a Katib Experiment, the
-// seed's experiments.yaml, the native format) and prints it in the native
+// blog post's experiments.yaml, the mlexp format) and prints it in the mlexp
 // format, which submits to the same trials.
 package convert
 
@@ -19,13 +19,13 @@ import (
 )
 
 var long = templates.LongDesc(`
-	Print an experiment file in the native format (apiVersion mlexp.dev/v1alpha1).
+	Print an experiment file in the mlexp format (apiVersion mlexp.dev/v1alpha1).
 
-	The file may be a Kubeflow Katib Experiment (kubeflow.org/v1beta1), the seed's
-	experiments.yaml or a native file. The output submits to the same trials, with the
+	The file may be a Kubeflow Katib Experiment (kubeflow.org/v1beta1), the blog post's
+	experiments.yaml (list format) or an mlexp file. The output submits to the same trials, with the
 	same names and Jobs: Katib's parameters become a grid (with a limit for maxTrialCount)
 	or random samples, trialSpec the template with each ${trialParameters.NAME} written as
-	${PARAMETER}, the objective the results spec. What the native format cannot say (a
+	${PARAMETER}, the objective the results spec. What the mlexp format cannot say (a
 	Katib file's parallelTrialCount, maxFailedTrialCount, early stopping) is listed in a
 	comment at the top and on stderr.
 
@@ -33,10 +33,10 @@ var long = templates.LongDesc(`
 	submit --dry-run=client would.`)
 
 var example = templates.Examples(`
-	# Move a Katib Experiment to the native format
-	kubectl mlexp convert -f grid.yaml > grid-native.yaml
+	# Move a Katib Experiment to the mlexp format
+	kubectl mlexp convert -f grid.yaml > grid-mlexp.yaml
 
-	# The seed's experiments.yaml, with what it leaves out
+	# The blog post's experiments.yaml, with what it leaves out
 	REPO=registry.example.com kubectl mlexp convert -f experiments.yaml --name mnist \
 	    --command "python train.py" --cpu 1 --memory 6Gi --param-names epochs,activation,dropout`)
 
@@ -60,7 +60,7 @@ func NewCmdConvert(streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{IOStreams: streams, Output: "yaml"}
 	cmd := &cobra.Command{
 		Use:     "convert -f FILE",
-		Short:   "Print an experiment file (Katib's, the seed's) in the native format",
+		Short:   "Print an experiment file (Katib's, the blog post's) in the mlexp format",
 		Long:    long,
 		Example: example,
 		Args:    cobra.NoArgs,
@@ -76,11 +76,11 @@ func NewCmdConvert(streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Filename, "filename", "f", "", "The experiment file (- reads stdin).")
-	f.StringVar(&o.Name, "name", "", "Experiment name; defaults to the file's metadata.name (or, for the seed format, the file's name).")
-	f.StringVar(&o.Command, "command", "", `Seed format: the container command, split on spaces (e.g. "python train.py").`)
-	f.StringVar(&o.CPU, "cpu", "", `Seed format: limits.cpu of every trial (e.g. "1").`)
-	f.StringVar(&o.Memory, "memory", "", `Seed format: limits.memory of every trial (e.g. "6Gi").`)
-	f.StringSliceVar(&o.ParamNames, "param-names", nil, "Seed format: names of the positional args (default arg1,arg2,...).")
+	f.StringVar(&o.Name, "name", "", "Experiment name; defaults to the file's metadata.name (or, for the list format, the file's name).")
+	f.StringVar(&o.Command, "command", "", `List format: the container command, split on spaces (e.g. "python train.py").`)
+	f.StringVar(&o.CPU, "cpu", "", `List format: limits.cpu of every trial (e.g. "1").`)
+	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
+	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
 	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: yaml or json (json has no comments).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
@@ -120,7 +120,7 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// Run prints the experiment in the native format.
+// Run prints the experiment in the mlexp format.
 func (o *Options) Run() error {
 	notes := append([]string{}, o.exp.Warnings...)
 	if w := o.exp.ParallelWarning(false); w != "" {

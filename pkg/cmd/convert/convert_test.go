@@ -174,7 +174,7 @@ func TestConvertNotesAndJSON(t *testing.T) {
 
 func TestConvertRefusesWhatSubmitRefuses(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(f, []byte(strings.Replace(richKatib, "algorithmName: random", "algorithmName: tpe", 1)), 0o644); err != nil {
+	if err := os.WriteFile(f, []byte(strings.Replace(richKatib, "algorithmName: random", "algorithmName: pbt", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
@@ -184,7 +184,7 @@ func TestConvertRefusesWhatSubmitRefuses(t *testing.T) {
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	err := cmd.Execute()
-	if err == nil || !strings.HasPrefix(err.Error(), f+":12:20: algorithm \"tpe\" is not supported") || out.Len() != 0 {
+	if err == nil || !strings.HasPrefix(err.Error(), f+":12:20: unknown algorithm \"pbt\"") || out.Len() != 0 {
 		t.Errorf("err = %v, stdout %q", err, out.String())
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,8 +30,9 @@ import (
 
 var long = templates.LongDesc(`
 	Write one HTML file that shows the experiment: the ranking table (click a column to
-	sort), parallel coordinates of every parameter against the ranking metric,
-	learning curves from the per-epoch metrics in the logs (the best trial in orange),
+	sort), parallel coordinates of every parameter against the ranking metric, the
+	optimization history (each finished trial's value in creation order, and the best
+	so far), learning curves from the per-epoch metrics in the logs (the best trial in orange),
 	the metric against each parameter, each trial's peak memory and CPU against its
 	limits, and the trials that were OOMKilled, failed or are waiting, with why.
 
@@ -41,15 +44,23 @@ var long = templates.LongDesc(`
 	Peak usage comes from metrics-server samples: --watch samples every running trial
 	until the experiment ends, then writes the report. With --record the peaks are also
 	written on the trials' Jobs (annotation ` + labels.PeakUsage + `), as "top -w --record"
-	does, so a later report shows them; without --record nothing is written.`)
+	does, so a later report shows them; without --record nothing is written.
+
+	-o chooses the format: html (the default) or markdown, the ranking table that
+	"results -o markdown" prints, to paste into a pull request. --output-file chooses the
+	file (default EXPERIMENT-report.html or EXPERIMENT-report.md); - writes to stdout.`)
 
 var example = templates.Examples(`
 	# Write mnist-report.html for experiment mnist
 	kubectl mlexp report mnist
 
 	# Choose the file, or write the page to stdout
-	kubectl mlexp report mnist -o /tmp/mnist.html
-	kubectl mlexp report mnist -o - > mnist.html
+	kubectl mlexp report mnist --output-file /tmp/mnist.html
+	kubectl mlexp report mnist --output-file - > mnist.html
+
+	# The ranking as a Markdown table for a pull request (what "results -o markdown"
+	# prints), in mnist-report.md
+	kubectl mlexp report mnist -o markdown
 
 	# Sample CPU and memory while the experiment runs, record the peaks on the Jobs,
 	# and write the report when every trial has finished (Ctrl-C writes it at once)
@@ -60,7 +71,10 @@ type Options struct {
 	genericiooptions.IOStreams
 	Getter kube.Getter
 
-	Output      string
+	// Output is -o: the format, html or markdown.
+	Output string
+	// OutputFile is --output-file: where to write, "-" for stdout.
+	OutputFile  string
 	Metric      string
 	Goal        string
 	Patterns    []string
@@ -82,16 +96,19 @@ type Options struct {
 	metrics    metricsclientset.Interface
 }
 
+// formats are the values of -o, the default first.
+var formats = []string{"html", "markdown"}
+
 // NewOptions returns the command's options with their defaults.
 func NewOptions(getter kube.Getter, streams genericiooptions.IOStreams) *Options {
-	return &Options{IOStreams: streams, Getter: getter, Interval: 15 * time.Second, MaxRequests: 16, Timeout: 5 * time.Minute, Now: time.Now}
+	return &Options{IOStreams: streams, Getter: getter, Output: formats[0], Interval: 15 * time.Second, MaxRequests: 16, Timeout: 5 * time.Minute, Now: time.Now}
 }
 
 // NewCmdReport returns the report command.
 func NewCmdReport(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewOptions(getter, streams)
 	cmd := &cobra.Command{
-		Use:               "report EXPERIMENT [-o FILE]",
+		Use:               "report EXPERIMENT [-o html|markdown] [--output-file FILE]",
 		Short:             "Write an HTML report of an experiment: ranking, plots, usage, failures",
 		Long:              long,
 		Example:           example,
@@ -114,9 +131,14 @@ func NewCmdReport(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 // AddFlags binds the command's flags to o.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "File to write the report to (default EXPERIMENT-report.html); - writes it to stdout.")
+	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format. One of: ("+strings.Join(formats, ", ")+"). html is the page with plots; markdown the ranking table of \"results -o markdown\".")
+	f.StringVar(&o.OutputFile, "output-file", "", "File to write the report to (default EXPERIMENT-report.html, or .md with -o markdown); - writes it to stdout.")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return formats, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.MarkFlagFilename("output-file", "html", "md")
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by, as in results (default: the experiment file's, else a well-known one).")
-	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better, as in results.")
+	f.StringVar(&o.Goal, "goal", "", "max or min (or Katib's maximize, minimize): whether a larger or a smaller value is better, as in results.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics (repeatable), as in results.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Sample the CPU and memory of running trials every --interval until every trial has finished (or Ctrl-C), then write the report.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between usage samples with --watch (metrics-server scrapes every ~15s).")
@@ -132,8 +154,11 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.Output == "" {
-		o.Output = o.experiment + "-report.html"
+	if o.OutputFile == "" {
+		o.OutputFile = o.experiment + "-report" + map[string]string{"markdown": ".md"}[o.Output]
+		if o.Output != "markdown" {
+			o.OutputFile += ".html"
+		}
 	}
 	if o.Watch {
 		if o.metrics, err = o.Getter.MetricsClientSet(); err != nil {
@@ -161,9 +186,17 @@ func (o *Options) Validate() error {
 	if o.Record && !o.Watch {
 		return fmt.Errorf("--record needs --watch: it records the peaks the watch samples")
 	}
-	if o.Output != "-" {
-		if fi, err := os.Stat(o.Output); err == nil && fi.IsDir() {
-			return fmt.Errorf("--output: %s is a directory", o.Output)
+	if !slices.Contains(formats, o.Output) {
+		err := fmt.Errorf("--output: unknown format %q (allowed: %s)", o.Output, strings.Join(formats, ", "))
+		if o.Output == "-" || strings.ContainsAny(o.Output, "./"+string(filepath.Separator)) {
+			// -o named the file in earlier versions
+			err = fmt.Errorf("%w; to choose the file, use --output-file %s", err, o.Output)
+		}
+		return err
+	}
+	if o.OutputFile != "-" {
+		if fi, err := os.Stat(o.OutputFile); err == nil && fi.IsDir() {
+			return fmt.Errorf("--output-file: %s is a directory", o.OutputFile)
 		}
 	}
 	return nil
@@ -233,20 +266,24 @@ func notes(exp *collect.Experiment) []string {
 		map[bool]string{true: "its", false: "their"}[gone == 1], map[bool]string{true: "its", false: "their"}[gone == 1])}
 }
 
-// write renders the report to stdout or, through a temporary file renamed
-// into place, to the output file, and says where it went.
+// write renders the report in -o's format to stdout or, through a
+// temporary file renamed into place, to the output file, and says where it
+// went.
 func (o *Options) write(in report.Input) error {
-	if o.Output == "-" {
-		return report.Write(o.Out, in)
+	render := func(w io.Writer) error { return report.Write(w, in) }
+	if o.Output == "markdown" {
+		render = func(w io.Writer) error { return in.Table.WriteMarkdown(w, o.experiment) }
 	}
-	dir := filepath.Dir(o.Output)
-	tmp, err := os.CreateTemp(dir, ".mlexp-report-*.html")
+	if o.OutputFile == "-" {
+		return render(o.Out)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(o.OutputFile), ".mlexp-report-*")
 	if err != nil {
-		return fmt.Errorf("--output: %w", err)
+		return fmt.Errorf("--output-file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	cw := &countWriter{w: tmp}
-	if err := report.Write(cw, in); err != nil {
+	if err := render(cw); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -256,14 +293,14 @@ func (o *Options) write(in report.Input) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), o.Output); err != nil {
-		return fmt.Errorf("--output: %w", err)
+	if err := os.Rename(tmp.Name(), o.OutputFile); err != nil {
+		return fmt.Errorf("--output-file: %w", err)
 	}
 	rows := 0
 	if in.Table != nil {
 		rows = len(in.Table.Rows)
 	}
-	fmt.Fprintf(o.Out, "report of %s (%d trials) written to %s (%s)\n", o.experiment, rows, o.Output, size(cw.n))
+	fmt.Fprintf(o.Out, "report of %s (%d trials) written to %s (%s)\n", o.experiment, rows, o.OutputFile, size(cw.n))
 	return nil
 }
 

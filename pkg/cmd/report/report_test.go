@@ -154,10 +154,50 @@ func TestReportFile(t *testing.T) {
 			t.Errorf("report made a %s call: %v", a.GetVerb(), a)
 		}
 	}
-	// -o - writes the page itself to stdout, nothing else
-	out, _, err = run(t, context.Background(), g, "-o", "-")
+	// --output-file - writes the page itself to stdout, nothing else
+	out, _, err = run(t, context.Background(), g, "--output-file", "-")
 	if err != nil || !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.HasSuffix(out, "</html>\n") {
-		t.Errorf("-o -: %v, %.60q", err, out)
+		t.Errorf("--output-file -: %v, %.60q", err, out)
+	}
+}
+
+// TestReportFormats: -o is a format, as in every other verb (html, the
+// default, or markdown: the table of results -o markdown), and
+// --output-file the file, whose default name follows the format.
+func TestReportFormats(t *testing.T) {
+	const table = "**mnist**: 2 trials ranked by `test_accuracy` (max is better)\n\n| rank | trial | lr | state | test\\_accuracy ↑ |"
+	cases := map[string]struct {
+		args       []string
+		file, want string // file "" is stdout
+	}{
+		"html":                 {args: []string{"-o", "html"}, file: "mnist-report.html", want: "<!DOCTYPE html>"},
+		"markdown":             {args: []string{"-o", "markdown"}, file: "mnist-report.md", want: table},
+		"markdown to a file":   {args: []string{"-o", "markdown", "--output-file", "r.md"}, file: "r.md", want: table},
+		"markdown to stdout":   {args: []string{"--output", "markdown", "--output-file", "-"}, want: table},
+		"html to a named file": {args: []string{"--output-file", "page.html"}, file: "page.html", want: "<!DOCTYPE html>"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			out, errOut, err := run(t, context.Background(), finished(), tc.args...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, errOut)
+			}
+			got := out
+			if tc.file != "" {
+				if !strings.HasPrefix(out, "report of mnist (2 trials) written to "+tc.file+" (") {
+					t.Errorf("stdout = %q", out)
+				}
+				b, err := os.ReadFile(tc.file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+			}
+			if !strings.HasPrefix(got, tc.want) {
+				t.Errorf("%s starts %.120q, want %q", map[bool]string{true: tc.file, false: "stdout"}[tc.file != ""], got, tc.want)
+			}
+		})
 	}
 }
 
@@ -170,7 +210,11 @@ func TestReportErrors(t *testing.T) {
 		"record without watch": {[]string{"--record"}, "--record needs --watch"},
 		"bad goal":             {[]string{"--goal", "up"}, "--goal: "},
 		"bad interval":         {[]string{"-w", "--interval", "0s"}, "--interval must be positive"},
-		"output is a dir":      {[]string{"-o", "."}, "--output: . is a directory"},
+		"output is a dir":      {[]string{"--output-file", "."}, "--output-file: . is a directory"},
+		"unknown format":       {[]string{"-o", "json"}, `--output: unknown format "json" (allowed: html, markdown)`},
+		"a file given to -o": {[]string{"-o", "mnist.html"},
+			`--output: unknown format "mnist.html" (allowed: html, markdown); to choose the file, use --output-file mnist.html`},
+		"stdout given to -o": {[]string{"-o", "-"}, `--output: unknown format "-" (allowed: html, markdown); to choose the file, use --output-file -`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

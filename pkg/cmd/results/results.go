@@ -156,7 +156,7 @@ func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Metric, "metric", "", "Metric to rank by, in any case: Validation-accuracy and validation-accuracy are one metric. Default: spec.results.metric of the experiment file (a Katib file's objectiveMetricName), else test_accuracy, val_accuracy, accuracy, test_loss, val_loss or loss if a trial reported it, else the first metric by name.")
-	f.StringVar(&o.Goal, "goal", "", "max or min: whether a larger or a smaller value is better. Default: spec.results.goal (a Katib file's objective type), else min for loss- and error-like names and max for the others.")
+	f.StringVar(&o.Goal, "goal", "", "max or min (or Katib's maximize, minimize): whether a larger or a smaller value is better. Default: spec.results.goal (a Katib file's objective type), else min for loss- and error-like names and max for the others.")
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics, e.g. 'top-5: (?P<top5>[0-9.]+)'; repeatable, added to spec.results.patterns and the built-in patterns.")
 	o.Print = common.PrintFlags{Tables: []string{"wide", "csv", "markdown"}, LabelsOf: "each trial's Job"}
 	o.Print.AddFlags(cmd)

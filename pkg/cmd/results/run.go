@@ -61,6 +61,9 @@ func (o *Options) print(t *ranking.Table) error {
 	if line := t.BestLine(); line != "" {
 		fmt.Fprintln(o.Out, line)
 	}
+	if note := t.EarlyStoppedNote(); note != "" {
+		fmt.Fprintln(o.Out, note)
+	}
 	o.explainMissing(t)
 	return nil
 }

@@ -37,7 +37,7 @@ var long = templates.LongDesc(`
 	as kubectl auth can-i does, that you may create and patch Jobs (and delete
 	them, for --force and --prune) in the namespace.
 
-	The seed's experiments.yaml (a list of "script: IMAGE" and "args: [[...], ...]") is
+	The blog post's experiments.yaml (a list of "script: IMAGE" and "args: [[...], ...]") is
 	accepted as it is; --command, --cpu, --memory and --param-names fill in what it leaves out,
 	and $VARIABLES in it are read from the environment.
 
@@ -63,7 +63,7 @@ var long = templates.LongDesc(`
 	Katib: grid and random searches become one Job per trial; what needs Katib's controller
 	(parallelTrialCount, maxFailedTrialCount, early stopping) is reported as not enforced,
 	and other algorithms are refused. See docs/katib.md; "kubectl mlexp convert" writes the
-	file in the native format.
+	file in the mlexp format.
 
 	A namespace in the file (metadata.namespace) is used as kubectl uses one: the trials go
 	there when -n is not given, and a different -n is an error.`)
@@ -72,7 +72,7 @@ var example = templates.Examples(`
 	# Submit an experiment and follow it
 	kubectl mlexp submit -f experiment.yaml
 
-	# The seed's own file: 3 images x 8 argument rows = 24 Jobs
+	# The blog post's experiments.yaml: 3 images x 8 argument rows = 24 Jobs
 	REPO=registry.example.com kubectl mlexp submit -f experiments.yaml --name mnist \
 	    --command "python train.py" --cpu 1 --memory 6Gi --param-names epochs,activation,dropout
 
@@ -153,10 +153,10 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f := cmd.Flags()
 	f.StringVarP(&o.Filename, "filename", "f", "", "The experiment file (- reads stdin).")
 	f.StringVar(&o.Name, "name", "", "Experiment name; required to rename, defaults to the file's name or its metadata.name.")
-	f.StringVar(&o.Command, "command", "", `Seed format: the container command, split on spaces (e.g. "python train.py").`)
-	f.StringVar(&o.CPU, "cpu", "", `Seed format: limits.cpu of every trial (e.g. "1").`)
-	f.StringVar(&o.Memory, "memory", "", `Seed format: limits.memory of every trial (e.g. "6Gi").`)
-	f.StringSliceVar(&o.ParamNames, "param-names", nil, "Seed format: names of the positional args (default arg1,arg2,...).")
+	f.StringVar(&o.Command, "command", "", `List format: the container command, split on spaces (e.g. "python train.py").`)
+	f.StringVar(&o.CPU, "cpu", "", `List format: limits.cpu of every trial (e.g. "1").`)
+	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
+	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
 	common.AddDryRunFlag(cmd)
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
 	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))

@@ -137,15 +137,43 @@ func UnsetEnvError(name string) error {
 	return fmt.Errorf("environment variable %s is not set (referenced as ${env.%s})", name, name)
 }
 
-// UnknownParamError is the error for ${name} when no parameter has that name.
-func UnknownParamError(name string) error {
-	return fmt.Errorf("unknown parameter %q in ${%s} (write $${%s} for a literal ${%s}, ${env.%s} for an environment variable)",
-		name, name, name, name, name)
+// UnknownParam is the error for ${Name} when no parameter has that name.
+type UnknownParam struct {
+	Name string
+	// Like is the parameter Name most likely misspells, "" for none.
+	Like string
 }
 
-// Quote escapes s so that Expand returns it unchanged.
+// Error says which reference is unknown, and what it may have meant.
+func (e *UnknownParam) Error() string {
+	if e.Like != "" {
+		return fmt.Sprintf("unknown parameter %q in ${%s} (did you mean ${%s}?)", e.Name, e.Name, e.Like)
+	}
+	return fmt.Sprintf("unknown parameter %q in ${%s} (write $${%s} for a literal ${%s}, ${env.%s} for an environment variable)",
+		e.Name, e.Name, e.Name, e.Name, e.Name)
+}
+
+// UnknownParamError is the error for ${name} when no parameter has that name.
+func UnknownParamError(name string) error {
+	return &UnknownParam{Name: name}
+}
+
+// Quote escapes s so that Expand returns it unchanged, even with a
+// reference written right after it: only a $ before { or $, and a final $,
+// become $$; every other $ ($(seq 1 3), $HOME, Kubernetes' $(VAR)) is left
+// as written.
 func Quote(s string) string {
-	return strings.ReplaceAll(s, "$", "$$")
+	if strings.IndexByte(s, '$') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == '$' && (i+1 == len(s) || s[i+1] == '{' || s[i+1] == '$') {
+			b.WriteByte('$')
+		}
+	}
+	return b.String()
 }
 
 // ExpandShell expands $NAME and ${NAME} from the environment the way an

@@ -180,3 +180,13 @@ func FuzzSubstitute(f *testing.F) {
 		}
 	})
 }
+
+// TestQuoteKeepsDollars checks that Quote escapes only what Parse would
+// not read back as written.
+func TestQuoteKeepsDollars(t *testing.T) {
+	for in, want := range map[string]string{"$(seq 1 3)": "$(seq 1 3)", "$HOME": "$HOME", "a$": "a$$", "${x}": "$${x}", "$$": "$$$$", "x": "x"} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package experiment
+package model
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 )
 
 // formatNames describe the formats in the comment MarshalNative writes.
-var formatNames = map[Format]string{Native: "a native experiment file", Seed: "the seed's experiments.yaml", Katib: "a Katib Experiment"}
+var formatNames = map[Format]string{Native: "an mlexp experiment file", Seed: "the blog post's experiments.yaml (list format)", Katib: "a Katib Experiment"}
 
 // ParallelWarning says that a Katib file's parallelTrialCount is not
 // enforced and how to cap the trials running at once, unless they are
@@ -26,11 +26,11 @@ func (e *Experiment) ParallelWarning(queued bool) string {
 		e.File, e.ParallelPos.Line, e.Parallel, e.Name, e.Parallel)
 }
 
-// MarshalNative writes exp in the native format (YAML), which Parse reads back to
+// MarshalNative writes exp in the mlexp format (YAML), which Parse reads back to
 // the same trials and Jobs: the parameter space as grid, list, random,
 // exclude, include and limit, the Job template with every parameter written
 // ${name}, and the results spec. notes become comments at the top (what the
-// source file asked that the native file cannot say). Environment variables
+// source file asked that the mlexp format cannot say). Environment variables
 // the source file read are written out as they were read.
 func MarshalNative(exp *Experiment, notes []string) ([]byte, error) {
 	root := mapNode()
@@ -38,11 +38,17 @@ func MarshalNative(exp *Experiment, notes []string) ([]byte, error) {
 	if exp.Namespace != "" {
 		addKV(meta, "namespace", strNode(exp.Namespace))
 	}
-	params, err := nativeSpace(&exp.Space)
-	if err != nil {
-		return nil, err
+	spec := mapNode()
+	if exp.Search != nil {
+		addKV(spec, "search", searchNode(exp.Search))
+	} else {
+		params, err := nativeSpace(&exp.Space)
+		if err != nil {
+			return nil, err
+		}
+		addKV(spec, "parameters", params)
 	}
-	spec := mapNode("parameters", params, "template", templateNode(&exp.Template, exp.Template.Root))
+	addKV(spec, "template", templateNode(&exp.Template, exp.Template.Root))
 	if r := resultsNode(exp.Results); r != nil {
 		addKV(spec, "results", r)
 	}
@@ -283,4 +289,9 @@ func intNode(i int64) *yaml.Node {
 
 func floatNode(f float64) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(f, 'g', -1, 64)}
+}
+
+// strNode returns a string scalar.
+func strNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }

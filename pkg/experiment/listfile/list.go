@@ -1,4 +1,9 @@
-package experiment
+// Package listfile reads the list format of experiment files: the
+// experiments.yaml of the blog post this project starts from, a list of
+// {script: IMAGE, args: [[...], ...]}, one trial per row. What it leaves
+// out (command, cpu, memory, the names of the args) comes from the command
+// line through model.Options.
+package listfile
 
 import (
 	"fmt"
@@ -7,6 +12,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/subst"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
@@ -18,49 +25,57 @@ const SeedContainer = "ml"
 // SeedImageParam is the parameter holding each seed entry's image.
 const SeedImageParam = "script"
 
-// seed parses the seed's experiments.yaml: a list of entries
+// parser reads one file in the list format.
+type parser struct{ *reader.Reader }
+
+// Read reads the list format's document doc, a sequence, with r.
+func Read(r *reader.Reader, doc *yaml.Node) (*model.Experiment, error) {
+	return (&parser{r}).seed(doc)
+}
+
+// seed parses the blog post's experiments.yaml: a list of entries
 // {script: IMAGE, args: [[...], ...]}, one trial per row, in file order.
 // $REPO and ${REPO} are read from the environment, as the seed's shell
 // here-document did.
-func (p *parser) seed(doc *yaml.Node) (*Experiment, error) {
-	name := p.opts.Name
+func (p *parser) seed(doc *yaml.Node) (*model.Experiment, error) {
+	name := p.Opts.Name
 	if name == "" {
-		name = defaultName(p.file)
-		if name == "" || p.file == "<stdin>" || p.file == "-" {
-			return nil, &Error{File: p.file, Msg: "a file in the seed format has no name: pass --name"}
+		name = model.DefaultName(p.File)
+		if name == "" || p.File == "<stdin>" || p.File == "-" {
+			return nil, &model.Error{File: p.File, Msg: "a file in the list format (the blog post's experiments.yaml) has no name: pass --name"}
 		}
-		if msg := checkName(name); msg != "" {
-			return nil, &Error{File: p.file, Msg: msg + " (derived from the file name; pass --name)"}
+		if msg := model.CheckName(name); msg != "" {
+			return nil, &model.Error{File: p.File, Msg: msg + " (derived from the file name; pass --name)"}
 		}
-	} else if msg := checkName(name); msg != "" {
-		return nil, &Error{File: p.file, Msg: "--name: " + msg}
+	} else if msg := model.CheckName(name); msg != "" {
+		return nil, &model.Error{File: p.File, Msg: "--name: " + msg}
 	}
-	for _, q := range []struct{ flag, v string }{{"--cpu", p.opts.CPU}, {"--memory", p.opts.Memory}} {
+	for _, q := range []struct{ flag, v string }{{"--cpu", p.Opts.CPU}, {"--memory", p.Opts.Memory}} {
 		if q.v == "" {
 			continue
 		}
 		if _, err := resource.ParseQuantity(q.v); err != nil {
-			return nil, &Error{File: p.file, Msg: fmt.Sprintf("%s: invalid quantity %q: want a quantity such as 500m, 2 or 6Gi", q.flag, q.v)}
+			return nil, &model.Error{File: p.File, Msg: fmt.Sprintf("%s: invalid quantity %q: want a quantity such as 500m, 2 or 6Gi", q.flag, q.v)}
 		}
 	}
-	entries, err := p.sequence(doc, "the seed format")
+	entries, err := p.Sequence(doc, "the list format")
 	if err != nil {
 		return nil, err
 	}
 	if len(entries) == 0 {
-		return nil, p.errorf(doc, "the file lists no experiments")
+		return nil, p.Errorf(doc, "the file lists no experiments")
 	}
-	sp := space.Space{File: p.file, Pos: pos(doc)}
+	sp := space.Space{File: p.File, Pos: reader.PosOf(doc)}
 	var names []string
 	var first *yaml.Node // the first row, which sets the number of args
 	for _, e := range entries {
-		fs, err := p.object(e, "seed entry", "script", "args")
+		fs, err := p.Object(e, "list entry", "script", "args")
 		if err != nil {
 			return nil, err
 		}
 		sf, ok := fs["script"]
 		if !ok {
-			return nil, p.errorf(e, "seed entry has no script (the image to run)")
+			return nil, p.Errorf(e, "list entry has no script (the image to run)")
 		}
 		image, err := p.seedImage(sf.Value)
 		if err != nil {
@@ -68,17 +83,17 @@ func (p *parser) seed(doc *yaml.Node) (*Experiment, error) {
 		}
 		af, ok := fs["args"]
 		if !ok {
-			return nil, p.errorf(e, "seed entry has no args (a list of argument lists, one per run)")
+			return nil, p.Errorf(e, "list entry has no args (a list of argument lists, one per run)")
 		}
-		rows, err := p.sequence(af.Value, "args")
+		rows, err := p.Sequence(af.Value, "args")
 		if err != nil {
 			return nil, err
 		}
 		if len(rows) == 0 {
-			return nil, p.errorf(af.Value, "args lists no runs")
+			return nil, p.Errorf(af.Value, "args lists no runs")
 		}
 		for _, rn := range rows {
-			items, err := p.sequence(rn, "args row")
+			items, err := p.Sequence(rn, "args row")
 			if err != nil {
 				return nil, err
 			}
@@ -88,9 +103,9 @@ func (p *parser) seed(doc *yaml.Node) (*Experiment, error) {
 					return nil, err
 				}
 			} else if len(items) != len(names)-1 {
-				return nil, p.errorf(rn, "this row has %d args, the row at line %d has %d: every row must have the same number", len(items), first.Line, len(names)-1)
+				return nil, p.Errorf(rn, "this row has %d args, the row at line %d has %d: every row must have the same number", len(items), first.Line, len(names)-1)
 			}
-			row := space.Row{Names: names, Pos: pos(rn), Values: make([]space.Value, 0, len(names))}
+			row := space.Row{Names: names, Pos: reader.PosOf(rn), Values: make([]space.Value, 0, len(names))}
 			row.Values = append(row.Values, image)
 			for i, it := range items {
 				v, err := p.seedArg(it, names[i+1])
@@ -105,61 +120,61 @@ func (p *parser) seed(doc *yaml.Node) (*Experiment, error) {
 	if err := sp.Validate(); err != nil {
 		return nil, err
 	}
-	tmpl, err := p.template(p.seedJob(names), names)
+	tmpl, err := p.Template(p.seedJob(names), names)
 	if err != nil {
 		return nil, err
 	}
-	return &Experiment{Name: name, Format: Seed, Space: sp, Template: tmpl}, nil
+	return &model.Experiment{Name: name, Format: model.Seed, Space: sp, Template: tmpl}, nil
 }
 
 // seedNames returns the parameter names of the seed format: script, then
 // one per positional arg.
 func (p *parser) seedNames(row *yaml.Node, n int) ([]string, error) {
 	names := []string{SeedImageParam}
-	if p.opts.ParamNames == nil {
+	if p.Opts.ParamNames == nil {
 		for i := 1; i <= n; i++ {
 			names = append(names, "arg"+strconv.Itoa(i))
 		}
 		return names, nil
 	}
-	if len(p.opts.ParamNames) != n {
-		return nil, p.errorf(row, "--param-names names %d parameters, the rows have %d args", len(p.opts.ParamNames), n)
+	if len(p.Opts.ParamNames) != n {
+		return nil, p.Errorf(row, "--param-names names %d parameters, the rows have %d args", len(p.Opts.ParamNames), n)
 	}
-	for _, name := range p.opts.ParamNames {
+	for _, name := range p.Opts.ParamNames {
 		if !params.ValidName(name) || name == "env" || name == SeedImageParam {
-			return nil, &Error{File: p.file, Msg: fmt.Sprintf("--param-names: invalid parameter name %q: want %s (not env or script)", name, params.NameRule)}
+			return nil, &model.Error{File: p.File, Msg: fmt.Sprintf("--param-names: invalid parameter name %q: want %s (not env or script)", name, params.NameRule)}
 		}
 	}
-	return append(names, p.opts.ParamNames...), nil
+	return append(names, p.Opts.ParamNames...), nil
 }
 
 // seedImage reads an entry's script, expanding $VAR from the environment.
 func (p *parser) seedImage(n *yaml.Node) (space.Value, error) {
-	s, err := p.str(n, "script")
+	s, err := p.Str(n, "script")
 	if err != nil {
 		return space.Value{}, err
 	}
-	s, err = subst.ExpandShell(s, p.opts.Getenv)
+	s, err = subst.ExpandShell(s, p.Opts.Getenv)
 	if err != nil {
-		return space.Value{}, p.errorf(n, "script: %v", err)
+		return space.Value{}, p.Errorf(n, "script: %v", err)
 	}
 	if s == "" {
-		return space.Value{}, p.errorf(n, "script is empty: give the image to run")
+		return space.Value{}, p.Errorf(n, "script is empty: give the image to run")
 	}
-	return space.Value{V: s, Text: s, Pos: pos(n)}, nil
+	return space.Value{V: s, Text: s, Pos: reader.PosOf(n)}, nil
 }
 
 // seedArg reads one positional arg: its text is what the seed's
 // '%s' formatting passed; strings have $VAR expanded.
 func (p *parser) seedArg(n *yaml.Node, name string) (space.Value, error) {
-	v, err := p.value(n, name)
+	v, err := p.Value(n, name)
 	if err != nil {
 		return v, err
 	}
 	if s, ok := v.V.(string); ok {
-		s, err = subst.ExpandShell(s, p.opts.Getenv)
+		s, err = subst.ExpandShell(s, p.Opts.Getenv)
 		if err != nil {
-			return v, p.errorf(n, "%v", err)
+			return v, p.Errorf(n, "%v", err)
 		}
 		v.V, v.Text = s, s
 	}
@@ -184,20 +199,20 @@ func (p *parser) seedJob(names []string) *yaml.Node {
 		args.Content = append(args.Content, str("${"+n+"}"))
 	}
 	container := m("name", str(SeedContainer), "image", str("${"+SeedImageParam+"}"))
-	if p.opts.Command != nil {
+	if p.Opts.Command != nil {
 		cmd := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, c := range p.opts.Command {
+		for _, c := range p.Opts.Command {
 			cmd.Content = append(cmd.Content, str(subst.Quote(c)))
 		}
 		container.Content = append(container.Content, str("command"), cmd)
 	}
 	container.Content = append(container.Content, str("args"), args)
 	limits := m()
-	if p.opts.CPU != "" {
-		limits.Content = append(limits.Content, str("cpu"), str(p.opts.CPU))
+	if p.Opts.CPU != "" {
+		limits.Content = append(limits.Content, str("cpu"), str(p.Opts.CPU))
 	}
-	if p.opts.Memory != "" {
-		limits.Content = append(limits.Content, str("memory"), str(p.opts.Memory))
+	if p.Opts.Memory != "" {
+		limits.Content = append(limits.Content, str("memory"), str(p.Opts.Memory))
 	}
 	if len(limits.Content) > 0 {
 		container.Content = append(container.Content, str("resources"), m("limits", limits))

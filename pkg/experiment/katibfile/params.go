@@ -1,4 +1,4 @@
-package experiment
+package katibfile
 
 import (
 	"math"
@@ -8,6 +8,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
@@ -37,48 +39,53 @@ type decimal struct {
 	at *yaml.Node
 }
 
-// katibSpace reads spec.parameters into the space the algorithm walks:
-// grid axes in file order (the first varies slowest), capped at
-// maxTrialCount; or maxTrialCount random samples.
-func (p *parser) katibSpace(specKey *yaml.Node, spec katibSpec, algo katibAlgorithm, max katibCount) (space.Space, error) {
-	sp := space.Space{File: p.file, Pos: pos(specKey)}
+// katibParams reads spec.parameters.
+func (p *parser) katibParams(specKey *yaml.Node, spec katibSpec) ([]katibParam, error) {
 	f, ok := spec["parameters"]
 	if !ok {
-		return sp, p.errorf(specKey, "spec.parameters is missing: list the parameters to search")
+		return nil, p.Errorf(specKey, "spec.parameters is missing: list the parameters to search")
 	}
-	sp.Pos = pos(f.KeyN)
-	items, err := p.sequence(f.Value, "spec.parameters")
+	p.paramsAt = f.KeyN
+	items, err := p.Sequence(f.Value, "spec.parameters")
 	if err != nil {
-		return sp, err
+		return nil, err
 	}
 	if len(items) == 0 {
-		return sp, p.errorf(f.Value, "spec.parameters lists no parameter")
+		return nil, p.Errorf(f.Value, "spec.parameters lists no parameter")
 	}
 	var ps []katibParam
 	for _, it := range items {
 		kp, err := p.katibParam(it)
 		if err != nil {
-			return sp, err
+			return nil, err
 		}
 		ps = append(ps, kp)
 	}
+	return ps, nil
+}
+
+// katibSpace returns the space of a search whose trials are all created
+// at once: grid axes in file order (the first varies slowest), capped at
+// maxTrialCount; or maxTrialCount random samples.
+func (p *parser) katibSpace(ps []katibParam, algo katibAlgorithm, max katibCount) (space.Space, error) {
+	sp := space.Space{File: p.File, Pos: reader.PosOf(p.paramsAt)}
 	if algo.name == "grid" {
 		for _, kp := range ps {
 			vals, err := p.gridValues(kp)
 			if err != nil {
 				return sp, err
 			}
-			sp.Grid = append(sp.Grid, space.Axis{Name: kp.name, Values: vals, Pos: pos(kp.nameAt)})
+			sp.Grid = append(sp.Grid, space.Axis{Name: kp.name, Values: vals, Pos: reader.PosOf(kp.nameAt)})
 		}
 		if max.n > 0 {
-			sp.Limit, sp.LimitPos = max.n, pos(max.at)
+			sp.Limit, sp.LimitPos = max.n, reader.PosOf(max.at)
 		}
 		return sp, nil
 	}
 	if max.n == 0 {
-		return sp, p.errorf(algo.at, "random needs spec.maxTrialCount: how many samples to draw")
+		return sp, p.Errorf(algo.at, "random needs spec.maxTrialCount: how many samples to draw")
 	}
-	r := &space.Random{Count: max.n, Seed: algo.seed, Pos: pos(algo.at)}
+	r := &space.Random{Count: max.n, Seed: algo.seed, Pos: reader.PosOf(algo.at)}
 	for _, kp := range ps {
 		d, err := p.randomDist(kp)
 		if err != nil {
@@ -93,46 +100,46 @@ func (p *parser) katibSpace(specKey *yaml.Node, spec katibSpec, algo katibAlgori
 // katibParam reads one parameter: name, parameterType and feasibleSpace.
 func (p *parser) katibParam(n *yaml.Node) (katibParam, error) {
 	kp := katibParam{at: n}
-	fs, err := p.object(n, "parameter", "name", "parameterType", "feasibleSpace")
+	fs, err := p.Object(n, "parameter", "name", "parameterType", "feasibleSpace")
 	if err != nil {
 		return kp, err
 	}
 	nf, ok := fs["name"]
 	if !ok {
-		return kp, p.errorf(n, "parameter has no name")
+		return kp, p.Errorf(n, "parameter has no name")
 	}
-	if kp.name, err = p.str(nf.Value, "parameter name"); err != nil {
+	if kp.name, err = p.Str(nf.Value, "parameter name"); err != nil {
 		return kp, err
 	}
 	kp.nameAt = nf.Value
 	if !params.ValidName(kp.name) {
-		return kp, p.errorf(nf.Value, "invalid parameter name %q: want %s", kp.name, params.NameRule)
+		return kp, p.Errorf(nf.Value, "invalid parameter name %q: want %s", kp.name, params.NameRule)
 	}
 	tf, ok := fs["parameterType"]
 	if !ok {
-		return kp, p.errorf(n, "parameter %q has no parameterType: want double, int, discrete or categorical", kp.name)
+		return kp, p.Errorf(n, "parameter %q has no parameterType: want double, int, discrete or categorical", kp.name)
 	}
-	if kp.typ, err = p.str(tf.Value, "parameterType"); err != nil {
+	if kp.typ, err = p.Str(tf.Value, "parameterType"); err != nil {
 		return kp, err
 	}
-	if !contains(katibTypes, kp.typ) {
-		return kp, p.errorf(tf.Value, "parameterType %q of %q: want double, int, discrete or categorical%s", kp.typ, kp.name, hint(kp.typ, katibTypes))
+	if !reader.Contains(katibTypes, kp.typ) {
+		return kp, p.Errorf(tf.Value, "parameterType %q of %q: want double, int, discrete or categorical%s", kp.typ, kp.name, reader.Hint(kp.typ, katibTypes))
 	}
 	sf, ok := fs["feasibleSpace"]
 	if !ok {
-		return kp, p.errorf(n, "parameter %q has no feasibleSpace", kp.name)
+		return kp, p.Errorf(n, "parameter %q has no feasibleSpace", kp.name)
 	}
-	fsp, err := p.object(sf.Value, "feasibleSpace of "+quote(kp.name), "min", "max", "step", "list", "distribution")
+	fsp, err := p.Object(sf.Value, "feasibleSpace of "+reader.Quote(kp.name), "min", "max", "step", "list", "distribution")
 	if err != nil {
 		return kp, err
 	}
 	if df, ok := fsp["distribution"]; ok {
-		if kp.dist, err = p.str(df.Value, "distribution"); err != nil {
+		if kp.dist, err = p.Str(df.Value, "distribution"); err != nil {
 			return kp, err
 		}
 		kp.distAt = df.Value
-		if !contains(katibDistributions, kp.dist) {
-			return kp, p.errorf(df.Value, "distribution %q of %q: want uniform, logUniform, normal or logNormal%s", kp.dist, kp.name, hint(kp.dist, katibDistributions))
+		if !reader.Contains(katibDistributions, kp.dist) {
+			return kp, p.Errorf(df.Value, "distribution %q of %q: want uniform, logUniform, normal or logNormal%s", kp.dist, kp.name, reader.Hint(kp.dist, katibDistributions))
 		}
 	}
 	if kp.typ == "double" || kp.typ == "int" {
@@ -140,31 +147,31 @@ func (p *parser) katibParam(n *yaml.Node) (katibParam, error) {
 	}
 	for _, k := range []string{"min", "max", "step"} {
 		if f, ok := fsp[k]; ok {
-			return kp, p.errorf(f.KeyN, "feasibleSpace.%s does not apply to parameterType %s: give the values in feasibleSpace.list", k, kp.typ)
+			return kp, p.Errorf(f.KeyN, "feasibleSpace.%s does not apply to parameterType %s: give the values in feasibleSpace.list", k, kp.typ)
 		}
 	}
 	lf, ok := fsp["list"]
 	if !ok {
-		return kp, p.errorf(sf.KeyN, "feasibleSpace of %s parameter %q needs a list of values", kp.typ, kp.name)
+		return kp, p.Errorf(sf.KeyN, "feasibleSpace of %s parameter %q needs a list of values", kp.typ, kp.name)
 	}
-	if kp.list, err = p.sequence(lf.Value, "feasibleSpace.list of "+quote(kp.name)); err != nil {
+	if kp.list, err = p.Sequence(lf.Value, "feasibleSpace.list of "+reader.Quote(kp.name)); err != nil {
 		return kp, err
 	}
 	if len(kp.list) == 0 {
-		return kp, p.errorf(lf.Value, "feasibleSpace.list of %q has no values", kp.name)
+		return kp, p.Errorf(lf.Value, "feasibleSpace.list of %q has no values", kp.name)
 	}
 	for _, it := range kp.list {
 		if it.Kind != yaml.ScalarNode || it.ShortTag() == "!!null" {
-			return kp, p.errorf(it, "value of %q: want a string or a number, got %s", kp.name, describe(it))
+			return kp, p.Errorf(it, "value of %q: want a string or a number, got %s", kp.name, reader.Describe(it))
 		}
 	}
 	return kp, nil
 }
 
 // katibRange reads min, max and step of a double or int parameter.
-func (p *parser) katibRange(kp *katibParam, sf field, fs map[string]field) error {
+func (p *parser) katibRange(kp *katibParam, sf reader.Field, fs map[string]reader.Field) error {
 	if f, ok := fs["list"]; ok {
-		return p.errorf(f.KeyN, "feasibleSpace.list does not apply to parameterType %s: give min and max (and step)", kp.typ)
+		return p.Errorf(f.KeyN, "feasibleSpace.list does not apply to parameterType %s: give min and max (and step)", kp.typ)
 	}
 	for _, x := range []struct {
 		key string
@@ -173,24 +180,24 @@ func (p *parser) katibRange(kp *katibParam, sf field, fs map[string]field) error
 		f, ok := fs[x.key]
 		if !ok {
 			if x.key != "step" {
-				return p.errorf(sf.KeyN, "feasibleSpace of %s parameter %q needs min and max", kp.typ, kp.name)
+				return p.Errorf(sf.KeyN, "feasibleSpace of %s parameter %q needs min and max", kp.typ, kp.name)
 			}
 			continue
 		}
-		d, err := p.decimal(f.Value, "feasibleSpace."+x.key+" of "+quote(kp.name))
+		d, err := p.decimal(f.Value, "feasibleSpace."+x.key+" of "+reader.Quote(kp.name))
 		if err != nil {
 			return err
 		}
 		if kp.typ == "int" && !d.r.IsInt() {
-			return p.errorf(f.Value, "feasibleSpace.%s of int parameter %q: want an integer, got %q", x.key, kp.name, f.Value.Value)
+			return p.Errorf(f.Value, "feasibleSpace.%s of int parameter %q: want an integer, got %q", x.key, kp.name, f.Value.Value)
 		}
 		*x.dst = &d
 	}
 	if kp.min.r.Cmp(kp.max.r) > 0 {
-		return p.errorf(kp.max.at, "feasibleSpace of %q: max %s is less than min %s", kp.name, kp.max.at.Value, kp.min.at.Value)
+		return p.Errorf(kp.max.at, "feasibleSpace of %q: max %s is less than min %s", kp.name, kp.max.at.Value, kp.min.at.Value)
 	}
 	if kp.step != nil && kp.step.r.Sign() <= 0 {
-		return p.errorf(kp.step.at, "feasibleSpace.step of %q must be greater than 0, got %s", kp.name, kp.step.at.Value)
+		return p.Errorf(kp.step.at, "feasibleSpace.step of %q must be greater than 0, got %s", kp.name, kp.step.at.Value)
 	}
 	return nil
 }
@@ -202,7 +209,7 @@ const maxExponent = 400
 // decimal reads a number written as a string or a plain scalar.
 func (p *parser) decimal(n *yaml.Node, what string) (decimal, error) {
 	bad := func() (decimal, error) {
-		return decimal{}, p.errorf(n, "%s: want a number, got %s", what, describe(n))
+		return decimal{}, p.Errorf(n, "%s: want a number, got %s", what, reader.Describe(n))
 	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" || n.ShortTag() == "!!bool" {
 		return bad()
@@ -240,7 +247,7 @@ func (p *parser) rangeValues(kp katibParam) ([]*big.Rat, error) {
 	q := new(big.Rat).Quo(span, step)
 	count := new(big.Int).Quo(q.Num(), q.Denom()) // floor: q >= 0
 	if !count.IsInt64() || count.Int64() >= space.MaxTrials {
-		return nil, p.errorf(kp.at, "feasibleSpace of %q has more than %d values: raise step", kp.name, space.MaxTrials)
+		return nil, p.Errorf(kp.at, "feasibleSpace of %q has more than %d values: raise step", kp.name, space.MaxTrials)
 	}
 	vals := make([]*big.Rat, 0, count.Int64()+1)
 	for k := int64(0); k <= count.Int64(); k++ {
@@ -257,7 +264,7 @@ func (p *parser) gridValues(kp katibParam) ([]space.Value, error) {
 		return p.listValues(kp), nil
 	case "double":
 		if kp.step == nil {
-			return nil, p.errorf(kp.max.at, "grid needs feasibleSpace.step for double parameter %q: a range without a step has no grid (Katib's rule)", kp.name)
+			return nil, p.Errorf(kp.max.at, "grid needs feasibleSpace.step for double parameter %q: a range without a step has no grid (Katib's rule)", kp.name)
 		}
 	}
 	rs, err := p.rangeValues(kp)
@@ -273,19 +280,19 @@ func (p *parser) gridValues(kp katibParam) ([]space.Value, error) {
 
 // randomDist returns the distribution random sampling draws kp from.
 func (p *parser) randomDist(kp katibParam) (space.Dist, error) {
-	d := space.Dist{Name: kp.name, Pos: pos(kp.nameAt)}
+	d := space.Dist{Name: kp.name, Pos: reader.PosOf(kp.nameAt)}
 	if kp.typ == "categorical" || kp.typ == "discrete" {
 		d.Kind, d.Choices = space.Choice, p.listValues(kp)
 		return d, nil
 	}
 	switch kp.dist {
-	case "normal", "logNormal":
-		return d, p.errorf(kp.distAt, "distribution %s of %q is not supported: its samples are not bounded by min and max; use uniform or logUniform", kp.dist, kp.name)
-	case "logUniform":
-		if kp.typ == "int" || kp.step != nil {
-			return d, p.errorf(kp.distAt, "distribution logUniform of %q: only a double without a step is supported", kp.name)
+	case "normal", "logNormal", "logUniform":
+		// drawn by search.Sample, as an adaptive search draws them
+		d.Kind = map[string]space.Kind{"normal": space.Normal, "logNormal": space.LogNormal, "logUniform": space.LogUniform}[kp.dist]
+		d.Int = kp.typ == "int"
+		if kp.step != nil {
+			d.Step, _ = kp.step.r.Float64()
 		}
-		d.Kind = space.LogUniform
 	default:
 		if kp.step != nil && !(kp.typ == "int" && kp.step.r.Cmp(big.NewRat(1, 1)) == 0) {
 			// every value of the range equally likely
@@ -314,7 +321,7 @@ func (p *parser) randomDist(kp katibParam) (space.Dist, error) {
 func (p *parser) listValues(kp katibParam) []space.Value {
 	vals := make([]space.Value, len(kp.list))
 	for i, it := range kp.list {
-		v := space.Value{V: it.Value, Text: it.Value, Pos: pos(it)}
+		v := space.Value{V: it.Value, Text: it.Value, Pos: reader.PosOf(it)}
 		if kp.typ == "discrete" {
 			s := strings.TrimSpace(it.Value)
 			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -331,36 +338,11 @@ func (p *parser) listValues(kp katibParam) []space.Value {
 // value returns r as a value of kp: an integer, or a double written as
 // Python prints a float (0.015, 1.0), as the program would see it from Katib.
 func (kp katibParam) value(r *big.Rat) space.Value {
-	at := pos(kp.min.at)
+	at := reader.PosOf(kp.min.at)
 	if kp.typ == "int" {
 		n := r.Num().Int64()
 		return space.Value{V: n, Text: strconv.FormatInt(n, 10), Pos: at}
 	}
 	f, _ := r.Float64()
-	return space.Value{V: f, Text: FormatDouble(f), Pos: at}
-}
-
-// FormatDouble writes f as Python's repr does: the shortest digits that
-// read back as f, with ".0" on whole numbers and exponents outside
-// [1e-4, 1e16).
-func FormatDouble(f float64) string {
-	a := math.Abs(f)
-	var s string
-	if a == 0 || a >= 1e-4 && a < 1e16 {
-		s = strconv.FormatFloat(f, 'f', -1, 64)
-	} else {
-		s = strconv.FormatFloat(f, 'e', -1, 64) // 1e-05, as Python
-	}
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return s
-}
-
-// hint returns ` (did you mean "x"?)` for the known word closest to s.
-func hint(s string, known []string) string {
-	if c := closest(s, known); c != "" {
-		return " (did you mean " + quote(c) + "?)"
-	}
-	return ""
+	return space.Value{V: f, Text: model.FormatDouble(f), Pos: at}
 }

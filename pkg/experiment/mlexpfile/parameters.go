@@ -1,30 +1,31 @@
-package experiment
+package mlexpfile
 
 import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
 
 // parameters parses spec.parameters into a space.
-func (p *parser) parameters(pf field) (space.Space, error) {
-	sp := space.Space{File: p.file, Pos: pos(pf.KeyN)}
-	fs, err := p.object(pf.Value, "spec.parameters", "grid", "list", "random", "exclude", "include", "limit")
+func (p *parser) parameters(pf reader.Field) (space.Space, error) {
+	sp := space.Space{File: p.File, Pos: reader.PosOf(pf.KeyN)}
+	fs, err := p.Object(pf.Value, "spec.parameters", "grid", "list", "random", "exclude", "include", "limit")
 	if err != nil {
 		return sp, err
 	}
 	if f, ok := fs["limit"]; ok {
-		n, err := p.integer(f.Value, "limit")
+		n, err := p.Integer(f.Value, "limit")
 		if err != nil {
 			return sp, err
 		}
 		if n < 1 || n > space.MaxTrials {
-			return sp, p.errorf(f.Value, "limit must be between 1 and %d, got %d", space.MaxTrials, n)
+			return sp, p.Errorf(f.Value, "limit must be between 1 and %d, got %d", space.MaxTrials, n)
 		}
-		sp.Limit, sp.LimitPos = int(n), pos(f.Value)
+		sp.Limit, sp.LimitPos = int(n), reader.PosOf(f.Value)
 	}
 	if f, ok := fs["grid"]; ok {
 		if sp.Grid, err = p.grid(f.Value); err != nil {
@@ -36,7 +37,7 @@ func (p *parser) parameters(pf field) (space.Space, error) {
 			return sp, err
 		}
 		if len(sp.List) == 0 {
-			return sp, p.errorf(f.Value, "list has no rows")
+			return sp, p.Errorf(f.Value, "list has no rows")
 		}
 	}
 	if f, ok := fs["random"]; ok {
@@ -59,28 +60,28 @@ func (p *parser) parameters(pf field) (space.Space, error) {
 
 // grid parses the grid: parameter name to list of values.
 func (p *parser) grid(n *yaml.Node) ([]space.Axis, error) {
-	fields, err := p.mapping(n, "grid")
+	fields, err := p.Mapping(n, "grid")
 	if err != nil {
 		return nil, err
 	}
 	if len(fields) == 0 {
-		return nil, p.errorf(n, "grid names no parameter")
+		return nil, p.Errorf(n, "grid names no parameter")
 	}
 	axes := make([]space.Axis, 0, len(fields))
 	for _, f := range fields {
 		if err := p.paramName(f.KeyN); err != nil {
 			return nil, err
 		}
-		items, err := p.sequence(f.Value, "grid axis "+quote(f.Key))
+		items, err := p.Sequence(f.Value, "grid axis "+reader.Quote(f.Key))
 		if err != nil {
 			return nil, err
 		}
 		if len(items) == 0 {
-			return nil, p.errorf(f.Value, "grid axis %q has no values", f.Key)
+			return nil, p.Errorf(f.Value, "grid axis %q has no values", f.Key)
 		}
-		a := space.Axis{Name: f.Key, Pos: pos(f.KeyN), Values: make([]space.Value, 0, len(items))}
+		a := space.Axis{Name: f.Key, Pos: reader.PosOf(f.KeyN), Values: make([]space.Value, 0, len(items))}
 		for _, it := range items {
-			v, err := p.value(it, f.Key)
+			v, err := p.Value(it, f.Key)
 			if err != nil {
 				return nil, err
 			}
@@ -92,26 +93,26 @@ func (p *parser) grid(n *yaml.Node) ([]space.Axis, error) {
 }
 
 // rows parses a list of rows (list or include).
-func (p *parser) rows(f field, what string) ([]space.Row, error) {
-	items, err := p.sequence(f.Value, what)
+func (p *parser) rows(f reader.Field, what string) ([]space.Row, error) {
+	items, err := p.Sequence(f.Value, what)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]space.Row, 0, len(items))
 	for _, it := range items {
-		fields, err := p.mapping(it, what+" row")
+		fields, err := p.Mapping(it, what+" row")
 		if err != nil {
 			return nil, err
 		}
 		if len(fields) == 0 {
-			return nil, p.errorf(it, "%s row names no parameter", what)
+			return nil, p.Errorf(it, "%s row names no parameter", what)
 		}
-		r := space.Row{Pos: pos(it), Names: make([]string, 0, len(fields)), Values: make([]space.Value, 0, len(fields))}
+		r := space.Row{Pos: reader.PosOf(it), Names: make([]string, 0, len(fields)), Values: make([]space.Value, 0, len(fields))}
 		for _, kv := range fields {
 			if err := p.paramName(kv.KeyN); err != nil {
 				return nil, err
 			}
-			v, err := p.value(kv.Value, kv.Key)
+			v, err := p.Value(kv.Value, kv.Key)
 			if err != nil {
 				return nil, err
 			}
@@ -126,20 +127,20 @@ func (p *parser) rows(f field, what string) ([]space.Row, error) {
 // excludes parses exclude rules: each maps parameters to a value or a
 // list of values.
 func (p *parser) excludes(n *yaml.Node) ([]space.Match, error) {
-	items, err := p.sequence(n, "exclude")
+	items, err := p.Sequence(n, "exclude")
 	if err != nil {
 		return nil, err
 	}
 	var out []space.Match
 	for _, it := range items {
-		fields, err := p.mapping(it, "exclude rule")
+		fields, err := p.Mapping(it, "exclude rule")
 		if err != nil {
 			return nil, err
 		}
 		if len(fields) == 0 {
-			return nil, p.errorf(it, "exclude rule names no parameter")
+			return nil, p.Errorf(it, "exclude rule names no parameter")
 		}
-		m := space.Match{Pos: pos(it)}
+		m := space.Match{Pos: reader.PosOf(it)}
 		for _, kv := range fields {
 			if err := p.paramName(kv.KeyN); err != nil {
 				return nil, err
@@ -148,12 +149,12 @@ func (p *parser) excludes(n *yaml.Node) ([]space.Match, error) {
 			if kv.Value.Kind == yaml.SequenceNode {
 				vals = kv.Value.Content
 				if len(vals) == 0 {
-					return nil, p.errorf(kv.Value, "exclude lists no value for %q", kv.Key)
+					return nil, p.Errorf(kv.Value, "exclude lists no value for %q", kv.Key)
 				}
 			}
 			var vs []space.Value
 			for _, vn := range vals {
-				v, err := p.value(vn, kv.Key)
+				v, err := p.Value(vn, kv.Key)
 				if err != nil {
 					return nil, err
 				}
@@ -171,54 +172,54 @@ func (p *parser) excludes(n *yaml.Node) ([]space.Match, error) {
 var distributions = []string{string(space.Uniform), string(space.LogUniform), string(space.IntUniform), string(space.Choice)}
 
 // random parses random sampling.
-func (p *parser) random(f field) (*space.Random, error) {
-	fs, err := p.object(f.Value, "random", "count", "seed", "digits", "params")
+func (p *parser) random(f reader.Field) (*space.Random, error) {
+	fs, err := p.Object(f.Value, "random", "count", "seed", "digits", "params")
 	if err != nil {
 		return nil, err
 	}
-	r := &space.Random{Pos: pos(f.KeyN)}
+	r := &space.Random{Pos: reader.PosOf(f.KeyN)}
 	cf, ok := fs["count"]
 	if !ok {
-		return nil, p.errorf(f.KeyN, "random.count is missing: say how many samples to draw")
+		return nil, p.Errorf(f.KeyN, "random.count is missing: say how many samples to draw")
 	}
-	count, err := p.integer(cf.Value, "random.count")
+	count, err := p.Integer(cf.Value, "random.count")
 	if err != nil {
 		return nil, err
 	}
 	if count < 1 || count > space.MaxTrials {
-		return nil, p.errorf(cf.Value, "random.count must be between 1 and %d", space.MaxTrials)
+		return nil, p.Errorf(cf.Value, "random.count must be between 1 and %d", space.MaxTrials)
 	}
 	r.Count = int(count)
 	if sf, ok := fs["seed"]; ok {
-		seed, err := p.integer(sf.Value, "random.seed")
+		seed, err := p.Integer(sf.Value, "random.seed")
 		if err != nil {
 			return nil, err
 		}
 		if seed < 0 {
-			return nil, p.errorf(sf.Value, "random.seed must not be negative")
+			return nil, p.Errorf(sf.Value, "random.seed must not be negative")
 		}
 		r.Seed = uint64(seed)
 	}
 	if df, ok := fs["digits"]; ok {
-		d, err := p.integer(df.Value, "random.digits")
+		d, err := p.Integer(df.Value, "random.digits")
 		if err != nil {
 			return nil, err
 		}
 		if d < 1 || d > 17 {
-			return nil, p.errorf(df.Value, "random.digits must be between 1 and 17")
+			return nil, p.Errorf(df.Value, "random.digits must be between 1 and 17")
 		}
 		r.Digits = int(d)
 	}
 	pf, ok := fs["params"]
 	if !ok {
-		return nil, p.errorf(f.KeyN, "random.params is missing: give each sampled parameter a distribution")
+		return nil, p.Errorf(f.KeyN, "random.params is missing: give each sampled parameter a distribution")
 	}
-	params, err := p.mapping(pf.Value, "random.params")
+	params, err := p.Mapping(pf.Value, "random.params")
 	if err != nil {
 		return nil, err
 	}
 	if len(params) == 0 {
-		return nil, p.errorf(pf.Value, "random.params names no parameter")
+		return nil, p.Errorf(pf.Value, "random.params names no parameter")
 	}
 	for _, kv := range params {
 		if err := p.paramName(kv.KeyN); err != nil {
@@ -235,34 +236,34 @@ func (p *parser) random(f field) (*space.Random, error) {
 
 // dist parses one distribution: {uniform: [lo, hi]}, {logUniform: [lo, hi]},
 // {intUniform: [lo, hi]} or {choice: [values...]}.
-func (p *parser) dist(kv field) (space.Dist, error) {
-	d := space.Dist{Name: kv.Key, Pos: pos(kv.KeyN)}
-	fields, err := p.mapping(kv.Value, "random.params."+kv.Key)
+func (p *parser) dist(kv reader.Field) (space.Dist, error) {
+	d := space.Dist{Name: kv.Key, Pos: reader.PosOf(kv.KeyN)}
+	fields, err := p.Mapping(kv.Value, "random.params."+kv.Key)
 	if err != nil {
 		return d, err
 	}
 	if len(fields) != 1 {
-		return d, p.errorf(kv.Value, "random.params.%s: want exactly one of uniform, logUniform, intUniform or choice", kv.Key)
+		return d, p.Errorf(kv.Value, "random.params.%s: want exactly one of uniform, logUniform, intUniform or choice", kv.Key)
 	}
 	f := fields[0]
-	if !contains(distributions, f.Key) {
+	if !reader.Contains(distributions, f.Key) {
 		hint := ""
-		if c := closest(f.Key, distributions); c != "" {
+		if c := reader.Closest(f.Key, distributions); c != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", c)
 		}
-		return d, p.errorf(f.KeyN, "unknown distribution %q for %q: want uniform, logUniform, intUniform or choice%s", f.Key, kv.Key, hint)
+		return d, p.Errorf(f.KeyN, "unknown distribution %q for %q: want uniform, logUniform, intUniform or choice%s", f.Key, kv.Key, hint)
 	}
 	d.Kind = space.Kind(f.Key)
-	items, err := p.sequence(f.Value, f.Key+" of "+quote(kv.Key))
+	items, err := p.Sequence(f.Value, f.Key+" of "+reader.Quote(kv.Key))
 	if err != nil {
 		return d, err
 	}
 	if d.Kind == space.Choice {
 		if len(items) == 0 {
-			return d, p.errorf(f.Value, "choice of %q has no values", kv.Key)
+			return d, p.Errorf(f.Value, "choice of %q has no values", kv.Key)
 		}
 		for _, it := range items {
-			v, err := p.value(it, kv.Key)
+			v, err := p.Value(it, kv.Key)
 			if err != nil {
 				return d, err
 			}
@@ -271,19 +272,19 @@ func (p *parser) dist(kv field) (space.Dist, error) {
 		return d, nil
 	}
 	if len(items) != 2 {
-		return d, p.errorf(f.Value, "%s of %q: want [low, high], got %d values", f.Key, kv.Key, len(items))
+		return d, p.Errorf(f.Value, "%s of %q: want [low, high], got %d values", f.Key, kv.Key, len(items))
 	}
-	bound := p.number
+	bound := p.Number
 	if d.Kind == space.IntUniform {
 		bound = func(n *yaml.Node, what string) (float64, error) {
-			i, err := p.integer(n, what)
+			i, err := p.Integer(n, what)
 			return float64(i), err
 		}
 	}
-	if d.Min, err = bound(items[0], f.Key+" of "+quote(kv.Key)); err != nil {
+	if d.Min, err = bound(items[0], f.Key+" of "+reader.Quote(kv.Key)); err != nil {
 		return d, err
 	}
-	if d.Max, err = bound(items[1], f.Key+" of "+quote(kv.Key)); err != nil {
+	if d.Max, err = bound(items[1], f.Key+" of "+reader.Quote(kv.Key)); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -292,13 +293,10 @@ func (p *parser) dist(kv field) (space.Dist, error) {
 // paramName checks that the key k is a valid parameter name.
 func (p *parser) paramName(k *yaml.Node) error {
 	if !params.ValidName(k.Value) {
-		return p.errorf(k, "invalid parameter name %q: want %s", k.Value, params.NameRule)
+		return p.Errorf(k, "invalid parameter name %q: want %s", k.Value, params.NameRule)
 	}
 	if k.Value == "env" {
-		return p.errorf(k, "parameter name \"env\" is reserved for ${env.NAME}")
+		return p.Errorf(k, "parameter name \"env\" is reserved for ${env.NAME}")
 	}
 	return nil
 }
-
-// quote returns s in double quotes.
-func quote(s string) string { return `"` + s + `"` }

@@ -1,4 +1,4 @@
-package experiment
+package model
 
 import (
 	"fmt"
@@ -226,4 +226,29 @@ func (e *emitter) errorf(n *Node, got, want string) error {
 		from = " (from " + strings.Join(refs, ", ") + ")"
 	}
 	return &ValueError{Node: n, Msg: fmt.Sprintf("want %s, got %q%s", want, got, from)}
+}
+
+// SetConst records in Const the JSON of every subtree of n that references
+// no parameter, so that rendering copies it; it reports whether n is constant.
+func SetConst(n *Node) bool {
+	constant := true
+	switch n.Kind {
+	case MapNode, ListNode:
+		for _, c := range n.Values {
+			if !SetConst(c) {
+				constant = false
+			}
+		}
+	case StringNode:
+		constant = n.Str.IsConst()
+	}
+	if constant {
+		e := emitter{}
+		b, err := e.node(nil, n)
+		if err != nil {
+			return false // the value is checked again, with its position, when rendered
+		}
+		n.Const = b
+	}
+	return constant
 }

@@ -1,7 +1,8 @@
-package experiment
+package reader
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/subst"
 )
 
@@ -30,43 +32,44 @@ var (
 // compiler turns the YAML of a Job template into template nodes, checking
 // every field against the Go type of batch/v1 Job.
 type compiler struct {
-	p     *parser
+	p     *Reader
+	names []string
 	index map[string]int
 	used  []bool
 }
 
-// template compiles spec.template against the parameters names.
-func (p *parser) template(n *yaml.Node, names []string) (Template, error) {
-	c := &compiler{p: p, index: make(map[string]int, len(names)), used: make([]bool, len(names))}
+// Template compiles spec.template against the parameters names.
+func (p *Reader) Template(n *yaml.Node, names []string) (model.Template, error) {
+	c := &compiler{p: p, names: names, index: make(map[string]int, len(names)), used: make([]bool, len(names))}
 	for i, name := range names {
 		c.index[name] = i
 	}
-	t := Template{Names: names, Pos: pos(n)}
+	t := model.Template{Names: names, Pos: PosOf(n)}
 	at := p.templatePath()
-	top, err := p.object(n, at+" (a batch/v1 Job)", "apiVersion", "kind", "metadata", "spec")
+	top, err := p.Object(n, at+" (a batch/v1 Job)", "apiVersion", "kind", "metadata", "spec")
 	if err != nil {
 		return t, err
 	}
 	if f, ok := top["apiVersion"]; ok {
-		if s, err := p.str(f.Value, at+".apiVersion"); err != nil || s != "batch/v1" {
-			return t, p.errorf(f.Value, "%s.apiVersion: want batch/v1, got %s", at, describe(f.Value))
+		if s, err := p.Str(f.Value, at+".apiVersion"); err != nil || s != "batch/v1" {
+			return t, p.Errorf(f.Value, "%s.apiVersion: want batch/v1, got %s", at, Describe(f.Value))
 		}
 	}
 	if f, ok := top["kind"]; ok {
-		if s, err := p.str(f.Value, at+".kind"); err != nil || s != "Job" {
-			return t, p.errorf(f.Value, "%s.kind: want Job, got %s", at, describe(f.Value))
+		if s, err := p.Str(f.Value, at+".kind"); err != nil || s != "Job" {
+			return t, p.Errorf(f.Value, "%s.kind: want Job, got %s", at, Describe(f.Value))
 		}
 	}
-	root := &Node{Kind: MapNode, Pos: pos(n)}
+	root := &model.Node{Kind: model.MapNode, Pos: PosOf(n)}
 	if f, ok := top["metadata"]; ok {
-		meta, err := p.object(f.Value, at+".metadata", "labels", "annotations", "name", "generateName", "namespace")
+		meta, err := p.Object(f.Value, at+".metadata", "labels", "annotations", "name", "generateName", "namespace")
 		if err != nil {
 			return t, err
 		}
-		mn := &Node{Kind: MapNode, Path: "metadata", Pos: pos(f.Value)}
+		mn := &model.Node{Kind: model.MapNode, Path: "metadata", Pos: PosOf(f.Value)}
 		for _, k := range []string{"name", "generateName", "namespace"} {
 			if g, ok := meta[k]; ok {
-				return t, p.errorf(g.KeyN, "%s.metadata.%s: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)", at, k)
+				return t, p.Errorf(g.KeyN, "%s.metadata.%s: kubectl-mlexp sets it (trials are named after the experiment and their parameters; the namespace comes from -n or the experiment's metadata.namespace)", at, k)
 			}
 		}
 		for _, k := range []string{"labels", "annotations"} {
@@ -82,61 +85,37 @@ func (p *parser) template(n *yaml.Node, names []string) (Template, error) {
 	}
 	f, ok := top["spec"]
 	if !ok {
-		return t, p.errorf(n, "%s.spec is missing: give the JobSpec (template.spec.containers...)", at)
+		return t, p.Errorf(n, "%s.spec is missing: give the JobSpec (template.spec.containers...)", at)
 	}
 	spec, err := c.walk(f.Value, jobSpecType, "spec")
 	if err != nil {
 		return t, err
 	}
 	root.Keys, root.Values = append(root.Keys, "spec"), append(root.Values, spec)
-	setConst(root)
+	model.SetConst(root)
 	t.Root, t.Used = root, c.used
 	return t, nil
 }
 
-// setConst records the JSON of every subtree that references no parameter.
-func setConst(n *Node) bool {
-	constant := true
-	switch n.Kind {
-	case MapNode, ListNode:
-		for _, c := range n.Values {
-			if !setConst(c) {
-				constant = false
-			}
-		}
-	case StringNode:
-		constant = n.Str.IsConst()
-	}
-	if constant {
-		e := emitter{}
-		b, err := e.node(nil, n)
-		if err != nil {
-			return false // the value is checked again, with its position, when rendered
-		}
-		n.Const = b
-	}
-	return constant
-}
-
 // walk compiles the YAML value y, which the Job decodes into Go type t.
-func (c *compiler) walk(y *yaml.Node, t reflect.Type, path string) (*Node, error) {
+func (c *compiler) walk(y *yaml.Node, t reflect.Type, path string) (*model.Node, error) {
 	p := c.p
-	if err := p.check(y); err != nil {
+	if err := p.Check(y); err != nil {
 		return nil, err
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if y.Kind == yaml.ScalarNode && y.ShortTag() == "!!null" {
-		return &Node{Kind: LiteralNode, Literal: "null", Path: path, Pos: pos(y)}, nil
+		return &model.Node{Kind: model.LiteralNode, Literal: "null", Path: path, Pos: PosOf(y)}, nil
 	}
 	switch {
 	case t == quantityType:
-		return c.scalar(y, WantQuantity, t, path)
+		return c.scalar(y, model.WantQuantity, t, path)
 	case t == intOrStringType:
-		return c.scalar(y, WantIntOrString, t, path)
+		return c.scalar(y, model.WantIntOrString, t, path)
 	case t == timeType || t == microTimeType || t == durationType:
-		return c.scalar(y, WantString, t, path)
+		return c.scalar(y, model.WantString, t, path)
 	case reflect.PointerTo(t).Implements(unmarshalerType):
 		return c.any(y, path)
 	}
@@ -147,13 +126,13 @@ func (c *compiler) walk(y *yaml.Node, t reflect.Type, path string) (*Node, error
 		return c.dict(y, t, path)
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return c.scalar(y, WantString, t, path)
+			return c.scalar(y, model.WantString, t, path)
 		}
-		items, err := p.sequence(y, "Job "+path)
+		items, err := p.Sequence(y, "Job "+path)
 		if err != nil {
 			return nil, err
 		}
-		n := &Node{Kind: ListNode, Path: path, Pos: pos(y), Values: make([]*Node, 0, len(items))}
+		n := &model.Node{Kind: model.ListNode, Path: path, Pos: PosOf(y), Values: make([]*model.Node, 0, len(items))}
 		for i, it := range items {
 			v, err := c.walk(it, t.Elem(), path+"["+strconv.Itoa(i)+"]")
 			if err != nil {
@@ -163,31 +142,31 @@ func (c *compiler) walk(y *yaml.Node, t reflect.Type, path string) (*Node, error
 		}
 		return n, nil
 	case reflect.String:
-		return c.scalar(y, WantString, t, path)
+		return c.scalar(y, model.WantString, t, path)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return c.scalar(y, WantInt, t, path)
+		return c.scalar(y, model.WantInt, t, path)
 	case reflect.Float32, reflect.Float64:
-		return c.scalar(y, WantFloat, t, path)
+		return c.scalar(y, model.WantFloat, t, path)
 	case reflect.Bool:
-		return c.scalar(y, WantBool, t, path)
+		return c.scalar(y, model.WantBool, t, path)
 	}
 	return c.any(y, path)
 }
 
-// object compiles a mapping into a struct type, rejecting unknown fields.
-func (c *compiler) object(y *yaml.Node, t reflect.Type, path string) (*Node, error) {
+// Object compiles a mapping into a struct type, rejecting unknown fields.
+func (c *compiler) object(y *yaml.Node, t reflect.Type, path string) (*model.Node, error) {
 	p := c.p
-	fields, err := p.mapping(y, "Job "+orRoot(path))
+	fields, err := p.Mapping(y, "Job "+orRoot(path))
 	if err != nil {
 		return nil, err
 	}
 	info := structFields(t)
-	n := &Node{Kind: MapNode, Path: path, Pos: pos(y)}
+	n := &model.Node{Kind: model.MapNode, Path: path, Pos: PosOf(y)}
 	for _, f := range fields {
 		ft, ok := info.types[f.Key]
 		if !ok {
-			return nil, p.errorf(f.KeyN, "unknown field %q in Job %s%s", f.Key, orRoot(path), suggest(f.Key, info.names))
+			return nil, p.Errorf(f.KeyN, "unknown field %q in Job %s%s", f.Key, orRoot(path), Suggest(f.Key, info.names))
 		}
 		v, err := c.walk(f.Value, ft, join(path, f.Key))
 		if err != nil {
@@ -199,24 +178,24 @@ func (c *compiler) object(y *yaml.Node, t reflect.Type, path string) (*Node, err
 }
 
 // dict compiles a mapping into a map type.
-func (c *compiler) dict(y *yaml.Node, t reflect.Type, path string) (*Node, error) {
+func (c *compiler) dict(y *yaml.Node, t reflect.Type, path string) (*model.Node, error) {
 	p := c.p
-	fields, err := p.mapping(y, "Job "+path)
+	fields, err := p.Mapping(y, "Job "+path)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{Kind: MapNode, Path: path, Pos: pos(y)}
+	n := &model.Node{Kind: model.MapNode, Path: path, Pos: PosOf(y)}
 	meta := strings.HasSuffix(path, "metadata.labels") || strings.HasSuffix(path, "metadata.annotations")
 	for _, f := range fields {
 		if f.KeyN.ShortTag() != "!!str" {
-			return nil, p.errorf(f.KeyN, "Job %s: keys must be strings, got %s", path, describe(f.KeyN))
+			return nil, p.Errorf(f.KeyN, "Job %s: keys must be strings, got %s", path, Describe(f.KeyN))
 		}
 		if strings.Contains(f.Key, "${") {
-			return nil, p.errorf(f.KeyN, "Job %s: parameters cannot be used in keys (%q)", path, f.Key)
+			return nil, p.Errorf(f.KeyN, "Job %s: parameters cannot be used in keys (%q)", path, f.Key)
 		}
 		if meta {
 			if msg := checkMetaKey(f.Key); msg != "" {
-				return nil, p.errorf(f.KeyN, "Job %s: %s", path, msg)
+				return nil, p.Errorf(f.KeyN, "Job %s: %s", path, msg)
 			}
 		}
 		v, err := c.walk(f.Value, t.Elem(), join(path, f.Key))
@@ -229,14 +208,14 @@ func (c *compiler) dict(y *yaml.Node, t reflect.Type, path string) (*Node, error
 }
 
 // any compiles a value of no particular type.
-func (c *compiler) any(y *yaml.Node, path string) (*Node, error) {
+func (c *compiler) any(y *yaml.Node, path string) (*model.Node, error) {
 	switch y.Kind {
 	case yaml.MappingNode:
-		fields, err := c.p.mapping(y, "Job "+path)
+		fields, err := c.p.Mapping(y, "Job "+path)
 		if err != nil {
 			return nil, err
 		}
-		n := &Node{Kind: MapNode, Path: path, Pos: pos(y)}
+		n := &model.Node{Kind: model.MapNode, Path: path, Pos: PosOf(y)}
 		for _, f := range fields {
 			v, err := c.any(f.Value, join(path, f.Key))
 			if err != nil {
@@ -246,11 +225,11 @@ func (c *compiler) any(y *yaml.Node, path string) (*Node, error) {
 		}
 		return n, nil
 	case yaml.SequenceNode:
-		items, err := c.p.sequence(y, "Job "+path)
+		items, err := c.p.Sequence(y, "Job "+path)
 		if err != nil {
 			return nil, err
 		}
-		n := &Node{Kind: ListNode, Path: path, Pos: pos(y)}
+		n := &model.Node{Kind: model.ListNode, Path: path, Pos: PosOf(y)}
 		for i, it := range items {
 			v, err := c.any(it, path+"["+strconv.Itoa(i)+"]")
 			if err != nil {
@@ -260,14 +239,14 @@ func (c *compiler) any(y *yaml.Node, path string) (*Node, error) {
 		}
 		return n, nil
 	}
-	if err := c.p.check(y); err != nil {
+	if err := c.p.Check(y); err != nil {
 		return nil, err
 	}
 	switch y.ShortTag() {
 	case "!!int", "!!float", "!!bool", "!!null":
-		return c.literal(y, WantAny, nil, path)
+		return c.literal(y, model.WantAny, nil, path)
 	}
-	return c.scalar(y, WantString, nil, path)
+	return c.scalar(y, model.WantString, nil, path)
 }
 
 // structInfo lists the JSON fields of a struct type.
@@ -340,9 +319,13 @@ func (c *compiler) compileString(y *yaml.Node, path string) (subst.Template, err
 	t, err := subst.Compile(y.Value, func(name string) (int, bool) {
 		i, ok := c.index[name]
 		return i, ok
-	}, c.p.opts.Getenv)
+	}, c.p.Opts.Getenv)
+	var unknown *subst.UnknownParam
+	if errors.As(err, &unknown) {
+		unknown.Like = Closest(unknown.Name, c.names)
+	}
 	if err != nil {
-		return t, c.p.errorf(y, "Job %s: %v", path, err)
+		return t, c.p.Errorf(y, "Job %s: %v", path, err)
 	}
 	for _, r := range t.Refs {
 		c.used[r] = true
