@@ -18,7 +18,7 @@ func TestStoredExperimentRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			exp, err := experiment.Parse(path, data, experiment.Options{})
+			exp, err := experiment.Parse(path, data, experiment.Options{Queue: "team-a"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,6 +43,9 @@ func TestStoredExperimentRoundTrip(t *testing.T) {
 			b, _ := back.Template.JSON(nil, []string{"1", "2", "3", "4", "5"})
 			if string(a) != string(b) {
 				t.Errorf("template:\n%s\nstored:\n%s", a, b)
+			}
+			if back.Queue != "team-a" {
+				t.Errorf("queue %q, want team-a", back.Queue)
 			}
 			if len(s) > 4096 {
 				t.Errorf("stored in %d bytes", len(s))
