@@ -1,12 +1,10 @@
-package drive
+package experiment
 
 import (
 	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 )
 
 // What the Jobs carry gives back the same search and the same template.
@@ -18,15 +16,15 @@ func TestStoredExperimentRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			exp, err := experiment.Parse(path, data, experiment.Options{Queue: "team-a"})
+			exp, err := Parse(path, data, Options{Queue: "team-a"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := EncodeExperiment(exp)
+			s, err := EncodeStored(exp)
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := DecodeExperiment("x-0", s, experiment.Options{})
+			back, err := DecodeStored("x-0", s, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

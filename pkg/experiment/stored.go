@@ -1,4 +1,4 @@
-package drive
+package experiment
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -15,13 +14,13 @@ import (
 // object may hold 256 KiB in all.
 const maxStored = 64 << 10
 
-// EncodeExperiment returns what every Job of an adaptive search carries in
+// EncodeStored returns what every Job of an adaptive search carries in
 // labels.Search: the experiment as the mlexp format writes it (environment
 // variables already read, the Job template with its ${parameters}, the
 // search), gzip-compressed and base64-encoded. `tune` continues the search
 // from it on any machine, without the file.
-func EncodeExperiment(exp *experiment.Experiment) (string, error) {
-	text, err := experiment.MarshalNative(exp, nil)
+func EncodeStored(exp *Experiment) (string, error) {
+	text, err := MarshalNative(exp, nil)
 	if err != nil {
 		return "", err
 	}
@@ -39,9 +38,9 @@ func EncodeExperiment(exp *experiment.Experiment) (string, error) {
 	return base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
-// DecodeExperiment reads the experiment back from a Job's labels.Search
+// DecodeStored reads the experiment back from a Job's labels.Search
 // annotation; job names the Job in errors.
-func DecodeExperiment(job, s string, opts experiment.Options) (*experiment.Experiment, error) {
+func DecodeStored(job, s string, opts Options) (*Experiment, error) {
 	raw, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		return nil, fmt.Errorf("job %s: the search annotation is not base64: %w", job, err)
@@ -50,10 +49,10 @@ func DecodeExperiment(job, s string, opts experiment.Options) (*experiment.Exper
 	if err != nil {
 		return nil, fmt.Errorf("job %s: the search annotation: %w", job, err)
 	}
-	text, err := io.ReadAll(io.LimitReader(zr, experiment.MaxFileSize+1))
+	text, err := io.ReadAll(io.LimitReader(zr, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("job %s: the search annotation: %w", job, err)
 	}
 	opts.Getenv = func(string) (string, bool) { return "", false } // already read at submit
-	return experiment.Parse("job/"+job+" annotation "+labels.Search, text, opts)
+	return Parse("job/"+job+" annotation "+labels.Search, text, opts)
 }
