@@ -166,10 +166,10 @@ func TestHyperbandExhaustion(t *testing.T) {
 
 func TestHyperbandRefusesSpaceWithoutResource(t *testing.T) {
 	for settings, want := range map[string]string{
-		"":                             "resource_name",
-		"resource_name=steps":          `setting resource_name of hyperband: "steps" is not an int or double parameter`,
-		"resource_name=opt":            `setting resource_name of hyperband: "opt" is not an int or double parameter`,
-		"resource_name=epochs,eta=1":   "setting eta of hyperband: 1 must be above 1",
+		"":                           "resource_name",
+		"resource_name=steps":        `setting resource_name of hyperband: "steps" is not an int or double parameter`,
+		"resource_name=opt":          `setting resource_name of hyperband: "opt" is not an int or double parameter`,
+		"resource_name=epochs,eta=1": "setting eta of hyperband: 1 must be above 1",
 	} {
 		m := map[string]string{}
 		for _, kv := range hbSplitSettings(settings) {
