@@ -85,6 +85,23 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(o.Experiment, o.Namespace)
 	}
+	return FromView(ctx, o, jobs, pods)
+}
+
+// FromView is Collect over Jobs and pods the caller has already listed or
+// watched (a search's driver keeps a watched view): it reads the logs it
+// needs and settles every trial's metrics.
+func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.Pod) (*Experiment, error) {
+	if o.MaxRequests < 1 {
+		o.MaxRequests = 1
+	}
+	if o.ErrOut == nil {
+		o.ErrOut = io.Discard
+	}
+	if o.OpenLog == nil {
+		o.OpenLog = o.clientLog
+	}
+	var err error
 	spec := Spec(jobs, o.ErrOut) // of every Job: narrowing changes no file setting
 	if o.KeepJobs != nil {
 		if jobs, err = o.KeepJobs(jobs); err != nil {
