@@ -51,6 +51,11 @@ type Options struct {
 	KeepJobs func([]batchv1.Job) ([]batchv1.Job, error)
 	// Filter keeps some trials by name and parameters.
 	Filter trial.Filter
+	// NeedsLog, when set, decides which started trials' logs are read,
+	// instead of "every one whose metrics were not recorded" (a search's
+	// driver reads finished trials once and running ones while it stops
+	// trials early).
+	NeedsLog func(*Item) bool
 }
 
 // Experiment is what Collect found.
@@ -121,7 +126,7 @@ func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.
 		return nil, err // names the pattern
 	}
 	key := ranking.PatternsKey(patterns, spec.Filters...)
-	items := plan(statuses, jobs, pods, key, o.Refresh)
+	items := plan(statuses, jobs, pods, key, o.Refresh, o.NeedsLog)
 	o.readLogs(ctx, parser, items)
 	return &Experiment{Jobs: jobs, Pods: pods, Spec: spec, PatternsKey: key, Items: items}, nil
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
 
@@ -50,17 +50,17 @@ func (o *Objective) Steps() []search.Step {
 	return out
 }
 
-// ObjectiveOf reduces the points a trial's log gave for metric (already
-// normalised with logmetrics.NormalizeName) by strategy: "min", "max" or
+// ObjectiveOf reduces the points a trial's log gave for metric (in log
+// order) by strategy: "min", "max" or
 // "latest", as Katib's metrics collector does. A point's step is the epoch
 // its log line names; when some point names none, the points are numbered
 // 1, 2, ... in log order instead. NaN and infinite values are left out.
-func ObjectiveOf(metric, strategy string, points []logmetrics.Point) Objective {
+func ObjectiveOf(metric, strategy string, points []ranking.CurvePoint) Objective {
 	o := Objective{Metric: metric}
 	ordinal := false
-	var kept []logmetrics.Point
+	var kept []ranking.CurvePoint
 	for _, p := range points {
-		if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
+		if v := float64(p.Value); math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
 		if p.Step < 0 {
@@ -71,18 +71,18 @@ func ObjectiveOf(metric, strategy string, points []logmetrics.Point) Objective {
 	if len(kept) == 0 {
 		return o
 	}
-	v := kept[len(kept)-1].Value
+	v := float64(kept[len(kept)-1].Value)
 	for i, p := range kept {
 		step := float64(p.Step)
 		if ordinal {
 			step = float64(i + 1)
 		}
-		o.Curve = append(o.Curve, [2]float64{step, p.Value})
+		o.Curve = append(o.Curve, [2]float64{step, float64(p.Value)})
 		switch strategy {
 		case "min":
-			v = math.Min(v, p.Value)
+			v = math.Min(v, float64(p.Value))
 		case "max":
-			v = math.Max(v, p.Value)
+			v = math.Max(v, float64(p.Value))
 		}
 	}
 	o.Value = &v

@@ -4,14 +4,14 @@ import (
 	"math"
 	"testing"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
+	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
 func TestObjectiveOf(t *testing.T) {
-	pts := func(steps []int, vals ...float64) []logmetrics.Point {
-		var out []logmetrics.Point
+	pts := func(steps []int, vals ...float64) []ranking.CurvePoint {
+		var out []ranking.CurvePoint
 		for i, v := range vals {
-			out = append(out, logmetrics.Point{Name: "loss", Value: v, Step: steps[i]})
+			out = append(out, ranking.CurvePoint{Value: ranking.Value(v), Step: steps[i]})
 		}
 		return out
 	}
@@ -36,9 +36,9 @@ func TestObjectiveOf(t *testing.T) {
 }
 
 func TestObjectiveRoundTripAndThin(t *testing.T) {
-	var pts []logmetrics.Point
+	var pts []ranking.CurvePoint
 	for i := range 2501 {
-		pts = append(pts, logmetrics.Point{Name: "loss", Value: float64(i), Step: i})
+		pts = append(pts, ranking.CurvePoint{Value: ranking.Value(i), Step: i})
 	}
 	o := ObjectiveOf("loss", "latest", pts)
 	if len(o.Curve) > MaxCurvePoints || o.Curve[0][0] != 0 || o.Curve[len(o.Curve)-1][0] != 2500 {
