@@ -2,8 +2,10 @@ package drive
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"github.com/go-logr/logr"
 	"os"
 	"strconv"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+	"k8s.io/klog/v2"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
@@ -104,7 +107,9 @@ func Lead(ctx context.Context, c kubernetes.Interface, ns, exp, identity string,
 		fnErr    error
 		warned   atomic.Bool
 	)
-	lctx, cancel := context.WithCancel(ctx)
+	// client-go's leader election logs each attempt through the context's
+	// logger; the driver says what matters itself.
+	lctx, cancel := context.WithCancel(klog.NewContext(ctx, logr.Discard()))
 	defer cancel()
 	le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
 		Lock:            lock,

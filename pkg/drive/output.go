@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
 
@@ -91,7 +92,7 @@ func (s *session) sayFinished(items []*collect.Item, trials []search.Trial, dec 
 func (s *session) sayEnd(dec *Decision, trials []search.Trial) {
 	fmt.Fprintf(s.d.Out, "search ended: %s\n", dec.End.Message)
 	if best := bestOf(trials, dec); best != nil {
-		fmt.Fprintf(s.d.Out, "best: trial %d (%s) %s=%s\n", best.Index, best.Params, s.d.Exp.Search.Objective.Metric, formatValue(best.Value))
+		fmt.Fprintf(s.d.Out, "best: trial %s (%s) %s=%s\n", render.IndexName(s.d.Exp.Name, best.Index), best.Params, s.d.Exp.Search.Objective.Metric, formatValue(best.Value))
 	}
 }
 
