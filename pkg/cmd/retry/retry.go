@@ -44,9 +44,13 @@ var long = templates.LongDesc(`
 	mlexp.dev/override: submitting the unchanged experiment file again applies the same
 	override, so it reports the trial unchanged and touches nothing.
 
-	Calls: one List each of the experiment's Jobs, its pods and the nodes, one watch of
-	the Jobs while they are replaced, and one delete and one create per trial
-	(--concurrency at a time).`)
+	The new Job is a copy of the old one as the API server holds it, fetched in full
+	just before the writes: the same command, args, env, volumes, tolerations, affinity,
+	probes and security context; only the resources above and the attempt history change.
+
+	Calls: one List each of the experiment's Jobs, its pods and the nodes, one List of
+	the chosen trials' Jobs in full, one watch of the Jobs while they are replaced, and
+	one delete and one create per trial (--concurrency at a time).`)
 
 var example = templates.Examples(`
 	# Re-run every failed trial of mnist; OOMKilled ones get twice the memory
