@@ -94,6 +94,7 @@ type Options struct {
 	mode       trial.RetryMode
 	named      bool
 	resize     trial.Resize
+	hint       common.Hint
 }
 
 // NewCmdRetry returns the retry command.
@@ -146,6 +147,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	o.hint = common.NewHint(o.Getter, o.namespace)
 	o.TrialFlags.Trials = append(o.TrialFlags.Trials, args[1:]...)
 	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
 		return err

@@ -40,7 +40,7 @@ func (o *Options) Run(ctx context.Context) error {
 	statuses := trial.Collect(jobs, pods)
 	kept, missing := o.filter.Apply(statuses)
 	if len(missing) > 0 {
-		return fmt.Errorf("no trial %s in experiment %q (see `kubectl mlexp status %s`)", strings.Join(missing, ", "), o.experiment, o.experiment)
+		return fmt.Errorf("no trial %s in experiment %q (see `%s`)", strings.Join(missing, ", "), o.experiment, o.hint.Command("status", o.experiment))
 	}
 	chosen, waiting, err := trial.SelectRetry(kept, o.mode, o.named)
 	if err != nil {
@@ -176,7 +176,7 @@ func (o *Options) report(plan []*planned, waiting []trial.Status) error {
 		fmt.Fprintf(o.ErrOut, "%d trial(s) that have not finished were left alone\n", len(waiting))
 	}
 	if o.dryRun == common.DryRunNone {
-		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  kubectl mlexp wait %s\n", len(plan), o.experiment, o.experiment)
+		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  %s\n", len(plan), o.experiment, o.hint.Command("wait", o.experiment))
 	}
 	return nil
 }

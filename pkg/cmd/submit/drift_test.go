@@ -137,3 +137,22 @@ func TestResubmitAfterRetryChecksTheRetriedTrialsInFull(t *testing.T) {
 		t.Errorf("lists of Jobs (-want +got):\n%s", diff)
 	}
 }
+
+// TestSubmitHintsKeepTheUsersFlags: the commands submit suggests work
+// when pasted: they keep -n, --context and --kubeconfig as given.
+func TestSubmitHintsKeepTheUsersFlags(t *testing.T) {
+	g := &kubefake.Getter{NS: "ux-toy", NSExplicit: true, Client: newClient(), Connection: []string{"--context", "kind-dev", "--kubeconfig", "/tmp/k"}}
+	_, errOut, err := runSubmit(t, g, "-f", oomFile(t, "busybox", "32Mi", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"\n  kubectl mlexp status oom -w --context kind-dev --kubeconfig /tmp/k -n ux-toy\n",
+		"\n  kubectl mlexp logs oom --all -f --context kind-dev --kubeconfig /tmp/k -n ux-toy\n",
+		"\n  kubectl mlexp results oom --context kind-dev --kubeconfig /tmp/k -n ux-toy\n",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}

@@ -122,12 +122,12 @@ type Options struct {
 
 	dryRun    common.DryRun
 	namespace string
-	// otherNamespace says the file's namespace is not the context's: the
-	// commands submit suggests then need -n.
-	otherNamespace bool
-	client         kubernetes.Interface
-	exp            *experiment.Experiment
-	trials         []render.Trial
+	// hint writes the commands submit suggests, with the user's -n,
+	// --context and --kubeconfig (and -n for a file's namespace).
+	hint   common.Hint
+	client kubernetes.Interface
+	exp    *experiment.Experiment
+	trials []render.Trial
 }
 
 // DefaultConcurrency is how many writes submit runs at once by default.
@@ -211,15 +211,16 @@ func (o *Options) Complete(ctx context.Context) error {
 		return err
 	}
 	o.trials = trials
+	if o.namespace, err = o.resolveNamespace(); err != nil {
+		return err
+	}
+	o.hint = common.NewHint(o.Getter, o.namespace)
 	o.warnTTL()
 	if o.Suspend {
 		suspendAll(o.trials)
 	}
 	if w := o.exp.ParallelWarning(o.exp.Queue != "" || o.Suspend); w != "" {
 		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	if o.namespace, err = o.resolveNamespace(); err != nil {
-		return err
 	}
 	for _, t := range o.trials {
 		t.Job.Namespace = o.namespace
