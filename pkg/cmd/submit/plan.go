@@ -76,9 +76,9 @@ func Retried(trials []render.Trial, existing []batchv1.Job) []string {
 
 // MakePlan compares the rendered trials with the experiment's existing Jobs
 // by their spec-hash annotation, after carrying onto each rendered Job the
-// resource override a retry recorded on its existing one. The trials in
-// full, fetched in full, are also checked for drift: a drifted trial is
-// replaced, as a changed one, with --force.
+// resource override a retry recorded on its existing one. The trials whose
+// Jobs full holds (fetched whole for Retried) are also checked for drift:
+// a drifted trial is replaced, as a changed one, with --force.
 func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kube.FullJob) (Plan, error) {
 	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*batchv1.Job{}}
 	for i := range existing {
