@@ -68,6 +68,33 @@ func ExplicitNamespace(g Getter) (string, bool, error) {
 	return ns, false, err
 }
 
+// ConnectionArgs returns the flags that chose the cluster, as the user
+// gave them: --kubeconfig, --context, --cluster and --user (never a
+// credential), so that a command the plugin suggests reaches the same
+// cluster when pasted.
+func (g *FlagsGetter) ConnectionArgs() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"--kubeconfig", g.Flags.KubeConfig}, {"--context", g.Flags.Context}, {"--cluster", g.Flags.ClusterName}, {"--user", g.Flags.AuthInfoName}} {
+		if f.v != nil && *f.v != "" {
+			out = append(out, f.name, *f.v)
+		}
+	}
+	return out
+}
+
+// ConnectionArgs returns the connection flags the user gave g (see
+// FlagsGetter.ConnectionArgs); a Getter without a ConnectionArgs method
+// gives none.
+func ConnectionArgs(g Getter) []string {
+	if c, ok := g.(interface{ ConnectionArgs() []string }); ok {
+		return c.ConnectionArgs()
+	}
+	return nil
+}
+
 // RESTConfig returns the client configuration every client of the Getter
 // is built from: the kubeconfig's, with the Getter's rate limit.
 func (g *FlagsGetter) RESTConfig() (*rest.Config, error) {

@@ -62,3 +62,19 @@ func TestFlagsGetter(t *testing.T) {
 		t.Error("a client without any kubeconfig")
 	}
 }
+
+// TestConnectionArgs: the flags that chose the cluster, as given, and no
+// credential.
+func TestConnectionArgs(t *testing.T) {
+	flags := genericclioptions.NewConfigFlags(true)
+	path, ctx, token := "/home/me/.kube/dev", "kind-dev", "s3cret"
+	flags.KubeConfig, flags.Context, flags.BearerToken = &path, &ctx, &token
+	got := ConnectionArgs(NewFlagsGetter(flags))
+	want := []string{"--kubeconfig", path, "--context", ctx}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
+		t.Errorf("ConnectionArgs = %q, want %q", got, want)
+	}
+	if got := ConnectionArgs(NewFlagsGetter(genericclioptions.NewConfigFlags(true))); len(got) != 0 {
+		t.Errorf("without flags: %q", got)
+	}
+}

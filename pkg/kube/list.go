@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"slices"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -25,6 +26,12 @@ var PageSize int64 = 500
 // which the API server answers from its current state, as client-go's
 // pager does.
 func listPages[T any](ctx context.Context, selector string, trim func(*T), list func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	return listKept(ctx, selector, func(x *T) bool { trim(x); return true }, list)
+}
+
+// listKept is listPages keeping only the items keep, which may trim them,
+// returns true for, page by page: memory holds the items kept and one page.
+func listKept[T any](ctx context.Context, selector string, keep func(*T) bool, list func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
 	var pages [][]T
 	total := 0
 	opts := metav1.ListOptions{LabelSelector: selector, Limit: PageSize}
@@ -38,8 +45,16 @@ func listPages[T any](ctx context.Context, selector string, trim func(*T), list 
 			pages, total = nil, 0
 			continue
 		}
+		n := 0
 		for i := range items {
-			trim(&items[i])
+			if keep(&items[i]) {
+				items[n] = items[i]
+				n++
+			}
+		}
+		if n < len(items) {
+			// Let the page's dropped items go: keep an exact copy of the rest.
+			items = slices.Clone(items[:n])
 		}
 		pages = append(pages, items)
 		total += len(items)

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -42,8 +43,14 @@ type Retried struct {
 // name: old's metadata and spec without what the API server and the Job
 // controller set, the resources r changes, the override and spec hash that
 // keep a re-submit quiet, and the attempts history with old's outcome
-// appended. The results recorded for the old run are dropped.
-func RetryJob(old *batchv1.Job, s *Status, r Resize) (*Retried, error) {
+// appended. The results recorded for the old run are dropped. Everything
+// else is old's as fetched in full: a kube.FullJob, never a Job trimmed
+// for reading, so that the new Job runs the same command, env, volumes...
+func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
+	old := full.Job()
+	if old == nil {
+		return nil, fmt.Errorf("trial %s: its Job was not fetched", s.Name)
+	}
 	job := cleanCopy(old)
 	spec := &job.Spec.Template.Spec
 	out := &Retried{Job: job}

@@ -1,6 +1,7 @@
 package trial
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -10,7 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -35,6 +38,17 @@ func clusterJob(mem, req string) *batchv1.Job {
 	return j
 }
 
+// fetched returns j as kube.FetchJobs returns it from a cluster that holds
+// it: the only way to make the kube.FullJob a retry starts from.
+func fetched(t *testing.T, j *batchv1.Job) kube.FullJob {
+	t.Helper()
+	full, err := kube.FetchJobs(context.Background(), fake.NewClientset(j.DeepCopy()), j.Namespace, labels.ForExperiment("exp"), []string{j.Name})
+	if err != nil || full[j.Name].Job() == nil {
+		t.Fatalf("fetch %s: %v, %v", j.Name, full, err)
+	}
+	return full[j.Name]
+}
+
 func oomStatus(j *batchv1.Job) Status {
 	p := pod("t1-a", corev1.PodFailed, oomKilled)
 	p.Spec = j.Spec.Template.Spec
@@ -50,7 +64,7 @@ func memOf(j *batchv1.Job, field string) string {
 func TestRetryJobDoublesTheOOMKilledContainer(t *testing.T) {
 	old := clusterJob("32Mi", "16Mi")
 	s := oomStatus(old)
-	r, err := RetryJob(old, &s, Resize{MemoryFactor: 2})
+	r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +111,7 @@ func TestRetryJobDoublesTheOOMKilledContainer(t *testing.T) {
 func TestRetryJobSecondOOMDoublesAgainFromTheFilesValue(t *testing.T) {
 	old := clusterJob("32Mi", "")
 	s := oomStatus(old)
-	first, err := RetryJob(old, &s, Resize{MemoryFactor: 2})
+	first, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +121,7 @@ func TestRetryJobSecondOOMDoublesAgainFromTheFilesValue(t *testing.T) {
 	if s2.Attempt != 2 || s2.MemoryLimit != "64Mi" {
 		t.Fatalf("second run: attempt %d limit %s", s2.Attempt, s2.MemoryLimit)
 	}
-	second, err := RetryJob(again, &s2, Resize{MemoryFactor: 2})
+	second, err := RetryJob(fetched(t, again), &s2, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +143,7 @@ func TestRetryJobSetsMemoryAndCPUOutright(t *testing.T) {
 	old := clusterJob("32Mi", "16Mi")
 	s := oomStatus(old)
 	mem, cpu := resource.MustParse("1Gi"), resource.MustParse("500m")
-	r, err := RetryJob(old, &s, Resize{MemoryFactor: 2, Memory: &mem, CPU: &cpu})
+	r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2, Memory: &mem, CPU: &cpu})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +152,7 @@ func TestRetryJobSetsMemoryAndCPUOutright(t *testing.T) {
 	if diff := cmp.Diff([]string{"1Gi", "1Gi", "500m", ""}, got); diff != "" {
 		t.Errorf("limits/requests (-want +got):\n%s", diff)
 	}
-	if _, err := RetryJob(old, &s, Resize{Memory: &mem, Container: "nope"}); err == nil || !strings.Contains(err.Error(), `--container: no container "nope" (containers: side, ml)`) {
+	if _, err := RetryJob(fetched(t, old), &s, Resize{Memory: &mem, Container: "nope"}); err == nil || !strings.Contains(err.Error(), `--container: no container "nope" (containers: side, ml)`) {
 		t.Errorf("unknown --container: err = %v", err)
 	}
 }
@@ -146,7 +160,7 @@ func TestRetryJobSetsMemoryAndCPUOutright(t *testing.T) {
 func TestRetryJobOfAFailureChangesOnlyTheHistory(t *testing.T) {
 	old := clusterJob("32Mi", "")
 	s := FromJob(old, nil)
-	r, err := RetryJob(old, &s, Resize{MemoryFactor: 2})
+	r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +176,7 @@ func TestRetryJobWithoutAMemoryLimitWarns(t *testing.T) {
 	old := clusterJob("32Mi", "")
 	delete(old.Spec.Template.Spec.Containers[1].Resources.Limits, corev1.ResourceMemory)
 	s := oomStatus(old)
-	r, err := RetryJob(old, &s, Resize{MemoryFactor: 2})
+	r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +188,7 @@ func TestRetryJobWithoutAMemoryLimitWarns(t *testing.T) {
 func TestCarryOverride(t *testing.T) {
 	old := clusterJob("32Mi", "")
 	s := oomStatus(old)
-	r, err := RetryJob(old, &s, Resize{MemoryFactor: 2})
+	r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

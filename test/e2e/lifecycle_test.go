@@ -52,7 +52,8 @@ func exitCode(r Result) int {
 }
 
 // TestRetryOOMKilledTrial is issue 9's acceptance: the hog is OOMKilled and
-// wait exits 1 naming it; retry re-runs it with 64Mi and it succeeds;
+// wait exits 1 naming it; retry re-runs it with 64Mi and it succeeds, by
+// running its own command (issue 19: it ran the image's default one);
 // status shows ATTEMPTS 2 and why attempt 1 ended; wait exits 0; the
 // unchanged file re-submitted touches no Job; describe shows both attempts.
 func TestRetryOOMKilledTrial(t *testing.T) {
@@ -80,6 +81,14 @@ func TestRetryOOMKilledTrial(t *testing.T) {
 	}
 	before := jobVersions(t, ns)
 
+	// The Job a retry would create is the hog's whole Job, with 64Mi.
+	dry := MustMlexp(t, ns, "retry", "life", hog, "--dry-run=client", "-o", "yaml").Stdout
+	for _, want := range []string{"echo start hog; exec dd", "bs=48M", "memory: 64Mi", "imagePullPolicy: Never"} {
+		if !strings.Contains(dry, want) {
+			t.Errorf("retry --dry-run=client -o yaml lacks %q:\n%s", want, dry)
+		}
+	}
+
 	r = MustMlexp(t, ns, "retry", "life")
 	want := "job.batch/" + hog + " replaced (attempt 2 after OOMKilled; limits.memory of container ml: 32Mi -> 64Mi)\n"
 	if r.Stdout != want {
@@ -98,6 +107,12 @@ func TestRetryOOMKilledTrial(t *testing.T) {
 	r = Mlexp(t, ns, "wait", "life", "--timeout", "4m")
 	if exitCode(r) != 0 || !strings.Contains(r.Stdout, hog+" succeeded") {
 		t.Fatalf("second wait: want exit 0 with the hog succeeded; got exit %d\n%s", exitCode(r), r)
+	}
+
+	// It succeeded by running its own command: dd ends (the OOMKilled run
+	// never printed "records out"), not the image's default entrypoint.
+	if logs := MustMlexp(t, ns, "logs", "life", hog).Stdout; !strings.Contains(logs, "start hog") || !strings.Contains(logs, "records out") {
+		t.Errorf("the retried hog's log does not show its own command's output (start hog, dd's records out):\n%s", logs)
 	}
 
 	table := MustMlexp(t, ns, "status", "life").Stdout

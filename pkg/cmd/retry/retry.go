@@ -44,9 +44,13 @@ var long = templates.LongDesc(`
 	mlexp.dev/override: submitting the unchanged experiment file again applies the same
 	override, so it reports the trial unchanged and touches nothing.
 
-	Calls: one List each of the experiment's Jobs, its pods and the nodes, one watch of
-	the Jobs while they are replaced, and one delete and one create per trial
-	(--concurrency at a time).`)
+	The new Job is a copy of the old one as the API server holds it, fetched in full
+	just before the writes: the same command, args, env, volumes, tolerations, affinity,
+	probes and security context; only the resources above and the attempt history change.
+
+	Calls: one List each of the experiment's Jobs, its pods and the nodes, one List of
+	the chosen trials' Jobs in full, one watch of the Jobs while they are replaced, and
+	one delete and one create per trial (--concurrency at a time).`)
 
 var example = templates.Examples(`
 	# Re-run every failed trial of mnist; OOMKilled ones get twice the memory
@@ -90,6 +94,7 @@ type Options struct {
 	mode       trial.RetryMode
 	named      bool
 	resize     trial.Resize
+	hint       common.Hint
 }
 
 // NewCmdRetry returns the retry command.
@@ -142,6 +147,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	o.hint = common.NewHint(o.Getter, o.namespace)
 	o.TrialFlags.Trials = append(o.TrialFlags.Trials, args[1:]...)
 	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
 		return err

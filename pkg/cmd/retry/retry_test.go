@@ -275,3 +275,25 @@ func TestRetryChecksAccessFirst(t *testing.T) {
 		t.Errorf("writes although access was denied: %v", w)
 	}
 }
+
+// TestRetryHintsKeepTheUsersFlags: the commands retry suggests keep -n,
+// --context and --kubeconfig as the user gave them.
+func TestRetryHintsKeepTheUsersFlags(t *testing.T) {
+	c := experiment(node("node1", "8Gi"))
+	var out, errOut bytes.Buffer
+	g := &kubefake.Getter{NS: "ml", NSExplicit: true, Client: c, Connection: []string{"--context", "kind-dev"}}
+	cmd := NewCmdRetry(g, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	cmd.SetArgs([]string{"oom", "aaaaaaaa"})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	if want := "\n  kubectl mlexp wait oom --context kind-dev -n ml\n"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+	cmd = NewCmdRetry(g, genericiooptions.IOStreams{Out: &out, ErrOut: &errOut})
+	cmd.SetArgs([]string{"oom", "ffffffff"})
+	cmd.SetErr(&errOut)
+	if err := cmd.ExecuteContext(context.Background()); err == nil || !strings.Contains(err.Error(), "(see `kubectl mlexp status oom --context kind-dev -n ml`)") {
+		t.Errorf("err = %v", err)
+	}
+}

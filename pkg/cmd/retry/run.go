@@ -8,14 +8,15 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
-// planned is one trial to re-run: its status, its Job now and the Job
-// that replaces it.
+// planned is one trial to re-run: its status, its Job now (in full) and
+// the Job that replaces it.
 type planned struct {
 	status trial.Status
 	old    *batchv1.Job
@@ -39,7 +40,7 @@ func (o *Options) Run(ctx context.Context) error {
 	statuses := trial.Collect(jobs, pods)
 	kept, missing := o.filter.Apply(statuses)
 	if len(missing) > 0 {
-		return fmt.Errorf("no trial %s in experiment %q (see `kubectl mlexp status %s`)", strings.Join(missing, ", "), o.experiment, o.experiment)
+		return fmt.Errorf("no trial %s in experiment %q (see `%s`)", strings.Join(missing, ", "), o.experiment, o.hint.Command("status", o.experiment))
 	}
 	chosen, waiting, err := trial.SelectRetry(kept, o.mode, o.named)
 	if err != nil {
@@ -53,7 +54,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.ErrOut, "no %s to retry in experiment %q (%s)\n", what, o.experiment, trial.Count(kept))
 		return nil
 	}
-	plan, err := o.plan(chosen, jobs)
+	plan, err := o.plan(ctx, chosen, jobs)
 	if err != nil {
 		return err
 	}
@@ -74,16 +75,31 @@ func (o *Options) Run(ctx context.Context) error {
 	return o.report(plan, waiting)
 }
 
-// plan builds the new Job of every chosen trial.
-func (o *Options) plan(chosen []trial.Status, jobs []batchv1.Job) ([]*planned, error) {
-	byName := make(map[string]*batchv1.Job, len(jobs))
-	for i := range jobs {
-		byName[jobs[i].Name] = &jobs[i]
+// plan builds the new Job of every chosen trial from its Job fetched in
+// full (one List), never from the Jobs listed to decide the trials'
+// states, which lack what no reader needs (command, env, volumes...). A
+// trial whose Job was replaced or deleted since it was listed stops the
+// retry before any write.
+func (o *Options) plan(ctx context.Context, chosen []trial.Status, listed []batchv1.Job) ([]*planned, error) {
+	uids := make(map[string]types.UID, len(listed))
+	for i := range listed {
+		uids[listed[i].Name] = listed[i].UID
+	}
+	names := make([]string, len(chosen))
+	for i, s := range chosen {
+		names[i] = s.Name
+	}
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, o.experimentSelector(), names)
+	if err != nil {
+		return nil, fmt.Errorf("fetch the Jobs of the trials to retry: %w", err)
 	}
 	out := make([]*planned, 0, len(chosen))
 	for _, s := range chosen {
-		old := byName[s.Name]
-		r, err := trial.RetryJob(old, &s, o.resize)
+		old := full[s.Name].Job()
+		if old == nil || old.UID != uids[s.Name] {
+			return nil, fmt.Errorf("trial %s: its Job was replaced or deleted since it was read (retried or re-submitted meanwhile?); nothing was retried, run retry again", s.Name)
+		}
+		r, err := trial.RetryJob(full[s.Name], &s, o.resize)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +176,7 @@ func (o *Options) report(plan []*planned, waiting []trial.Status) error {
 		fmt.Fprintf(o.ErrOut, "%d trial(s) that have not finished were left alone\n", len(waiting))
 	}
 	if o.dryRun == common.DryRunNone {
-		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  kubectl mlexp wait %s\n", len(plan), o.experiment, o.experiment)
+		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  %s\n", len(plan), o.experiment, o.hint.Command("wait", o.experiment))
 	}
 	return nil
 }

@@ -41,9 +41,18 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
-	plan := MakePlan(o.trials, existing)
-	if len(plan.Changed) > 0 && !o.Force {
-		return changedError(o.exp.Name, plan.Changed)
+	// The trials a retry re-created are checked in full: the pod template
+	// a retry wrote may not be the file's although the hash says it is.
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), Retried(o.trials, existing))
+	if err != nil {
+		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
+	}
+	plan, err := MakePlan(o.trials, existing, full)
+	if err != nil {
+		return err
+	}
+	if (len(plan.Changed) > 0 || len(plan.Drifted) > 0) && !o.Force {
+		return changedError(o.exp.Name, o.Filename, plan.Changed, plan.Drifted)
 	}
 	if err := kube.CheckAccess(ctx, o.client, o.namespace, o.needs(plan)); err != nil {
 		return err

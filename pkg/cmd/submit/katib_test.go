@@ -191,9 +191,10 @@ func TestKatibNamespace(t *testing.T) {
 			if err != nil || len(jobs.Items) != 12 {
 				t.Fatalf("%d Jobs in %s (%v), want 12", len(jobs.Items), tc.wantNS, err)
 			}
+			// -n as the user gave it, or for the file's namespace.
 			hint := "kubectl mlexp status grid -w"
-			if tc.getter.NS != tc.wantNS {
-				hint = "kubectl mlexp status grid -n kubeflow -w"
+			if tc.getter.NS != tc.wantNS || tc.getter.NSExplicit {
+				hint = "kubectl mlexp status grid -w -n kubeflow"
 			}
 			if !strings.Contains(errOut, hint) {
 				t.Errorf("stderr does not suggest %q:\n%s", hint, errOut)

@@ -32,8 +32,8 @@ func (o *Options) warnTTL() {
 	if hi != lo {
 		secs = fmt.Sprintf("%ds to %ds", lo, hi)
 	}
-	fmt.Fprintf(o.ErrOut, "warning: spec.ttlSecondsAfterFinished deletes each trial's Job and pods %s after it finishes, with its logs and the metrics `kubectl mlexp results %s` records on it (run results before), and submitting this file again re-runs the trials that are gone\n",
-		secs, o.exp.Name)
+	fmt.Fprintf(o.ErrOut, "warning: spec.ttlSecondsAfterFinished deletes each trial's Job and pods %s after it finishes, with its logs and the metrics `%s` records on it (run results before), and submitting this file again re-runs the trials that are gone\n",
+		secs, o.hint.Command("results", o.exp.Name))
 }
 
 // noteOverridden says which replaced trials keep the resources a retry

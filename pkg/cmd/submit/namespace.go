@@ -21,6 +21,5 @@ func (o *Options) resolveNamespace() (string, error) {
 			"the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.",
 			o.exp.Namespace, ns, o.exp.Namespace)}
 	}
-	o.otherNamespace = ns != o.exp.Namespace
 	return o.exp.Namespace, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -40,12 +41,45 @@ type Plan struct {
 	Removed []string
 	// Overridden names the trials that keep resources a retry gave them.
 	Overridden []string
+	// Drifted are the trials whose Job, re-created by a retry, no longer
+	// runs the pod template the file renders although its spec hash says
+	// it does (see trial.Drift).
+	Drifted []Drifted
+}
+
+// Drifted is a trial whose Job no longer runs what the file renders, and
+// where it differs.
+type Drifted struct {
+	Name string
+	// Paths are the fields of the pod template that differ.
+	Paths []string
+}
+
+// Retried returns the trials of the file whose existing Job a retry
+// re-created (it has an attempts history): the only Jobs whose pod
+// template can differ from what their spec hash says, since a pod
+// template cannot change in place and submit writes it from the file.
+// MakePlan checks them in full for drift.
+func Retried(trials []render.Trial, existing []batchv1.Job) []string {
+	inFile := make(map[string]bool, len(trials))
+	for _, t := range trials {
+		inFile[t.Name] = true
+	}
+	var out []string
+	for i := range existing {
+		if j := &existing[i]; inFile[j.Name] && j.Annotations[labels.Attempts] != "" {
+			out = append(out, j.Name)
+		}
+	}
+	return out
 }
 
 // MakePlan compares the rendered trials with the experiment's existing Jobs
 // by their spec-hash annotation, after carrying onto each rendered Job the
-// resource override a retry recorded on its existing one.
-func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
+// resource override a retry recorded on its existing one. The trials whose
+// Jobs full holds (fetched whole for Retried) are also checked for drift:
+// a drifted trial is replaced, as a changed one, with --force.
+func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kube.FullJob) (Plan, error) {
 	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*batchv1.Job{}}
 	for i := range existing {
 		p.Existing[existing[i].Name] = &existing[i]
@@ -59,12 +93,22 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
 		if ok && trial.CarryOverride(t.Job, old) {
 			p.Overridden = append(p.Overridden, t.Name)
 		}
+		var drift []string
+		if live, ok := full[t.Name]; ok {
+			var err error
+			if drift, err = trial.Drift(t.Job, live); err != nil {
+				return Plan{}, err
+			}
+		}
 		switch {
 		case !ok:
 			p.Actions[i] = Create
 		case old.Annotations[labels.SpecHash] != t.Job.Annotations[labels.SpecHash]:
 			p.Actions[i] = Replace
 			p.Changed = append(p.Changed, t.Name)
+		case len(drift) > 0:
+			p.Actions[i] = Replace
+			p.Drifted = append(p.Drifted, Drifted{Name: t.Name, Paths: drift})
 		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec],
 			old.Annotations[labels.TrialCount] != t.Job.Annotations[labels.TrialCount]:
 			p.Actions[i] = Configure
@@ -78,7 +122,7 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job) Plan {
 		}
 	}
 	sort.Strings(p.Removed)
-	return p
+	return p, nil
 }
 
 // Count returns how many trials get action a.
@@ -92,11 +136,31 @@ func (p Plan) Count(a Action) int {
 	return n
 }
 
-// changedError explains why changed trials are not applied without --force.
-func changedError(exp string, changed []string) error {
-	return fmt.Errorf("%d trial(s) of experiment %q changed since they were submitted (%s): a Job's pod template cannot change in place; "+
-		"re-run with --force to delete and re-create them (they start again), or submit under a new --name",
-		len(changed), exp, abbreviate(changed, 5))
+// changedError explains why changed and drifted trials are not applied
+// without --force, and how to apply them.
+func changedError(exp, file string, changed []string, drifted []Drifted) error {
+	var why []string
+	if len(changed) > 0 {
+		why = append(why, fmt.Sprintf("%d trial(s) of experiment %q changed since they were submitted (%s): a Job's pod template cannot change in place",
+			len(changed), exp, abbreviate(changed, 5)))
+	}
+	if len(drifted) > 0 {
+		names := make([]string, len(drifted))
+		for i, d := range drifted {
+			names[i] = d.Name
+		}
+		if file == "-" {
+			file = "the file"
+		}
+		why = append(why, fmt.Sprintf("%d trial(s) of experiment %q no longer run what %s renders (%s): an earlier version of `kubectl mlexp retry` re-created their Jobs "+
+			"without parts of the pod template, so they ran something else (%s: %s)",
+			len(drifted), exp, file, abbreviate(names, 5), drifted[0].Name, abbreviate(drifted[0].Paths, 3)))
+	}
+	fix := "re-run with --force to delete and re-create them from the file (they start again)"
+	if len(changed) > 0 {
+		fix += ", or submit under a new --name"
+	}
+	return fmt.Errorf("%s; %s", strings.Join(why, "; "), fix)
 }
 
 // abbreviate joins names, cutting the list after max entries.

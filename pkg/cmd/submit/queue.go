@@ -40,8 +40,8 @@ func (o *Options) checkQueues(ctx context.Context) error {
 	}
 	if !kc.API.Installed() {
 		fmt.Fprintf(o.ErrOut, "warning: this cluster does not serve Kueue's API (%s): the trials are created suspended with label %s=%s "+
-			"and nothing will admit them until Kueue is installed; `kubectl mlexp resume %s` releases them by hand\n",
-			kueue.Group, labels.KueueQueueName, strings.Join(names, ","), o.exp.Name)
+			"and nothing will admit them until Kueue is installed; `%s` releases them by hand\n",
+			kueue.Group, labels.KueueQueueName, strings.Join(names, ","), o.hint.Command("resume", o.exp.Name))
 		return nil
 	}
 	lqs, err := kueue.ListLocalQueues(ctx, kc.Dynamic, kc.API, o.namespace)

@@ -42,11 +42,8 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 	}
 	if o.dryRun == common.DryRunNone {
 		name := o.exp.Name
-		if o.otherNamespace {
-			name += " -n " + o.namespace
-		}
-		fmt.Fprintf(o.ErrOut, "%s\nfollow it with:\n  kubectl mlexp status %s -w\n  kubectl mlexp logs %s --all -f\n  kubectl mlexp results %s\n",
-			o.summary(actions), name, name, name)
+		fmt.Fprintf(o.ErrOut, "%s\nfollow it with:\n  %s\n  %s\n  %s\n", o.summary(actions),
+			o.hint.Command("status", name, "-w"), o.hint.Command("logs", name, "--all", "-f"), o.hint.Command("results", name))
 	}
 	return nil
 }

@@ -46,7 +46,11 @@ var long = templates.LongDesc(`
 
 	A trial that 'kubectl mlexp retry' re-ran with other resources keeps them: the
 	override it recorded (annotation mlexp.dev/override) is applied to the rendered
-	Job before comparing, so the unchanged file finds nothing to do.
+	Job before comparing, so the unchanged file finds nothing to do. The Jobs a retry
+	re-created are also read in full and checked against the file: one that lacks or
+	differs in what the file sets in its pod template (as the retry of earlier versions
+	wrote them, without command, args, env, volumes...) is reported, and --force
+	re-creates it from the file.
 
 	On a shared cluster, --queue (or spec.queue) hands the trials to Kueue: every Job is
 	created suspended with label kueue.x-k8s.io/queue-name, and Kueue admits them as the
@@ -118,12 +122,12 @@ type Options struct {
 
 	dryRun    common.DryRun
 	namespace string
-	// otherNamespace says the file's namespace is not the context's: the
-	// commands submit suggests then need -n.
-	otherNamespace bool
-	client         kubernetes.Interface
-	exp            *experiment.Experiment
-	trials         []render.Trial
+	// hint writes the commands submit suggests, with the user's -n,
+	// --context and --kubeconfig (and -n for a file's namespace).
+	hint   common.Hint
+	client kubernetes.Interface
+	exp    *experiment.Experiment
+	trials []render.Trial
 }
 
 // DefaultConcurrency is how many writes submit runs at once by default.
@@ -161,7 +165,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
 	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
-	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed (a Job's pod template cannot change in place).")
+	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed, or whose Job no longer runs what the file renders (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
 	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
@@ -207,15 +211,16 @@ func (o *Options) Complete(ctx context.Context) error {
 		return err
 	}
 	o.trials = trials
+	if o.namespace, err = o.resolveNamespace(); err != nil {
+		return err
+	}
+	o.hint = common.NewHint(o.Getter, o.namespace)
 	o.warnTTL()
 	if o.Suspend {
 		suspendAll(o.trials)
 	}
 	if w := o.exp.ParallelWarning(o.exp.Queue != "" || o.Suspend); w != "" {
 		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	if o.namespace, err = o.resolveNamespace(); err != nil {
-		return err
 	}
 	for _, t := range o.trials {
 		t.Job.Namespace = o.namespace

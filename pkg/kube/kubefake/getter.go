@@ -22,7 +22,13 @@ type Getter struct {
 	Metrics metricsclientset.Interface
 	// Dynamic is returned by DynamicClient; nil gives an empty fake one.
 	Dynamic dynamic.Interface
+	// Connection is returned by ConnectionArgs: the connection flags the
+	// user gave, e.g. --context kind-dev.
+	Connection []string
 }
+
+// ConnectionArgs returns Connection, for kube.ConnectionArgs.
+func (g *Getter) ConnectionArgs() []string { return g.Connection }
 
 // Namespace implements kube.Getter.
 func (g *Getter) Namespace() (string, error) { return g.NS, nil }
