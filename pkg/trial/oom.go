@@ -42,6 +42,9 @@ type memoryKill struct {
 	name   string
 	// likely is set when the runtime did not report OOMKilled.
 	likely bool
+	// far is set on a likely kill ruled out by a recorded peak far from
+	// the limit: it is not taken for out of memory.
+	far bool
 	// peakShare is the pod's recorded peak memory as a share of the
 	// container's limit; negative when no peak was recorded.
 	peakShare float64
@@ -62,23 +65,46 @@ func (s *Status) OutOfMemory() bool {
 	return false
 }
 
-// findOOM returns the newest container termination with reason OOMKilled.
-func findOOM(pods []corev1.Pod) *memoryKill {
-	var found *memoryKill
-	for i := range pods {
-		p := &pods[i]
-		for _, cs := range p.Status.ContainerStatuses {
-			for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
-				if t == nil || t.Reason != ReasonOOMKilled {
-					continue
-				}
-				if found == nil || t.FinishedAt.After(found.status.FinishedAt.Time) {
-					found = &memoryKill{pod: p, status: t, name: cs.Name, peakShare: -1}
+// podKills returns the terminations recorded in pod's container statuses
+// (current and last) that ran out of memory: reported OOMKilled, or likely
+// so (likelyOOM), and the SIGKILLs likelyOOM ruled out only because the
+// trial's recorded peak was far from the limit (marked far). job may be
+// nil.
+func podKills(job *batchv1.Job, pod *corev1.Pod) []*memoryKill {
+	var out []*memoryKill
+	for _, cs := range pod.Status.ContainerStatuses {
+		for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
+			switch {
+			case t == nil:
+			case t.Reason == ReasonOOMKilled:
+				out = append(out, &memoryKill{pod: pod, status: t, name: cs.Name, peakShare: -1})
+			default:
+				if k, ok := likelyOOM(job, pod, cs.Name, t); k != nil {
+					k.far = !ok
+					out = append(out, k)
 				}
 			}
 		}
 	}
+	return out
+}
+
+// newestKill returns the newest kill among pods' that keep keeps.
+func newestKill(job *batchv1.Job, pods []corev1.Pod, keep func(*memoryKill) bool) *memoryKill {
+	var found *memoryKill
+	for i := range pods {
+		for _, k := range podKills(job, &pods[i]) {
+			if keep(k) && (found == nil || k.status.FinishedAt.After(found.status.FinishedAt.Time)) {
+				found = k
+			}
+		}
+	}
 	return found
+}
+
+// findOOM returns the newest container termination with reason OOMKilled.
+func findOOM(pods []corev1.Pod) *memoryKill {
+	return newestKill(nil, pods, func(k *memoryKill) bool { return !k.likely })
 }
 
 // findLikelyOOM returns the newest container termination of pods that
@@ -86,27 +112,8 @@ func findOOM(pods []corev1.Pod) *memoryKill {
 // newest SIGKILL it did not take for one only because the trial's
 // recorded peak was far from the limit (to say so).
 func findLikelyOOM(job *batchv1.Job, pods []corev1.Pod) (likely, far *memoryKill) {
-	for i := range pods {
-		p := &pods[i]
-		for _, cs := range p.Status.ContainerStatuses {
-			for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
-				if t == nil {
-					continue
-				}
-				k, ok := likelyOOM(job, p, cs.Name, t)
-				dst := &likely
-				if !ok {
-					if k == nil {
-						continue
-					}
-					dst = &far
-				}
-				if *dst == nil || t.FinishedAt.After((*dst).status.FinishedAt.Time) {
-					*dst = k
-				}
-			}
-		}
-	}
+	likely = newestKill(job, pods, func(k *memoryKill) bool { return k.likely && !k.far })
+	far = newestKill(job, pods, func(k *memoryKill) bool { return k.far })
 	return likely, far
 }
 
@@ -301,19 +308,9 @@ type MemoryKill struct {
 // the pod alone (no deadline, no recorded peak).
 func MemoryKills(job *batchv1.Job, pod *corev1.Pod) []MemoryKill {
 	var out []MemoryKill
-	for _, cs := range pod.Status.ContainerStatuses {
-		for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
-			if t == nil {
-				continue
-			}
-			k := &memoryKill{pod: pod, status: t, name: cs.Name, peakShare: -1}
-			if t.Reason != ReasonOOMKilled {
-				var ok bool
-				if k, ok = likelyOOM(job, pod, cs.Name, t); !ok {
-					continue
-				}
-			}
-			out = append(out, MemoryKill{Container: cs.Name, Terminated: t, Reason: k.reason(), Message: k.message()})
+	for _, k := range podKills(job, pod) {
+		if !k.far {
+			out = append(out, MemoryKill{Container: k.name, Terminated: k.status, Reason: k.reason(), Message: k.message()})
 		}
 	}
 	return out
