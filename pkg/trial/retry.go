@@ -44,7 +44,9 @@ type Retried struct {
 // name: old's metadata and spec without what the API server and the Job
 // controller set, the resources r changes, the override and spec hash that
 // keep a re-submit quiet, and the attempts history with old's outcome
-// appended. The results recorded for the old run are dropped.
+// appended. The results and the peak usage recorded for the old run are
+// dropped: the old peak, set against the new limit, would misjudge a kill
+// of the new run (likelyOOM) and misdraw the report.
 func RetryJob(old *batchv1.Job, s *Status, r Resize) (*Retried, error) {
 	job := cleanCopy(old)
 	spec := &job.Spec.Template.Spec
@@ -109,6 +111,7 @@ func RetryJob(old *batchv1.Job, s *Status, r Resize) (*Retried, error) {
 	}
 	job.Annotations[labels.Attempts] = enc
 	delete(job.Annotations, labels.Results)
+	delete(job.Annotations, labels.PeakUsage)
 	if len(o.Changes) > 0 {
 		job.Annotations[labels.Override] = o.Encode()
 		job.Annotations[labels.SpecHash] = o.SpecHash()

@@ -22,6 +22,7 @@ func clusterJob(mem, req string) *batchv1.Job {
 	j.ResourceVersion = "42"
 	j.Annotations[labels.SpecHash] = "filehash00000000"
 	j.Annotations[labels.Results] = `{"source":"log","metrics":{"loss":1}}`
+	j.Annotations[labels.PeakUsage] = `{"memoryBytes":33554432,"samples":2}`
 	j.Annotations["batch.kubernetes.io/job-tracking"] = ""
 	j.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{batchv1.ControllerUidLabel: "uid-1"}}
 	j.Spec.Template.Labels = map[string]string{labels.Trial: "t1", batchv1.ControllerUidLabel: "uid-1", "controller-uid": "uid-1",
@@ -76,7 +77,7 @@ func TestRetryJobDoublesTheOOMKilledContainer(t *testing.T) {
 	if j.Name != "t1" || j.Annotations[labels.Index] != "3" || j.Annotations[labels.Params] == "" {
 		t.Errorf("name/index/params changed: %s %v", j.Name, j.Annotations)
 	}
-	for _, k := range []string{labels.Results, "batch.kubernetes.io/job-tracking"} {
+	for _, k := range []string{labels.Results, labels.PeakUsage, "batch.kubernetes.io/job-tracking"} {
 		if _, ok := j.Annotations[k]; ok {
 			t.Errorf("annotation %s kept", k)
 		}
