@@ -38,7 +38,7 @@ func HogOutcome(t testing.TB, tr TrialStatus, limit string) OOMOutcome {
 		return OOMOutcome{State: tr.State, Reason: tr.Reason, Cell: cell, Summary: "1 oomkilled", After: "OOMKilled", Attempt: cell, Event: "OOMKilled"}
 	case tr.State == "Failed" && tr.Reason == "LikelyOOMKilled":
 		cell := "Killed (exit 137) — likely out of memory at " + limit + "; the runtime did not report OOMKilled"
-		t.Logf("%s: the runtime reported Error, not OOMKilled (the exit came before the OOM event); the plugin shows it LikelyOOMKilled", tr.Name)
+		t.Logf("%s: the runtime reported Error (exit 137), not OOMKilled; the plugin shows it LikelyOOMKilled", tr.Name)
 		return OOMOutcome{State: tr.State, Reason: tr.Reason, Cell: cell, Summary: "1 failed (likely out of memory)",
 			After: "Failed (likely out of memory)", Attempt: "Failed: " + cell, Event: "LikelyOOMKilled"}
 	}

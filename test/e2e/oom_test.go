@@ -15,11 +15,12 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
-// sigkillExperiment has two trials whose shell SIGKILLs itself under a
-// 32Mi limit: exit 137, which the runtime reports Error as it does an OOM
-// kill whose event it had not seen yet. A process that is its container's
-// PID 1 cannot SIGKILL itself; with a shared process namespace the pause
-// container is PID 1. ($$$$ is the file's escape of the shell's $$.)
+// sigkillExperiment has two trials whose shell SIGKILLs its own process
+// group under a 32Mi limit: exit 137, which the runtime reports Error as
+// it does an OOM kill whose event it had not seen yet. A process that is
+// its container's PID 1 cannot SIGKILL itself; with a shared process
+// namespace the pause container is PID 1. (kill 0, not $$: Kubernetes and
+// the experiment file both take $$ for an escaped $.)
 const sigkillExperiment = `apiVersion: mlexp.dev/v1alpha1
 kind: Experiment
 metadata:
@@ -41,7 +42,7 @@ spec:
           - name: ml
             image: ` + ToolboxImage + `
             imagePullPolicy: Never
-            command: [sh, -c, "echo ${run}; kill -KILL $$$$"]
+            command: [sh, -c, "echo ${run}; kill -KILL 0; echo survived"]
             resources:
               limits: {cpu: 100m, memory: 32Mi}
 `
