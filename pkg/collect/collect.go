@@ -215,7 +215,7 @@ func (it *Item) settle(parser *logmetrics.Parser) {
 // RankingTrial returns the item as the ranking's input.
 func (it *Item) RankingTrial() ranking.Trial {
 	t := ranking.Trial{
-		Name: it.Status.Name, Params: it.Status.Params, Labels: it.Status.Labels, State: it.Status.State,
+		Name: it.Status.Name, Params: it.Status.Params, Labels: it.Status.Labels, State: it.Status.State, OOMNote: it.Status.OOMNote(),
 		PodGone: it.Pod == nil && it.Status.State.Finished(),
 		Metrics: it.Metrics, Curves: it.Curves, FromRecord: it.fromRecd,
 	}

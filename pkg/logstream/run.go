@@ -152,13 +152,8 @@ type Summary struct {
 // String renders the summary as one line, e.g. "24 trials finished: 23
 // succeeded, 1 oomkilled; 24 streams, 1,234 lines".
 func (s Summary) String() string {
-	c := trial.Count(s.Trials)
-	var parts []string
-	for _, st := range trial.States {
-		if n := c[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(string(st))))
-		}
-	}
+	c := trial.Summarize(s.Trials)
+	parts := c.Parts()
 	head := plural(c.Total(), "trial", "trials")
 	switch {
 	case s.Interrupted:

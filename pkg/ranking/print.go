@@ -229,13 +229,21 @@ func paramCell(p params.Params, name string) string {
 	return params.Format(v)
 }
 
-// stateCell is the trial's state; a finished trial whose pod is gone and
-// whose metrics were never recorded says so.
+// stateCell is the trial's state, with how it ran out of memory when the
+// state does not say it; a finished trial whose pod is gone and whose
+// metrics were never recorded says so.
 func stateCell(t *Trial) string {
-	if t.PodGone && len(t.Metrics) == 0 {
-		return string(t.State) + " (pod gone)"
+	var notes []string
+	if t.OOMNote != "" {
+		notes = append(notes, t.OOMNote)
 	}
-	return string(t.State)
+	if t.PodGone && len(t.Metrics) == 0 {
+		notes = append(notes, "pod gone")
+	}
+	if len(notes) == 0 {
+		return string(t.State)
+	}
+	return string(t.State) + " (" + strings.Join(notes, "; ") + ")"
 }
 
 func sourceCell(t *Trial) string {

@@ -230,3 +230,20 @@ func TestResultJSON(t *testing.T) {
 		t.Errorf("json (-want +got):\n%s", diff)
 	}
 }
+
+// TestStateCellNamesHowMemoryRanOut: the results' STATE says what status
+// says of a trial that ran out of memory without its state saying so.
+func TestStateCellNamesHowMemoryRanOut(t *testing.T) {
+	for _, c := range []struct {
+		t    Trial
+		want string
+	}{
+		{Trial{State: trial.Failed, OOMNote: "likely out of memory"}, "Failed (likely out of memory)"},
+		{Trial{State: trial.Succeeded, OOMNote: "with a process OOM-killed", PodGone: true}, "Succeeded (with a process OOM-killed; pod gone)"},
+		{Trial{State: trial.OOMKilled}, "OOMKilled"},
+	} {
+		if got := stateCell(&c.t); got != c.want {
+			t.Errorf("stateCell(%+v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}

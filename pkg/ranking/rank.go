@@ -38,6 +38,10 @@ type Trial struct {
 	// Labels are the labels of the trial's Job.
 	Labels map[string]string
 	State  trial.State
+	// OOMNote says how the trial ran out of memory when its state does not
+	// (trial.Status.OOMNote): "likely out of memory", "with a process
+	// OOM-killed".
+	OOMNote string
 	// PodGone says the trial finished and its pod no longer exists.
 	PodGone bool
 	// Pod names the pod whose log or termination message gave the metrics.

@@ -10,11 +10,13 @@ import (
 
 // Failure is one trial that failed, as the failures section lists it.
 type Failure struct {
-	Trial   string
-	Params  string
-	State   string
-	Reason  string
-	Limit   string // the memory limit an OOMKilled trial hit
+	Trial  string
+	Params string
+	State  string
+	Reason string
+	// What says how it ended in status's words, e.g. "OOMKilled at limit
+	// 32Mi (exit 137)".
+	What    string
 	Exit    string
 	Message string
 }
@@ -29,21 +31,25 @@ type PendingGroup struct {
 
 // Failures is the failures section.
 type Failures struct {
-	OOMKilled []Failure
-	Failed    []Failure
-	Pending   []PendingGroup
+	// OutOfMemory are the trials that ran out of memory (trial.Status
+	// OutOfMemory): OOMKilled, likely OOM-killed, or succeeded with a
+	// process OOM-killed.
+	OutOfMemory []Failure
+	Failed      []Failure
+	Pending     []PendingGroup
 }
 
 // None reports whether there is nothing to list.
 func (f Failures) None() bool {
-	return len(f.OOMKilled) == 0 && len(f.Failed) == 0 && len(f.Pending) == 0
+	return len(f.OutOfMemory) == 0 && len(f.Failed) == 0 && len(f.Pending) == 0
 }
 
 // maxGroupNames caps the trial names listed in a pending group.
 const maxGroupNames = 5
 
-// failures lists the OOMKilled trials with the limit they hit, the failed
-// ones with reason and exit code, and the waiting ones grouped by reason.
+// failures lists the trials that ran out of memory with the limit they
+// hit, the other failed ones with reason and exit code, and the waiting
+// ones grouped by reason.
 func (m *model) failures() Failures {
 	var out Failures
 	type group struct {
@@ -52,14 +58,18 @@ func (m *model) failures() Failures {
 	}
 	groups := map[string]*group{}
 	var keys []string
-	for _, s := range m.in.Statuses {
-		f := Failure{Trial: s.Name, Params: s.Params.String(), State: string(s.State), Reason: s.Reason, Message: s.Message, Limit: s.MemoryLimit}
+	for i := range m.in.Statuses {
+		s := &m.in.Statuses[i]
+		f := Failure{Trial: s.Name, Params: s.Params.String(), State: string(s.State), Reason: s.Reason, Message: s.Message,
+			What: s.ReasonText(false)}
 		if s.ExitCode != nil {
 			f.Exit = strconv.Itoa(int(*s.ExitCode))
 		}
+		if s.OutOfMemory() {
+			out.OutOfMemory = append(out.OutOfMemory, f)
+			continue
+		}
 		switch s.State {
-		case trial.OOMKilled:
-			out.OOMKilled = append(out.OOMKilled, f)
 		case trial.Failed:
 			out.Failed = append(out.Failed, f)
 		case trial.Pending, trial.Queued, trial.Suspended:

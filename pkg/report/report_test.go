@@ -144,7 +144,7 @@ func TestPlotElements(t *testing.T) {
 	if len(use) != 1 || use[0].counts["rect"] != 22+20 {
 		t.Errorf("usage: %+v, want 42 bars", use)
 	}
-	for _, s := range []string{"<h3>OOMKilled (2)</h3>", "<h3>Failed (1)</h3>", "0/1 nodes are available: 1 Insufficient cpu.", "6Gi"} {
+	for _, s := range []string{"<h3>Out of memory (2)</h3>", "<h3>Failed (1)</h3>", "0/1 nodes are available: 1 Insufficient cpu.", "6Gi"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("failures section lacks %q", s)
 		}

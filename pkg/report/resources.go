@@ -19,10 +19,12 @@ const maxUsageRows = 40
 
 // usageRow is one trial's peak usage against its limits.
 type usageRow struct {
-	r        *row
-	peak     usage.Peak
-	limits   usage.Resources
-	oom      bool
+	r      *row
+	peak   usage.Peak
+	limits usage.Resources
+	// oom names how the trial ran out of memory ("OOMKilled", "likely
+	// OOMKilled", "a process OOM-killed"); "" when it did not.
+	oom      string
 	memP     float64 // percent of the memory limit; NaN when unknown
 	cpuP     float64
 	maxShare float64
@@ -45,9 +47,18 @@ func (m *model) resources() Resources {
 	sampled := 0
 	for i := range m.rows {
 		r := &m.rows[i]
-		u := usageRow{r: r, peak: m.in.Peaks[r.r.Name], limits: m.in.Limits[r.r.Name], oom: r.r.State == trial.OOMKilled}
+		u := usageRow{r: r, peak: m.in.Peaks[r.r.Name], limits: m.in.Limits[r.r.Name]}
+		st := states[r.r.Name]
+		switch {
+		case r.r.State == trial.OOMKilled:
+			u.oom = "OOMKilled"
+		case st != nil && st.OutOfMemory() && st.State == trial.Failed:
+			u.oom = "likely OOMKilled"
+		case st != nil && st.OutOfMemory():
+			u.oom = "a process OOM-killed"
+		}
 		if u.limits.Memory == nil {
-			if st := states[r.r.Name]; st != nil && st.MemoryLimit != "" {
+			if st != nil && st.MemoryLimit != "" {
 				if q, err := resource.ParseQuantity(st.MemoryLimit); err == nil {
 					v := q.Value()
 					u.limits.Memory = &v
@@ -57,11 +68,11 @@ func (m *model) resources() Resources {
 		if !u.peak.IsZero() {
 			sampled++
 		}
-		if u.peak.IsZero() && !u.oom {
+		if u.peak.IsZero() && u.oom == "" {
 			continue
 		}
 		u.memP, u.cpuP = share(u.peak.Memory, u.limits.Memory), share(u.peak.CPU, u.limits.CPU)
-		if u.oom && u.limits.Memory != nil && !(u.memP >= 100) {
+		if u.oom != "" && u.limits.Memory != nil && !(u.memP >= 100) {
 			u.memP = 100 // it reached its limit, whatever the last sample said
 		}
 		u.maxShare = math.Max(nanTo(u.memP, -1), nanTo(u.cpuP, -1))
@@ -74,15 +85,15 @@ func (m *model) resources() Resources {
 			res.Note += " (run `" + m.in.UsageHint + "` while it runs)"
 		}
 		if len(rows) > 0 {
-			res.Note += "; OOMKilled trials are shown at the memory limit they hit"
+			res.Note += "; trials that ran out of memory are shown at the memory limit they hit"
 		}
 	}
 	if len(rows) == 0 {
 		return res
 	}
 	sort.SliceStable(rows, func(a, b int) bool {
-		if rows[a].oom != rows[b].oom {
-			return rows[a].oom
+		if (rows[a].oom == "") != (rows[b].oom == "") {
+			return rows[a].oom != ""
 		}
 		return rows[a].maxShare > rows[b].maxShare
 	})
@@ -118,7 +129,7 @@ func (m *model) usageSVG(rows []usageRow, more int) string {
 		name := u.r.r.Name
 		s.text(nameW, y+15, name, "end", 26, "class", "trial-name", "data-t", strconv.Itoa(u.r.i))
 		m.usageBar(s, barX1, y, barW, u.peak.Memory, u.limits.Memory, u.memP, colMemory, usage.FormatMemory, u.oom)
-		m.usageBar(s, barX2, y, barW, u.peak.CPU, u.limits.CPU, u.cpuP, colCPU, usage.FormatCPU, false)
+		m.usageBar(s, barX2, y, barW, u.peak.CPU, u.limits.CPU, u.cpuP, colCPU, usage.FormatCPU, "")
 	}
 	if more > 0 {
 		s.text(barX1, height-12, fmt.Sprintf("and %d more %s further from their limits", more, plural(more, "trial")), "start", 0, "class", "note")
@@ -127,8 +138,9 @@ func (m *model) usageSVG(rows []usageRow, more int) string {
 }
 
 // usageBar draws one bar of a peak as a share of its limit, labelled
-// "peak / limit (share)"; an OOMKilled trial's memory bar is red.
-func (m *model) usageBar(s *svg, x, y, w float64, peak, limit *int64, pct float64, color string, format func(int64) string, oom bool) {
+// "peak / limit (share)"; the memory bar of a trial that ran out of memory
+// (oom names how) is red.
+func (m *model) usageBar(s *svg, x, y, w float64, peak, limit *int64, pct float64, color string, format func(int64) string, oom string) {
 	label := "no sample"
 	if peak != nil {
 		label = format(*peak)
@@ -141,15 +153,15 @@ func (m *model) usageBar(s *svg, x, y, w float64, peak, limit *int64, pct float6
 	if peak != nil && !math.IsNaN(pct) {
 		label += " (" + usage.FormatPercent(pct) + ")"
 	}
-	if oom {
+	if oom != "" {
 		color = colFail
 		switch {
 		case limit == nil:
-			label = "OOMKilled"
+			label = oom
 		case peak != nil:
-			label = format(*peak) + " seen, OOMKilled at " + format(*limit)
+			label = format(*peak) + " seen, " + oom + " at " + format(*limit)
 		default:
-			label = "OOMKilled at its limit of " + format(*limit)
+			label = oom + " at its limit of " + format(*limit)
 		}
 	}
 	if !math.IsNaN(pct) {

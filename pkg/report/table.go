@@ -15,7 +15,7 @@ import (
 // summary counts the trials by state, as `list` and `status` do.
 func (m *model) summary() string {
 	if len(m.in.Statuses) > 0 {
-		return trial.Count(m.in.Statuses).String()
+		return trial.Summarize(m.in.Statuses).String()
 	}
 	c := trial.Counts{}
 	for i := range m.t.Rows {

@@ -24,14 +24,15 @@ const maxMessage = 256
 type Attempt struct {
 	// Attempt is the 1-based number of the run.
 	Attempt int `json:"attempt"`
-	// State is how it ended: Succeeded, Failed or OOMKilled.
+	// State is how it ended: Succeeded, Failed or OOMKilled (Failed with
+	// reason LikelyOOMKilled, Succeeded with ProcessOOMKilled: see Status).
 	State State `json:"state"`
 	// Reason and Message say why, as status showed them.
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
 	// ExitCode is the exit code of the container that ended it.
 	ExitCode *int32 `json:"exitCode,omitempty"`
-	// Container is the container that was OOMKilled, if any.
+	// Container is the container that ran out of memory, if any.
 	Container string `json:"container,omitempty"`
 	// MemoryLimits maps each container to the memory limit it ran with.
 	MemoryLimits map[string]string `json:"memoryLimits,omitempty"`
@@ -44,21 +45,21 @@ type Attempt struct {
 }
 
 // Summary renders why the attempt ended in one cell, e.g. "OOMKilled at
-// limit 32Mi (exit 137)" or "BackoffLimitExceeded (exit 1)".
+// limit 32Mi (exit 137)", "BackoffLimitExceeded (exit 1)" after "Failed",
+// or a likely OOM kill in the words of Status.ReasonText.
 func (a *Attempt) Summary() string {
-	out := string(a.State)
+	lim := a.MemoryLimits[a.Container]
 	switch {
 	case a.State == OOMKilled:
-		if lim := a.MemoryLimits[a.Container]; lim != "" {
-			out += " at limit " + lim
-		}
+		return oomText(string(a.State), lim, a.ExitCode)
+	case a.State == Failed && a.Reason == ReasonLikelyOOMKilled:
+		return "Failed: " + likelyOOMText(lim, a.ExitCode)
+	case a.State == Succeeded && a.Reason == ReasonProcessOOMKilled:
+		return "Succeeded " + oomText(a.Reason, lim, a.ExitCode)
 	case a.Reason != "" && a.Reason != string(a.State):
-		out += " " + a.Reason
+		return string(a.State) + " " + a.Reason + exitText(a.ExitCode)
 	}
-	if a.ExitCode != nil {
-		out += fmt.Sprintf(" (exit %d)", *a.ExitCode)
-	}
-	return out
+	return string(a.State) + exitText(a.ExitCode)
 }
 
 // NewAttempt records how the current run of a finished trial ended: its

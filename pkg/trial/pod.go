@@ -7,11 +7,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// ReasonOOMKilled is the reason the kubelet gives a container that hit its memory limit.
-const ReasonOOMKilled = "OOMKilled"
-
-// fromPod sets state, reason and times from the trial's current pod.
-func (s *Status) fromPod(pod *corev1.Pod) {
+// fromPod sets state, reason and times from the trial's current pod; job
+// is the trial's Job (its recorded peak usage).
+func (s *Status) fromPod(job *batchv1.Job, pod *corev1.Pod) {
 	if nodeLost(pod) {
 		s.markNodeLost(pod)
 		return
@@ -26,6 +24,8 @@ func (s *Status) fromPod(pod *corev1.Pod) {
 		s.State = Running
 		if c := lastTerminatedOOM(pod); c != nil {
 			s.Reason = "Restarted after OOMKilled"
+		} else if k, _ := findLikelyOOM(job, []corev1.Pod{*pod}); k != nil {
+			s.Reason = "Restarted after a likely OOM kill"
 		}
 	case corev1.PodSucceeded:
 		s.State = Succeeded
@@ -44,10 +44,7 @@ func (s *Status) fromPod(pod *corev1.Pod) {
 			ft := t.FinishedAt.Time
 			s.Finished = &ft
 		}
-		if oom := findOOM([]corev1.Pod{*pod}); oom != nil {
-			s.State, s.Reason = OOMKilled, ReasonOOMKilled
-			s.applyOOM(oom)
-		}
+		s.judgeKill(job, []corev1.Pod{*pod})
 	default:
 		s.State = Pending
 		s.pendingReason(pod)
@@ -78,56 +75,6 @@ func (s *Status) pendingReason(pod *corev1.Pod) {
 		return
 	}
 	s.Reason = "ContainerCreating"
-}
-
-// oomContainer is a container that was OOM-killed, with its spec.
-type oomContainer struct {
-	pod    *corev1.Pod
-	status *corev1.ContainerStateTerminated
-	name   string
-}
-
-// findOOM returns the newest container termination with reason OOMKilled.
-func findOOM(pods []corev1.Pod) *oomContainer {
-	var found *oomContainer
-	for i := range pods {
-		p := &pods[i]
-		for _, cs := range p.Status.ContainerStatuses {
-			for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
-				if t == nil || t.Reason != ReasonOOMKilled {
-					continue
-				}
-				if found == nil || t.FinishedAt.After(found.status.FinishedAt.Time) {
-					found = &oomContainer{pod: p, status: t, name: cs.Name}
-				}
-			}
-		}
-	}
-	return found
-}
-
-// applyOOM records the exit code, the container and the memory limit it hit.
-func (s *Status) applyOOM(o *oomContainer) {
-	code := o.status.ExitCode
-	s.ExitCode = &code
-	s.Pod, s.Node, s.OOMContainer = o.pod.Name, o.pod.Spec.NodeName, o.name
-	for _, c := range o.pod.Spec.Containers {
-		if c.Name != o.name {
-			continue
-		}
-		if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
-			s.MemoryLimit = q.String()
-		}
-	}
-	msg := "container " + o.name + " exceeded its memory limit"
-	if s.MemoryLimit != "" {
-		msg += " of " + s.MemoryLimit
-	}
-	s.Message = msg
-	if !o.status.FinishedAt.IsZero() {
-		t := o.status.FinishedAt.Time
-		s.Finished = &t
-	}
 }
 
 func lastTerminatedOOM(pod *corev1.Pod) *corev1.ContainerStateTerminated {
@@ -189,23 +136,4 @@ func ShortMessage(msg string) string {
 		msg = msg[:i]
 	}
 	return strings.TrimSpace(msg)
-}
-
-// noteSurvivedOOM explains a trial that succeeded although the kernel
-// OOM-killed one of its processes (a child of a shell that went on): the
-// kubelet then reports OOMKilled for a container that exited 0.
-func (s *Status) noteSurvivedOOM(pods []corev1.Pod) {
-	oom := findOOM(pods)
-	if oom == nil || oom.status.ExitCode != 0 {
-		return
-	}
-	s.Reason = "ProcessOOMKilled"
-	s.Message = "a process of container " + oom.name + " was OOM-killed"
-	for _, c := range oom.pod.Spec.Containers {
-		if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok && c.Name == oom.name {
-			s.MemoryLimit = q.String()
-			s.Message += " at its limit of " + s.MemoryLimit
-		}
-	}
-	s.Message += "; the container still exited 0"
 }

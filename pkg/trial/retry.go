@@ -20,13 +20,15 @@ const DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
 // Resize says how a retry changes a trial's resources.
 type Resize struct {
 	// MemoryFactor multiplies the memory limit and request (if set) of the
-	// container an OOMKilled trial's kill hit; 0 or 1 leaves them.
+	// container that ran out of memory in a trial that did (OutOfMemory:
+	// OOMKilled, likely OOM-killed, a process OOM-killed); 0 or 1 leaves
+	// them.
 	MemoryFactor float64
 	// Memory and CPU, when set, become the limit (and the request, if one
 	// is set) of Container.
 	Memory, CPU *resource.Quantity
 	// Container is the container Memory and CPU apply to; "" means the
-	// OOMKilled container, else the pod's default container.
+	// container that ran out of memory, else the pod's default container.
 	Container string
 }
 
@@ -43,9 +45,11 @@ type Retried struct {
 // name: old's metadata and spec without what the API server and the Job
 // controller set, the resources r changes, the override and spec hash that
 // keep a re-submit quiet, and the attempts history with old's outcome
-// appended. The results recorded for the old run are dropped. Everything
-// else is old's as fetched in full: a kube.FullJob, never a Job trimmed
-// for reading, so that the new Job runs the same command, env, volumes...
+// appended. The results and the peak usage recorded for the old run are
+// dropped: the old peak, set against the new limit, would misjudge a kill
+// of the new run (likelyOOM) and misdraw the report. Everything else is
+// old's as fetched in full: a kube.FullJob, never a Job trimmed for
+// reading, so that the new Job runs the same command, env, volumes...
 func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 	old := full.Job()
 	if old == nil {
@@ -70,11 +74,11 @@ func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 		o.Set(c.Name, field, from, to)
 		setQuantity(c, field, to)
 	}
-	if r.MemoryFactor > 1 && s.State == OOMKilled && r.Memory == nil {
+	if r.MemoryFactor > 1 && s.OutOfMemory() && r.Memory == nil {
 		c := container(spec, s.OOMContainer)
 		switch {
 		case c == nil:
-			out.Warnings = append(out.Warnings, fmt.Sprintf("trial %s: cannot tell which container was OOMKilled; its memory is left as it was (set it with --memory)", s.Name))
+			out.Warnings = append(out.Warnings, fmt.Sprintf("trial %s: cannot tell which container ran out of memory; its memory is left as it was (set it with --memory)", s.Name))
 		case quantity(c, LimitsMemory) == "":
 			out.Warnings = append(out.Warnings, fmt.Sprintf("trial %s: container %s has no memory limit (the node ran out of memory); its memory is left as it was (set a limit with --memory)", s.Name, c.Name))
 		default:
@@ -114,6 +118,7 @@ func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 	}
 	job.Annotations[labels.Attempts] = enc
 	delete(job.Annotations, labels.Results)
+	delete(job.Annotations, labels.PeakUsage)
 	if len(o.Changes) > 0 {
 		job.Annotations[labels.Override] = o.Encode()
 		job.Annotations[labels.SpecHash] = o.SpecHash()
@@ -127,7 +132,7 @@ func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 }
 
 // target returns the container --memory and --cpu set: the named one, else
-// the one that was OOMKilled, else the pod's default container.
+// the one that ran out of memory, else the pod's default container.
 func target(spec *corev1.PodSpec, name string, s *Status) (*corev1.Container, error) {
 	if name != "" {
 		if c := container(spec, name); c != nil {
@@ -185,7 +190,8 @@ func cleanCopy(old *batchv1.Job) *batchv1.Job {
 type RetryMode int
 
 const (
-	// RetryFailed re-runs the trials that failed (OOMKilled included).
+	// RetryFailed re-runs the trials that failed (OOMKilled and likely
+	// OOM-killed included).
 	RetryFailed RetryMode = iota
 	// RetryFinished re-runs every finished trial.
 	RetryFinished
@@ -211,6 +217,24 @@ func SelectRetry(kept []Status, mode RetryMode, named bool) (chosen, waiting []S
 		return nil, nil, fmt.Errorf("only a finished trial can be retried: %s (wait for it with `kubectl mlexp wait`, or delete it)", strings.Join(busy, ", "))
 	}
 	return chosen, waiting, nil
+}
+
+// SurvivedOOM returns the trials among kept that a retry in mode leaves
+// although they ran out of memory: a retry of the failed trials leaves
+// those that succeeded with a process OOM-killed (ReasonProcessOOMKilled).
+// Re-run by name or with --all, such a trial gets more memory; left, it
+// deserves a word.
+func SurvivedOOM(kept []Status, mode RetryMode) []Status {
+	if mode != RetryFailed {
+		return nil
+	}
+	var out []Status
+	for _, s := range kept {
+		if s.State == Succeeded && s.OutOfMemory() {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // PodMemoryRequest returns the memory a pod of spec asks the scheduler

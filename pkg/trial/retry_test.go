@@ -25,6 +25,7 @@ func clusterJob(mem, req string) *batchv1.Job {
 	j.ResourceVersion = "42"
 	j.Annotations[labels.SpecHash] = "filehash00000000"
 	j.Annotations[labels.Results] = `{"source":"log","metrics":{"loss":1}}`
+	j.Annotations[labels.PeakUsage] = `{"memoryBytes":33554432,"samples":2}`
 	j.Annotations["batch.kubernetes.io/job-tracking"] = ""
 	j.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{batchv1.ControllerUidLabel: "uid-1"}}
 	j.Spec.Template.Labels = map[string]string{labels.Trial: "t1", batchv1.ControllerUidLabel: "uid-1", "controller-uid": "uid-1",
@@ -90,7 +91,7 @@ func TestRetryJobDoublesTheOOMKilledContainer(t *testing.T) {
 	if j.Name != "t1" || j.Annotations[labels.Index] != "3" || j.Annotations[labels.Params] == "" {
 		t.Errorf("name/index/params changed: %s %v", j.Name, j.Annotations)
 	}
-	for _, k := range []string{labels.Results, "batch.kubernetes.io/job-tracking"} {
+	for _, k := range []string{labels.Results, labels.PeakUsage, "batch.kubernetes.io/job-tracking"} {
 		if _, ok := j.Annotations[k]; ok {
 			t.Errorf("annotation %s kept", k)
 		}
@@ -136,6 +137,67 @@ func TestRetryJobSecondOOMDoublesAgainFromTheFilesValue(t *testing.T) {
 	h, _ := DecodeAttempts(second.Job.Annotations[labels.Attempts])
 	if len(h) != 2 || h[0].MemoryLimits["ml"] != "32Mi" || h[1].MemoryLimits["ml"] != "64Mi" || h[1].Attempt != 2 {
 		t.Errorf("history = %+v", h)
+	}
+}
+
+// TestRetryJobDoublesEveryTrialThatRanOutOfMemory: a likely OOM kill
+// (the runtime said Error, exit 137) and a process OOM-killed in a
+// container that exited 0 get more memory as an OOMKilled trial does, and
+// the history says how the attempt ended.
+func TestRetryJobDoublesEveryTrialThatRanOutOfMemory(t *testing.T) {
+	complete := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}
+	cases := map[string]struct {
+		cond    batchv1.JobCondition
+		phase   corev1.PodPhase
+		mutate  func(*corev1.Pod)
+		reason  string
+		summary string
+	}{
+		"likely OOM-killed": {failedCond(), corev1.PodFailed, killed, ReasonLikelyOOMKilled,
+			"Failed: Killed (exit 137) — likely out of memory at 32Mi; the runtime did not report OOMKilled"},
+		"a process OOM-killed": {complete, corev1.PodSucceeded, func(p *corev1.Pod) {
+			oomKilled(p)
+			p.Status.ContainerStatuses[0].State.Terminated.ExitCode = 0
+		}, ReasonProcessOOMKilled, "Succeeded ProcessOOMKilled at limit 32Mi (exit 0)"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			old := clusterJob("32Mi", "16Mi")
+			old.Status.Conditions = []batchv1.JobCondition{tc.cond}
+			p := pod("t1-a", tc.phase, tc.mutate)
+			p.Spec = old.Spec.Template.Spec
+			p.Status.ContainerStatuses[0].Name = "ml"
+			s := FromJob(old, []corev1.Pod{p})
+			if s.Reason != tc.reason || !s.OutOfMemory() {
+				t.Fatalf("status %s/%s, want reason %s", s.State, s.Reason, tc.reason)
+			}
+			r, err := RetryJob(fetched(t, old), &s, Resize{MemoryFactor: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := memOf(r.Job, LimitsMemory) + "/" + memOf(r.Job, RequestsMemory); got != "64Mi/32Mi" {
+				t.Errorf("limit/request = %s, want 64Mi/32Mi (warnings %q)", got, r.Warnings)
+			}
+			h, err := DecodeAttempts(r.Job.Annotations[labels.Attempts])
+			if err != nil || len(h) != 1 || h[0].Summary() != tc.summary {
+				t.Errorf("attempts = %+v, %v; want one ending %q", h, err, tc.summary)
+			}
+		})
+	}
+}
+
+// TestSurvivedOOM: a retry of the failed trials leaves a trial that
+// succeeded with a process OOM-killed, and names it; --all takes it.
+func TestSurvivedOOM(t *testing.T) {
+	kept := []Status{{Name: "a", State: Succeeded, Reason: ReasonProcessOOMKilled}, {Name: "b", State: Succeeded},
+		{Name: "c", State: Failed, Reason: ReasonLikelyOOMKilled}}
+	chosen, _, _ := SelectRetry(kept, RetryFailed, false)
+	left := SurvivedOOM(kept, RetryFailed)
+	if len(chosen) != 1 || chosen[0].Name != "c" || len(left) != 1 || left[0].Name != "a" {
+		t.Errorf("retry failed: chosen %v, left %v; want c chosen and a named", chosen, left)
+	}
+	if left := SurvivedOOM(kept, RetryFinished); len(left) != 0 {
+		t.Errorf("retry --all leaves %v", left)
 	}
 }
 

@@ -14,20 +14,23 @@ import (
 
 // Status is everything the plugin shows about one trial.
 type Status struct {
-	Name        string        `json:"name"`
-	Namespace   string        `json:"namespace"`
-	Experiment  string        `json:"experiment"`
-	Index       int           `json:"index"`
-	Params      params.Params `json:"params"`
-	State       State         `json:"state"`
-	Reason      string        `json:"reason,omitempty"`
-	Message     string        `json:"message,omitempty"`
-	ExitCode    *int32        `json:"exitCode,omitempty"`
-	Restarts    int32         `json:"restarts"`
-	Node        string        `json:"node,omitempty"`
-	Pod         string        `json:"pod,omitempty"`
-	MemoryLimit string        `json:"memoryLimit,omitempty"`
-	// OOMContainer names the container that was OOMKilled.
+	Name       string        `json:"name"`
+	Namespace  string        `json:"namespace"`
+	Experiment string        `json:"experiment"`
+	Index      int           `json:"index"`
+	Params     params.Params `json:"params"`
+	State      State         `json:"state"`
+	Reason     string        `json:"reason,omitempty"`
+	Message    string        `json:"message,omitempty"`
+	ExitCode   *int32        `json:"exitCode,omitempty"`
+	Restarts   int32         `json:"restarts"`
+	Node       string        `json:"node,omitempty"`
+	Pod        string        `json:"pod,omitempty"`
+	// MemoryLimit is the memory limit of the container that ran out of
+	// memory (OOMKilled, or reason LikelyOOMKilled or ProcessOOMKilled).
+	MemoryLimit string `json:"memoryLimit,omitempty"`
+	// OOMContainer names the container that ran out of memory; it is set
+	// only for a trial that did (see OutOfMemory).
 	OOMContainer string `json:"oomContainer,omitempty"`
 	// Attempt is the number of the current run: 1 until `retry` replaces the Job.
 	Attempt int `json:"attempt"`
@@ -140,16 +143,14 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 	if c := jobCondition(job, batchv1.JobFailed, batchv1.JobFailureTarget); c != nil {
 		s.State, s.Reason, s.Message = Failed, c.Reason, c.Message
 		s.Finished = finishTime(job, c)
-		if oom := findOOM(pods); oom != nil {
-			s.State, s.Reason = OOMKilled, "OOMKilled"
-			s.applyOOM(oom)
-		} else if pod != nil {
-			if t := terminated(pod); t != nil {
-				s.ExitCode = &t.ExitCode
-			}
-		} else {
+		if pod == nil {
 			s.markPodsGone(job)
+			return s
 		}
+		if t := terminated(pod); t != nil {
+			s.ExitCode = &t.ExitCode
+		}
+		s.judgeKill(job, pods)
 		return s
 	}
 	if isSuspended(job) {
@@ -161,7 +162,7 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 		s.Message = "the Job controller has not created a pod yet"
 		return s
 	}
-	s.fromPod(pod)
+	s.fromPod(job, pod)
 	return s
 }
 

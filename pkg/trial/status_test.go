@@ -117,7 +117,7 @@ func TestFromJob(t *testing.T) {
 			pods: []corev1.Pod{pod("t1-a", corev1.PodSucceeded, oomKilled, func(p *corev1.Pod) {
 				p.Status.ContainerStatuses[0].State.Terminated.ExitCode = 0
 			})},
-			want: Status{State: Succeeded, Reason: "ProcessOOMKilled", MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1",
+			want: Status{State: Succeeded, Reason: "ProcessOOMKilled", MemoryLimit: "32Mi", Pod: "t1-a", Node: "node1", ExitCode: code(0), OOMContainer: "ml",
 				Message: "a process of container ml was OOM-killed at its limit of 32Mi; the container still exited 0"},
 		},
 		"suspended job": {

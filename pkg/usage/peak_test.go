@@ -3,8 +3,13 @@ package usage
 import (
 	"testing"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 func TestPeak(t *testing.T) {
@@ -46,5 +51,17 @@ func TestPodLimits(t *testing.T) {
 	spec := &corev1.PodSpec{Containers: []corev1.Container{c("", "")}, Resources: &corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")}}}
 	if got := PodLimits(spec); got.CPU != nil || *got.Memory != 1<<30 {
 		t.Errorf("pod-level limit: %+v", got)
+	}
+}
+
+// TestPeakReadsBackInTrial: pkg/trial reads the memory of the annotation
+// Peak writes (to tell an OOM kill the runtime did not report), without
+// importing this package; the format must stay the one both read.
+func TestPeakReadsBackInTrial(t *testing.T) {
+	mem := int64(30 << 20)
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{
+		labels.PeakUsage: Peak{}.Add(Resources{Memory: &mem}).Encode()}}}
+	if got, ok := trial.PeakMemory(job); !ok || got != mem {
+		t.Errorf("trial.PeakMemory = %d, %v; want %d", got, ok, mem)
 	}
 }

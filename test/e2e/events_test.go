@@ -87,7 +87,8 @@ func TestEventsReportQueueAndOOM(t *testing.T) {
 
 	roles := map[string]string{} // trial -> role
 	hog := ""
-	WaitFor(t, 6*time.Minute, "the hog to be OOMKilled and every trial to finish", func() (bool, string) {
+	var hogStatus TrialStatus
+	WaitFor(t, 6*time.Minute, "the hog to be OOM-killed and every trial to finish", func() (bool, string) {
 		s, r := Status(t, ns, "crowd")
 		if r.Err != nil {
 			return false, r.String()
@@ -95,11 +96,13 @@ func TestEventsReportQueueAndOOM(t *testing.T) {
 		for _, tr := range s.Trials {
 			roles[tr.Name] = fmt.Sprint(tr.Params["role"])
 			if roles[tr.Name] == "hog" {
-				hog = tr.Name
+				hog, hogStatus = tr.Name, tr
 			}
 		}
-		return len(s.Trials) == 4 && s.Count("OOMKilled") == 1 && s.Count("Succeeded") == 3, s.Describe()
+		return len(s.Trials) == 4 && s.CountOOM() == 1 && s.Count("Succeeded") == 3, s.Describe()
 	})
+	// OOMKilled, or LikelyOOMKilled when the runtime reported the exit first
+	oomReason := HogOutcome(t, hogStatus, "32Mi").Event
 
 	var raw rawEvents
 	WaitFor(t, 2*time.Minute, "FailedScheduling of a waiting trial and the hog's end among the events", func() (bool, string) {
@@ -115,7 +118,7 @@ func TestEventsReportQueueAndOOM(t *testing.T) {
 		for _, e := range raw.Events {
 			sched = sched || (e.Reason == "FailedScheduling" && roles[e.Trial] == "wait")
 			end = end || (e.Trial == hog && e.Reason == "BackoffLimitExceeded")
-			oom = oom || (e.Trial == hog && e.Reason == "OOMKilled")
+			oom = oom || (e.Trial == hog && e.Reason == oomReason)
 		}
 		return sched && end && oom, r.Stdout
 	})
@@ -133,10 +136,10 @@ func TestEventsReportQueueAndOOM(t *testing.T) {
 		if e.Trial == hog && e.Reason == "BackoffLimitExceeded" && e.Object.Kind != "Job" {
 			t.Errorf("BackoffLimitExceeded on %s, want the hog's Job", e.Object.Kind)
 		}
-		if e.Reason == "OOMKilled" {
+		if e.Reason == oomReason {
 			// The kubelet records no event for an OOM kill: it comes from the pod's status.
 			if e.Trial != hog || e.Object.Kind != "Pod" || e.Source != "pod status" || !strings.Contains(e.Message, "memory limit of 32Mi") {
-				t.Errorf("OOMKilled event %+v; want the hog's pod, from its status, at 32Mi", e)
+				t.Errorf("%s event %+v; want the hog's pod, from its status, at 32Mi", oomReason, e)
 			}
 		}
 	}
@@ -166,7 +169,7 @@ func TestEventsReportQueueAndOOM(t *testing.T) {
 
 	table := MustMlexp(t, ns, "events", "crowd")
 	t.Logf("kubectl mlexp events crowd:\n%s%s", table.Stdout, table.Stderr)
-	for _, reason := range []string{"FailedScheduling", "BackoffLimitExceeded", "OOMKilled"} {
+	for _, reason := range []string{"FailedScheduling", "BackoffLimitExceeded", oomReason} {
 		if !strings.Contains(table.Stdout, reason) {
 			t.Errorf("events table misses %s:\n%s", reason, table.Stdout)
 		}

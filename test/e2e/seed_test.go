@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -101,8 +102,11 @@ spec:
 `
 
 // TestOOMKilledTrial reproduces the seed's memory hog: the trial that grows
-// past its limit ends OOMKilled with exit code 137 and its Job Failed, the
-// other trials of the experiment succeed, and the node stays Ready.
+// past its limit ends killed with exit code 137 and its Job Failed, the
+// other trials of the experiment succeed, and the node stays Ready. The
+// runtime reports the kill OOMKilled, or Error when the exit beats the OOM
+// event (HogOutcome): status, its summary line, retry and events must say
+// what happened either way.
 func TestOOMKilledTrial(t *testing.T) {
 	ns := NewNamespace(t, "oom")
 	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "oom.yaml", oomExperiment))
@@ -115,32 +119,55 @@ func TestOOMKilledTrial(t *testing.T) {
 		final = s
 		return len(s.Trials) == 3 && s.Count("Succeeded")+s.Count("Failed")+s.Count("OOMKilled") == 3, s.Describe()
 	})
+	var hog TrialStatus
 	for _, tr := range final.Trials {
 		switch tr.Params["run"] {
 		case "hog":
-			if tr.State != "OOMKilled" || tr.ExitCode == nil || *tr.ExitCode != 137 || tr.MemoryLimit != "32Mi" {
-				t.Errorf("hog: state %s exit %v limit %q, want OOMKilled exit 137 limit 32Mi\n%s", tr.State, tr.ExitCode, tr.MemoryLimit, final.Describe())
-			}
-			job, err := client.BatchV1().Jobs(ns).Get(context.Background(), tr.Name, metav1.GetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			failed := false
-			for _, c := range job.Status.Conditions {
-				failed = failed || (c.Type == "Failed" && c.Status == corev1.ConditionTrue)
-			}
-			if !failed {
-				t.Errorf("hog's Job is not Failed: %+v", job.Status.Conditions)
-			}
+			hog = tr
 		default:
 			if tr.State != "Succeeded" {
 				t.Errorf("%s: state %s, want Succeeded\n%s", tr.Params["run"], tr.State, final.Describe())
 			}
 		}
 	}
+	if hog.Name == "" {
+		t.Fatalf("no hog trial:\n%s", final.Describe())
+	}
+	out := HogOutcome(t, hog, "32Mi")
+	if hog.ExitCode == nil || *hog.ExitCode != 137 || hog.MemoryLimit != "32Mi" || hog.OOMContainer != "ml" {
+		t.Errorf("hog: exit %v limit %q container %q, want exit 137, limit 32Mi, container ml\n%s", hog.ExitCode, hog.MemoryLimit, hog.OOMContainer, final.Describe())
+	}
+	job, err := client.BatchV1().Jobs(ns).Get(context.Background(), hog.Name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := false
+	for _, c := range job.Status.Conditions {
+		failed = failed || (c.Type == "Failed" && c.Status == corev1.ConditionTrue)
+	}
+	if !failed {
+		t.Errorf("hog's Job is not Failed: %+v", job.Status.Conditions)
+	}
 	table := MustMlexp(t, ns, "status", "oom").Stdout
-	if !strings.Contains(table, "OOMKilled at limit 32Mi (exit 137)") {
-		t.Errorf("status table does not say OOMKilled with its limit:\n%s", table)
+	if !rowHas(table, hog.Name, out.Cell) || !strings.Contains(table, "3 trials: 2 succeeded, "+out.Summary+"\n") {
+		t.Errorf("status does not say %q and %q:\n%s", out.Cell, out.Summary, table)
+	}
+	// retry gives it twice the memory, whichever way the runtime said it
+	// (a client dry run: nothing is replaced)
+	r := MustMlexp(t, ns, "retry", "oom", "--dry-run=client")
+	if want := "job.batch/" + hog.Name + " replaced (dry run) (attempt 2 after " + out.After + "; limits.memory of container ml: 32Mi -> 64Mi)\n"; r.Stdout != want {
+		t.Errorf("retry --dry-run=client printed:\n%s\nwant:\n%s", r.Stdout, want)
+	}
+	var ev rawEvents
+	if err := json.Unmarshal([]byte(MustMlexp(t, ns, "events", "oom", "--raw", "--for", hog.Name, "-o", "json").Stdout), &ev); err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, e := range ev.Events {
+		seen = seen || (e.Reason == out.Event && e.Source == "pod status" && strings.Contains(e.Message, "memory limit of 32Mi"))
+	}
+	if !seen {
+		t.Errorf("events of %s lack a %s event from the pod's status at 32Mi: %+v", hog.Name, out.Event, ev.Events)
 	}
 	nodes, err := client.CoreV1().Nodes().List(context.Background(), metav1.ListOptions{})
 	if err != nil {

@@ -11,15 +11,17 @@ import (
 
 // TrialStatus is one trial of `kubectl mlexp status -o json`.
 type TrialStatus struct {
-	Name        string         `json:"name"`
-	State       string         `json:"state"`
-	Reason      string         `json:"reason"`
-	Message     string         `json:"message"`
-	ExitCode    *int32         `json:"exitCode"`
-	MemoryLimit string         `json:"memoryLimit"`
-	Node        string         `json:"node"`
-	Params      map[string]any `json:"params"`
-	Queueing    *struct {
+	Name        string `json:"name"`
+	State       string `json:"state"`
+	Reason      string `json:"reason"`
+	Message     string `json:"message"`
+	ExitCode    *int32 `json:"exitCode"`
+	MemoryLimit string `json:"memoryLimit"`
+	// OOMContainer is the container that ran out of memory.
+	OOMContainer string         `json:"oomContainer"`
+	Node         string         `json:"node"`
+	Params       map[string]any `json:"params"`
+	Queueing     *struct {
 		Queue    string `json:"queue"`
 		Workload string `json:"workload"`
 		Position int    `json:"position"`

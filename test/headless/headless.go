@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/websocket"
@@ -85,6 +86,9 @@ func Launch(ctx context.Context, bin string) (*Browser, error) {
 	}
 	args := append(append([]string{}, Flags...), "--user-data-dir="+dir, "--remote-debugging-port=0", "about:blank")
 	cmd := exec.Command(bin, args...)
+	// A process group of its own, so that Close can end Chromium's helpers
+	// (zygotes, renderers, GPU and network processes) with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	errPipe, err := cmd.StderrPipe()
 	if err != nil {
 		os.RemoveAll(dir)
@@ -221,7 +225,9 @@ func (b *Browser) call(ctx context.Context, session, method string, params any, 
 	}
 }
 
-// Close ends the browser and removes its profile.
+// Close ends the browser and removes its profile. Chromium's helpers
+// write into the profile too, and outlive a browser process that crashed
+// or was killed: they are ended and gone before the profile is removed.
 func (b *Browser) Close() error {
 	if b.ws != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -237,16 +243,37 @@ func (b *Browser) Close() error {
 		b.kill()
 		<-exited
 	}
+	b.endGroup()
 	return os.RemoveAll(b.dir)
 }
 
+// kill ends the browser and its helpers; before the DevTools connection
+// is up (Launch failing) it also waits for them and removes the profile.
 func (b *Browser) kill() {
 	if b.cmd.Process != nil {
-		_ = b.cmd.Process.Kill()
+		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
 	}
 	if b.ws == nil {
 		_ = b.cmd.Wait()
+		b.endGroup()
 		os.RemoveAll(b.dir)
+	}
+}
+
+// groupGrace bounds how long endGroup waits for the helpers to be gone.
+const groupGrace = 5 * time.Second
+
+// endGroup kills what is left of the browser's process group once the
+// browser process has been waited for, and waits until nothing is left
+// (at most groupGrace: an orphan nobody reaps still counts).
+func (b *Browser) endGroup() {
+	if b.cmd.Process == nil {
+		return
+	}
+	group := -b.cmd.Process.Pid
+	_ = syscall.Kill(group, syscall.SIGKILL)
+	for end := time.Now().Add(groupGrace); syscall.Kill(group, 0) == nil && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

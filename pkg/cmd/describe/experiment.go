@@ -42,7 +42,7 @@ func (o *Options) printExperiment(w kdescribe.PrefixWriter, jobs []batchv1.Job, 
 		trials += fmt.Sprintf(" (the file had %d: %d have no Job any more)", n, len(missing))
 	}
 	w.Write(kdescribe.LEVEL_0, "Trials:\t%s\n", trials)
-	w.Write(kdescribe.LEVEL_0, "States:\t%s\n", strings.TrimPrefix(trial.Count(statuses).String(), fmt.Sprintf("%d trials: ", len(statuses))))
+	w.Write(kdescribe.LEVEL_0, "States:\t%s\n", strings.TrimPrefix(trial.Summarize(statuses).String(), fmt.Sprintf("%d trials: ", len(statuses))))
 	first, last := jobs[0].CreationTimestamp.Time, jobs[0].CreationTimestamp.Time
 	for _, j := range jobs {
 		t := j.CreationTimestamp.Time
@@ -95,6 +95,7 @@ func (o *Options) printExperiment(w kdescribe.PrefixWriter, jobs []batchv1.Job, 
 	}
 	printGrouped(w, "Waiting", statuses, func(s *trial.Status) bool { return s.State == trial.Pending || s.State == trial.Suspended })
 	printGrouped(w, "Failed", statuses, func(s *trial.Status) bool { return s.State == trial.Failed || s.State == trial.OOMKilled })
+	printGrouped(w, "Succeeded Out Of Memory", statuses, func(s *trial.Status) bool { return s.State == trial.Succeeded && s.OutOfMemory() })
 }
 
 // newestAnnotation returns annotation key of the newest Job that has it.
@@ -167,7 +168,7 @@ func printGrouped(w kdescribe.PrefixWriter, title string, statuses []trial.Statu
 	for i := range statuses {
 		s := &statuses[i]
 		if keep(s) {
-			count[string(s.State)+": "+status.Reason(s, false)]++
+			count[string(s.State)+": "+s.ReasonText(false)]++
 		}
 	}
 	if len(count) == 0 {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
@@ -122,7 +121,7 @@ func (o *Options) printTrial(w kdescribe.PrefixWriter, v *trialView) {
 	w.Write(kdescribe.LEVEL_0, "Index:\t%d\n", s.Index)
 	printParams(w, s.Params)
 	w.Write(kdescribe.LEVEL_0, "State:\t%s\n", s.State)
-	if r := status.Reason(s, false); r != "-" {
+	if r := s.ReasonText(false); r != "-" {
 		w.Write(kdescribe.LEVEL_0, "Reason:\t%s\n", r)
 	}
 	if s.Message != "" {

@@ -34,7 +34,9 @@ var long = templates.LongDesc(`
 	events of their Workloads (named job-TRIAL-HASH by Kueue: Pending,
 	QuotaReserved, Admitted, Preempted, ...) are shown too. The kubelet records no event when a
 	container hits its memory limit, so OOMKilled rows come from the pods'
-	statuses (their source is "pod status"). Events expire (one hour after they were last
+	statuses (their source is "pod status"), in the words of 'kubectl mlexp status':
+	LikelyOOMKilled for a kill at the memory limit the runtime did not report,
+	ProcessOOMKilled for a process killed in a container that still exited 0. Events expire (one hour after they were last
 	seen, by default), so an old experiment has few or none: the state of
 	its trials, from their Jobs and pods, is in 'kubectl mlexp status'.
 
@@ -247,7 +249,7 @@ func (o *Options) pick(m *members, events []corev1.Event, pods []corev1.Pod) []T
 		}
 	}
 	for i := range pods {
-		for _, ev := range oomEvents(&pods[i]) {
+		for _, ev := range oomEvents(m.jobOf(&pods[i]), &pods[i]) {
 			if te, ok := o.keep(m, ev); ok {
 				out = append(out, te)
 			}

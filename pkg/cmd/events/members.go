@@ -25,7 +25,10 @@ var workloadName = regexp.MustCompile(`^job-(.+)-[0-9a-f]{5}$`)
 type members struct {
 	exp  string
 	jobs map[string]bool
-	pods map[string]string // pod name -> trial name
+	// byName holds the Jobs of the first List, for what their pods'
+	// OOM kills need (trial.MemoryKills).
+	byName map[string]*batchv1.Job
+	pods   map[string]string // pod name -> trial name
 	// trialName matches a trial name of the experiment; when follow is
 	// set, Jobs created after the Lists (and their pods) are members too.
 	trialName *regexp.Regexp
@@ -38,11 +41,13 @@ func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
 	m := &members{
 		exp:       exp,
 		jobs:      make(map[string]bool, len(jobs)),
+		byName:    make(map[string]*batchv1.Job, len(jobs)),
 		pods:      make(map[string]string, len(pods)),
 		trialName: regexp.MustCompile(`^` + regexp.QuoteMeta(exp) + `-[0-9a-f]{8}(?:[0-9a-f]{8})?$`),
 	}
-	for _, j := range jobs {
-		m.jobs[j.Name] = true
+	for i := range jobs {
+		m.jobs[jobs[i].Name] = true
+		m.byName[jobs[i].Name] = &jobs[i]
 	}
 	for i := range pods {
 		m.addPod(&pods[i])
@@ -57,6 +62,12 @@ func (m *members) addPod(p *corev1.Pod) {
 		t = p.Labels[batchv1.JobNameLabel]
 	}
 	m.pods[p.Name] = t
+}
+
+// jobOf returns the Job of pod's trial as the first List saw it, nil for a
+// Job created since (--watch) or a pod of no trial.
+func (m *members) jobOf(p *corev1.Pod) *batchv1.Job {
+	return m.byName[m.pods[p.Name]]
 }
 
 // isTrial reports whether name is a trial of the experiment.

@@ -16,6 +16,7 @@ import (
 	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // oomPod is a trial's pod whose container "ml" was OOMKilled at sec.
@@ -106,5 +107,34 @@ func TestEventsWatchOOM(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "pod/mnist-00000001-aaaaa"); n != 1 {
 		t.Errorf("the OOM kill of mnist-00000001-aaaaa printed %d times, want once:\n%s", n, out.String())
+	}
+}
+
+// TestEventsTellTheStatusStory: a kill the runtime reported Error (exit
+// 137) at a memory limit is LikelyOOMKilled, a process OOM-killed in a
+// container that exited 0 is ProcessOOMKilled, in the words of status;
+// the trial's recorded peak, far from the limit, rules a kill out.
+func TestEventsTellTheStatusStory(t *testing.T) {
+	likely := oomPod(t1+"-aaaaa", t1, 200)
+	likely.Status.ContainerStatuses[0].State.Terminated.Reason = "Error"
+	process := oomPod(t2+"-bbbbb", t2, 250)
+	process.Status.ContainerStatuses[0].State.Terminated.ExitCode = 0
+	far := oomPod(t3+"-ccccc", t3, 260)
+	far.Status.ContainerStatuses[0].State.Terminated.Reason = "Error"
+	sampled := job(t3)
+	sampled.Annotations = map[string]string{labels.PeakUsage: `{"memoryBytes":1048576,"samples":3}`}
+	objs := []runtime.Object{job(t1), job(t2), sampled, likely, process, far}
+	out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, "mnist", "--raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const suffix = "; from the pod's status, the kubelet records no event for it\n"
+	want := `LAST SEEN   TYPE      REASON             OBJECT                     MESSAGE
+100s        Warning   LikelyOOMKilled    pod/mnist-00000001-aaaaa   Container ml was killed (exit 137), most likely for exceeding its memory limit of 32Mi: ` +
+		`the runtime reported Error, not OOMKilled, as it does when the exit comes before the kernel's OOM event, and no deletion, eviction, deadline or probe explains the kill; ` +
+		`no usage sample was recorded (top -w --record)` + suffix +
+		`50s         Warning   ProcessOOMKilled   pod/mnist-00000002-bbbbb   A process of container ml was OOM-killed at its limit of 32Mi; the container still exited 0` + suffix
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
 	}
 }

@@ -116,7 +116,7 @@ func (o *Options) fresh(m *members, seen map[string]string, objs []any) []TrialE
 		switch x := obj.(type) {
 		case *corev1.Pod:
 			m.addPod(x)
-			for _, ev := range oomEvents(x) {
+			for _, ev := range oomEvents(m.jobOf(x), x) {
 				add(ev, "1")
 			}
 		case *corev1.Event:

@@ -21,17 +21,21 @@ import (
 
 var long = templates.LongDesc(`
 	Re-run finished trials of an experiment under the same names. Without TRIAL, every
-	failed trial (OOMKilled, non-zero exit, DeadlineExceeded, BackoffLimitExceeded) is
-	re-run; --all re-runs every finished trial. TRIAL arguments, --trial, --param-selector
-	and -l/--selector narrow the choice; a trial named explicitly is re-run whatever its
-	outcome, and one that has not finished is refused.
+	failed trial (OOMKilled, likely OOM-killed, non-zero exit, DeadlineExceeded,
+	BackoffLimitExceeded) is re-run; --all re-runs every finished trial. TRIAL arguments,
+	--trial, --param-selector and -l/--selector narrow the choice; a trial named explicitly
+	is re-run whatever its outcome, and one that has not finished is refused.
 
-	OOMKilled trials get more memory: --memory-factor (default 2) multiplies the memory
-	limit, and the request if one is set, of the container that was killed, rounded up
-	to a clean quantity (32Mi -> 64Mi, 6Gi -> 12Gi, 48Mi x 1.5 -> 72Mi). A trial retried
-	before keeps its bump, so a second OOM doubles again. --memory and --cpu set the limit
-	(and the request, if one is set) outright, of --container, else of the container that
-	was OOMKilled, else of the first container. A warning names the largest node when a
+	Trials that ran out of memory get more memory: OOMKilled ones, Failed ones that were
+	likely OOM-killed (killed with exit 137 at a memory limit, the runtime not saying
+	OOMKilled: see 'kubectl mlexp status --help'), and Succeeded ones whose process was
+	OOM-killed (ProcessOOMKilled; re-run only when named or with --all, and a note names
+	them). --memory-factor (default 2) multiplies the memory limit, and the request if one
+	is set, of the container that ran out, rounded up to a clean quantity (32Mi -> 64Mi,
+	6Gi -> 12Gi, 48Mi x 1.5 -> 72Mi). A trial retried before keeps its bump, so a second
+	OOM doubles again. --memory and --cpu set the limit (and the request, if one is set)
+	outright, of --container, else of the container that ran out of memory, else of the
+	first container. A warning names the largest node when a
 	trial would ask for more memory than any node can give (it would stay Pending).
 
 	A Job's pod template cannot change in place, so each trial's Job is deleted
@@ -53,7 +57,7 @@ var long = templates.LongDesc(`
 	one delete and one create per trial (--concurrency at a time).`)
 
 var example = templates.Examples(`
-	# Re-run every failed trial of mnist; OOMKilled ones get twice the memory
+	# Re-run every failed trial of mnist; those that ran out of memory get twice as much
 	kubectl mlexp retry mnist
 
 	# One trial (the hash part of its name is enough), with 1.5 times the memory
@@ -126,10 +130,10 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	o.TrialFlags.AddFlags(f, "Retry")
 	f.BoolVar(&o.Failed, "failed", false, "Re-run the trials that failed (the default without TRIAL arguments).")
 	f.BoolVar(&o.All, "all", false, "Re-run every finished trial, succeeded ones too.")
-	f.Float64Var(&o.MemoryFactor, "memory-factor", o.MemoryFactor, "Multiply the memory limit (and request, if set) of the container an OOMKilled trial's kill hit; must be greater than 1.")
+	f.Float64Var(&o.MemoryFactor, "memory-factor", o.MemoryFactor, "Multiply the memory limit (and request, if set) of the container that ran out of memory (OOMKilled, likely OOM-killed, or a process OOM-killed); must be greater than 1.")
 	f.StringVar(&o.Memory, "memory", "", "Set the memory limit (and request, if set) to this quantity, e.g. 8Gi, instead of multiplying it.")
 	f.StringVar(&o.CPU, "cpu", "", "Set the CPU limit (and request, if set) to this quantity, e.g. 2 or 500m.")
-	f.StringVarP(&o.Container, "container", "c", "", "The container --memory and --cpu apply to (default: the OOMKilled one, else the first).")
+	f.StringVarP(&o.Container, "container", "c", "", "The container --memory and --cpu apply to (default: the one that ran out of memory, else the first).")
 	common.AddDryRunFlag(cmd)
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name (the Jobs created).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many trials are replaced at once.")

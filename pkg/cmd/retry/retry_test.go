@@ -133,6 +133,41 @@ func TestRetryReplacesTheFailedTrialsWithMoreMemoryForTheOOM(t *testing.T) {
 	}
 }
 
+// TestRetryGivesMoreMemoryToEveryTrialThatRanOutOfIt: a kill the runtime
+// did not report OOMKilled (Error, exit 137, at a memory limit) is retried
+// with twice the memory and says why; a trial that succeeded with a
+// process OOM-killed is not a failed trial, so a note names it, and
+// retried by name it gets twice the memory too.
+func TestRetryGivesMoreMemoryToEveryTrialThatRanOutOfIt(t *testing.T) {
+	c := fake.NewClientset(kubefake.Experiment("ml", "oom",
+		kubefake.Trial{Name: "oom-aaaaaaaa", Index: 0, Params: `{"run":"hog"}`, State: "Killed", Memory: "32Mi"},
+		kubefake.Trial{Name: "oom-bbbbbbbb", Index: 1, Params: `{"run":"sh"}`, State: "ProcessOOMKilled", Memory: "32Mi"},
+	)...)
+	kubefake.AllowAll(c)
+	out, errOut, err := run(t, c, "oom")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if want := "job.batch/oom-aaaaaaaa replaced (attempt 2 after Failed (likely out of memory); limits.memory of container ml: 32Mi -> 64Mi)\n"; out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+	note := "note: oom-bbbbbbbb succeeded, but a process of container ml was OOM-killed at its limit of 32Mi; the container still exited 0; " +
+		"it is not a failed trial: `kubectl mlexp retry oom oom-bbbbbbbb` re-runs it with 2 times the memory\n"
+	if !strings.Contains(errOut, note) {
+		t.Errorf("stderr:\n%s\nwant the note:\n%s", errOut, note)
+	}
+	out, errOut, err = run(t, c, "oom", "oom-bbbbbbbb")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if want := "job.batch/oom-bbbbbbbb replaced (attempt 2 after Succeeded (with a process OOM-killed); limits.memory of container ml: 32Mi -> 64Mi)\n"; out != want {
+		t.Errorf("named: stdout:\n%s\nwant:\n%s", out, want)
+	}
+	if strings.Contains(errOut, "note:") {
+		t.Errorf("named: a note for the trial being retried:\n%s", errOut)
+	}
+}
+
 func TestRetryDryRunClientPrintsTheNewJobsAndWritesNothing(t *testing.T) {
 	c := experiment()
 	out, _, err := run(t, c, "oom", "aaaaaaaa", "--dry-run=client", "-o", "yaml")

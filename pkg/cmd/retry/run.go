@@ -46,6 +46,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	o.noteSurvivedOOM(kept)
 	if len(chosen) == 0 {
 		what := "failed trials"
 		if o.mode == trial.RetryFinished {
@@ -166,7 +167,11 @@ func (o *Options) report(plan []*planned, waiting []trial.Status) error {
 		return common.PrintJobs(o.Out, o.Output, jobs)
 	}
 	for _, p := range plan {
-		what := []string{fmt.Sprintf("attempt %d after %s", p.status.Attempt+1, p.status.State)}
+		after := string(p.status.State)
+		if note := p.status.OOMNote(); note != "" {
+			after += " (" + note + ")"
+		}
+		what := []string{fmt.Sprintf("attempt %d after %s", p.status.Attempt+1, after)}
 		for _, c := range p.Changes {
 			what = append(what, c.String())
 		}
@@ -179,6 +184,20 @@ func (o *Options) report(plan []*planned, waiting []trial.Status) error {
 		fmt.Fprintf(o.ErrOut, "retried %d trial(s) of experiment %q; wait for them with:\n  %s\n", len(plan), o.experiment, o.hint.Command("wait", o.experiment))
 	}
 	return nil
+}
+
+// noteSurvivedOOM names the trials a retry of the failed ones leaves
+// although they ran out of memory (they succeeded with a process
+// OOM-killed), and how to re-run them with more memory.
+func (o *Options) noteSurvivedOOM(kept []trial.Status) {
+	more := fmt.Sprintf("%g times the memory", o.resize.MemoryFactor)
+	if o.resize.Memory != nil {
+		more = "--memory " + o.resize.Memory.String()
+	}
+	for _, s := range trial.SurvivedOOM(kept, o.mode) {
+		fmt.Fprintf(o.ErrOut, "note: %s succeeded, but %s; it is not a failed trial: `kubectl mlexp retry %s %s` re-runs it with %s\n",
+			s.Name, s.Message, o.experiment, s.Name, more)
+	}
 }
 
 // abbreviate joins names, cutting the list after max entries.

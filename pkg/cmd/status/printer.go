@@ -88,7 +88,7 @@ func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
 	if p.Queue {
 		row = append(row, orNone(s.Queueing.PositionText()))
 	}
-	row = append(row, Reason(s, p.Wide), fmt.Sprint(s.Restarts))
+	row = append(row, s.ReasonText(p.Wide), fmt.Sprint(s.Restarts))
 	if p.Attempts {
 		row = append(row, fmt.Sprint(max(s.Attempt, 1)))
 	}
@@ -122,53 +122,6 @@ func (p TablePrinter) Print(w io.Writer, statuses []trial.Status) error {
 		fmt.Fprintln(tw, strings.Join(p.Row(&statuses[i], names), "\t"))
 	}
 	return tw.Flush()
-}
-
-// Reason renders the why of a state in one cell: the scheduler's message
-// for an unschedulable trial, the limit an OOMKilled trial hit, the reason
-// and exit code of a failure. Wide keeps messages whole.
-func Reason(s *trial.Status, wide bool) string {
-	msg := s.Message
-	if !wide {
-		msg = trial.ShortMessage(msg)
-	}
-	switch s.State {
-	case trial.OOMKilled:
-		out := "OOMKilled"
-		if s.MemoryLimit != "" {
-			out += " at limit " + s.MemoryLimit
-		}
-		if s.ExitCode != nil {
-			out += fmt.Sprintf(" (exit %d)", *s.ExitCode)
-		}
-		return out
-	case trial.Failed:
-		out := orDash(s.Reason)
-		if s.ExitCode != nil {
-			out += fmt.Sprintf(" (exit %d)", *s.ExitCode)
-		}
-		if wide && msg != "" {
-			out += ": " + msg
-		}
-		return out
-	case trial.Pending:
-		if msg != "" && (s.Reason == "Unschedulable" || wide) {
-			return s.Reason + ": " + msg
-		}
-		return orDash(s.Reason)
-	case trial.Queued:
-		if !wide {
-			msg = trial.ShortKueueMessage(s.Message)
-		}
-		if msg != "" {
-			return orDash(s.Reason) + ": " + msg
-		}
-		return orDash(s.Reason)
-	}
-	if wide && msg != "" {
-		return orDash(s.Reason) + ": " + msg
-	}
-	return orDash(s.Reason)
 }
 
 func orDash(s string) string {

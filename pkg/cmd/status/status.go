@@ -28,6 +28,19 @@ var long = templates.LongDesc(`
 	memory limit it hit, Suspended, Queued), restarts, node, age and duration, then a
 	summary line.
 
+	A container killed at its memory limit is not always reported OOMKilled: the
+	container runtime names the kill only if it saw the kernel's OOM event before the
+	exit, and otherwise reports Error, exit code 137. Such a trial is Failed with reason
+	LikelyOOMKilled ("Killed (exit 137) — likely out of memory at 32Mi; the runtime did
+	not report OOMKilled") when its container exited 137 (SIGKILL) with reason Error, has
+	a memory limit and no liveness or startup probe, its pod was not deleted, evicted,
+	preempted or past a deadline, its Job did not exceed activeDeadlineSeconds, and its
+	peak memory, if 'top -w --record' or 'report --watch --record' recorded one, reached
+	at least half the limit. A trial whose container exited 0 although the kernel
+	OOM-killed one of its processes is Succeeded with reason ProcessOOMKilled. The summary
+	line counts both ("1 failed (likely out of memory)"), and retry gives them more memory
+	as it does OOMKilled ones.
+
 	Trials submitted to a Kueue queue (submit --queue) get a QUEUE column: the
 	LocalQueue, and for a Queued trial its place in line ("team-a #3 of 6"), from the
 	namespace's Workloads in Kueue's own order (priority, then creation or eviction time),
@@ -186,7 +199,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.printer().Print(o.Out, statuses); err != nil {
 		return err
 	}
-	fmt.Fprintln(o.Out, trial.Count(statuses).String())
+	fmt.Fprintln(o.Out, trial.Summarize(statuses).String())
 	return nil
 }
 
@@ -277,7 +290,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		}
 		for i := range statuses {
 			s := &statuses[i]
-			key := fmt.Sprintf("%s|%s|%s|%d|%s", s.State, s.Queueing.PositionText(), Reason(s, true), s.Restarts, s.Node)
+			key := fmt.Sprintf("%s|%s|%s|%d|%s", s.State, s.Queueing.PositionText(), s.ReasonText(true), s.Restarts, s.Node)
 			if last[s.Name] == key {
 				continue
 			}
@@ -287,7 +300,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		if err := rw.Write(rows); err != nil {
 			return true, err
 		}
-		counts := trial.Count(statuses)
+		counts := trial.Summarize(statuses)
 		if sum := counts.String(); sum != lastSummary {
 			fmt.Fprintln(o.ErrOut, sum)
 			lastSummary = sum

@@ -129,3 +129,34 @@ func TestStatusCallsAreConstant(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusTellsHowMemoryRanOut: an OOM kill the runtime did not report
+// (Error, exit 137, at a memory limit) and a process OOM-killed in a
+// container that exited 0 read as such in the table and the summary.
+func TestStatusTellsHowMemoryRanOut(t *testing.T) {
+	c := fake.NewClientset(kubefake.Experiment("ml", "oom",
+		kubefake.Trial{Name: "oom-aaaaaaaa", Index: 0, Params: `{"run":"hog"}`, State: "Killed", Memory: "32Mi"},
+		kubefake.Trial{Name: "oom-bbbbbbbb", Index: 1, Params: `{"run":"sh"}`, State: "ProcessOOMKilled", Memory: "32Mi"},
+		kubefake.Trial{Name: "oom-cccccccc", Index: 2, Params: `{"run":"ok"}`, State: "Succeeded", Memory: "32Mi"},
+	)...)
+	var out, errOut bytes.Buffer
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
+		Now: func() time.Time { return kubefake.T0.Add(time.Hour) }}
+	if err := o.Complete([]string{"oom"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{
+		"TRIAL          RUN   STATE       REASON                                                                                   RESTARTS   NODE    AGE   DURATION",
+		"oom-aaaaaaaa   hog   Failed      Killed (exit 137) — likely out of memory at 32Mi; the runtime did not report OOMKilled   0          node1   60m   59s",
+		"oom-bbbbbbbb   sh    Succeeded   ProcessOOMKilled at limit 32Mi (exit 0)                                                  0          node1   60m   59s",
+		"oom-cccccccc   ok    Succeeded   -                                                                                        0          node1   60m   59s",
+		"3 trials: 2 succeeded (1 with a process OOM-killed), 1 failed (likely out of memory)",
+		"",
+	}, "\n")
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("status table (-want +got):\n%s", diff)
+	}
+}

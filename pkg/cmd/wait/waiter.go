@@ -15,7 +15,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -66,7 +65,7 @@ func (w *Waiter) Wait(ctx context.Context) error {
 		// The context ended before the first view.
 		return w.interrupted(ctx, wctx, trial.Verdict{})
 	}
-	fmt.Fprintln(w.ErrOut, trial.Count(t.all))
+	fmt.Fprintln(w.ErrOut, trial.Summarize(t.all))
 	v := t.verdict
 	switch {
 	case v.Done:
@@ -164,8 +163,11 @@ func line(s *trial.Status, now time.Time) string {
 		if d := s.Duration(now); d > 0 {
 			b.WriteString(" in " + duration.HumanDuration(d))
 		}
+		if s.OutOfMemory() {
+			b.WriteString(": " + s.ReasonText(false))
+		}
 	} else {
-		b.WriteString(" failed: " + status.Reason(s, false))
+		b.WriteString(" failed: " + s.ReasonText(false))
 	}
 	if len(s.Params) > 0 {
 		b.WriteString(" [" + s.Params.String() + "]")
@@ -188,7 +190,7 @@ func describe(ss []trial.Status, max int) string {
 
 // why says what a trial is doing or why it failed, in a few words.
 func why(s *trial.Status) string {
-	r := status.Reason(s, false)
+	r := s.ReasonText(false)
 	if s.State.Finished() {
 		return r
 	}

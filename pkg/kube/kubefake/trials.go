@@ -26,7 +26,10 @@ type Trial struct {
 	Index int
 	// Params is the params annotation, a JSON object ("{}" if empty).
 	Params string
-	// State is Succeeded, Failed, OOMKilled, Running, Pending or NoPod.
+	// State is Succeeded, Failed, OOMKilled, Running, Pending or NoPod;
+	// Killed is a Failed trial whose container the runtime reported Error,
+	// exit 137 (an OOM kill it did not see); ProcessOOMKilled a Succeeded
+	// one whose container the runtime reported OOMKilled, exit 0.
 	State string
 	// Memory is the container's memory limit ("" for none).
 	Memory string
@@ -101,9 +104,15 @@ func trialObjects(ns, exp string, t Trial) (*batchv1.Job, *corev1.Pod) {
 		term(1, "Error")
 		cond(batchv1.JobFailed, "BackoffLimitExceeded")
 		job.Status.Failed = 1
-	case "OOMKilled":
+	case "ProcessOOMKilled":
+		pod.Status.Phase = corev1.PodSucceeded
+		term(0, "OOMKilled")
+		cond(batchv1.JobComplete, "")
+		job.Status.CompletionTime = &ended
+		job.Status.Succeeded = 1
+	case "OOMKilled", "Killed":
 		pod.Status.Phase = corev1.PodFailed
-		term(137, "OOMKilled")
+		term(137, map[string]string{"OOMKilled": "OOMKilled", "Killed": "Error"}[t.State])
 		cond(batchv1.JobFailed, "BackoffLimitExceeded")
 		job.Status.Failed = 1
 	case "Running":

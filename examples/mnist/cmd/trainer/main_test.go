@@ -38,6 +38,7 @@ func TestDataDirFollowsGoEnv(t *testing.T) {
 	want := filepath.Join(strings.TrimSpace(string(out)), "data")
 	// A HOME and GOPATH elsewhere must not matter: GOMODCACHE comes from
 	// the go command (it may be set with go env -w).
+	goTelemetryOff(t)
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("GOMODCACHE", "")
 	t.Setenv("GOPATH", "")
@@ -48,6 +49,28 @@ func TestDataDirFollowsGoEnv(t *testing.T) {
 	got, err := findDataDir("")
 	if err != nil || got != want {
 		t.Errorf("findDataDir() = %q, %v; want %q", got, err, want)
+	}
+}
+
+// goTelemetryOff gives the go commands the test runs from here on a
+// configuration directory of their own (XDG_CONFIG_HOME, which decides
+// where go telemetry lives before HOME does) with telemetry off, the way a
+// user turns it off: `go telemetry off`, the one go command that opens no
+// counter file. Otherwise each go command writes counters under
+// $HOME/.config/go/telemetry and starts a detached child that keeps
+// writing there after it exits: with HOME in a t.TempDir, a write landing
+// after the test's cleanup began made the cleanup fail ("directory not
+// empty"). GOTELEMETRY=off in the environment does not help: go env reports
+// GOTELEMETRY, it does not read it.
+func goTelemetryOff(t *testing.T) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if out, err := exec.Command("go", "telemetry", "off").CombinedOutput(); err != nil {
+		t.Fatalf("go telemetry off: %v\n%s", err, out)
+	}
+	out, err := exec.Command("go", "env", "GOTELEMETRY").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "off" {
+		t.Fatalf("go env GOTELEMETRY = %q, %v after go telemetry off; want off", out, err)
 	}
 }
 
