@@ -85,32 +85,8 @@ func (d *Decision) Done() bool {
 // many new trials as keep at most Parallel unfinished and at most
 // MaxTrials in all.
 func Decide(spec Spec, trials []search.Trial) (Decision, error) {
-	d := Decision{Best: -1}
-	for i := range trials {
-		t := &trials[i]
-		switch t.State {
-		case search.Running:
-			d.Running++
-		case search.Failed:
-			d.Failed++
-			d.Finished++
-		default:
-			d.Finished++
-		}
-		if t.HasValue() && (d.Best < 0 || spec.Goal.Better(t.Value, valueOf(trials, d.Best))) {
-			d.Best = t.Index
-		}
-	}
-	if d.Best >= 0 && spec.Target != nil && !spec.Goal.Better(*spec.Target, valueOf(trials, d.Best)) {
-		d.End = &End{Reason: GoalReached, Message: fmt.Sprintf("the objective reached its goal %v (trial %d: %v)", *spec.Target, d.Best, valueOf(trials, d.Best))}
-		return d, nil
-	}
-	if spec.MaxFailed > 0 && d.Failed >= spec.MaxFailed {
-		d.End = &End{Reason: MaxFailedReached, Failed: true, Message: fmt.Sprintf("%d trials failed (maxFailedTrialCount %d)", d.Failed, spec.MaxFailed)}
-		return d, nil
-	}
-	if spec.MaxTrials > 0 && d.Finished >= spec.MaxTrials {
-		d.End = &End{Reason: MaxTrialsReached, Message: fmt.Sprintf("%d trials finished (maxTrialCount %d)", d.Finished, spec.MaxTrials)}
+	d := Tally(spec, trials)
+	if d.End != nil {
 		return d, nil
 	}
 	if spec.Stopper != nil {
@@ -139,6 +115,39 @@ func Decide(spec Spec, trials []search.Trial) (Decision, error) {
 		d.Create = append(d.Create, Planned{Index: next + i, Suggestion: s})
 	}
 	return d, nil
+}
+
+// Tally counts the trials and finds the best, and says whether the search
+// has ended by its counts or goal: the goal first, then
+// maxFailedTrialCount, then maxTrialCount, as Katib's experiment
+// controller checks them (status_util.go). It needs no algorithm: status
+// and wait tell a search's end with it.
+func Tally(spec Spec, trials []search.Trial) Decision {
+	d := Decision{Best: -1}
+	for i := range trials {
+		t := &trials[i]
+		switch t.State {
+		case search.Running:
+			d.Running++
+		case search.Failed:
+			d.Failed++
+			d.Finished++
+		default:
+			d.Finished++
+		}
+		if t.HasValue() && (d.Best < 0 || spec.Goal.Better(t.Value, valueOf(trials, d.Best))) {
+			d.Best = t.Index
+		}
+	}
+	switch {
+	case d.Best >= 0 && spec.Target != nil && !spec.Goal.Better(*spec.Target, valueOf(trials, d.Best)):
+		d.End = &End{Reason: GoalReached, Message: fmt.Sprintf("the objective reached its goal %v (trial %d: %v)", *spec.Target, d.Best, valueOf(trials, d.Best))}
+	case spec.MaxFailed > 0 && d.Failed >= spec.MaxFailed:
+		d.End = &End{Reason: MaxFailedReached, Failed: true, Message: fmt.Sprintf("%d trials failed (maxFailedTrialCount %d)", d.Failed, spec.MaxFailed)}
+	case spec.MaxTrials > 0 && d.Finished >= spec.MaxTrials:
+		d.End = &End{Reason: MaxTrialsReached, Message: fmt.Sprintf("%d trials finished (maxTrialCount %d)", d.Finished, spec.MaxTrials)}
+	}
+	return d
 }
 
 // valueOf returns the objective of the trial with index i.
