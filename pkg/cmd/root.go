@@ -20,6 +20,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/suspend"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/top"
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/tune"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/versioncmd"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
@@ -69,6 +70,7 @@ func NewCmdMlexp(streams genericiooptions.IOStreams) *cobra.Command {
 func Subcommands(getter kube.Getter, streams genericiooptions.IOStreams) []*cobra.Command {
 	return []*cobra.Command{
 		submit.NewCmdSubmit(getter, streams),
+		tune.NewCmdTune(getter, streams),
 		list.NewCmdList(getter, streams),
 		status.NewCmdStatus(getter, streams),
 		logs.NewCmdLogs(getter, streams),

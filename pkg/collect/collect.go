@@ -49,8 +49,9 @@ type Item struct {
 
 // plan pairs each trial with its Job, newest pod and record, and decides
 // whose log to read: a pod that has started, unless the trial finished and
-// its metrics were recorded with the same patterns (or refresh is set).
-func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key string, refresh bool) []*Item {
+// its metrics were recorded with the same patterns (or refresh is set);
+// needs, when set, decides instead for a pod that has started.
+func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key string, refresh bool, needs func(*Item) bool) []*Item {
 	jobByName := make(map[string]*batchv1.Job, len(jobs))
 	for i := range jobs {
 		jobByName[jobs[i].Namespace+"/"+jobs[i].Name] = &jobs[i]
@@ -76,6 +77,9 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 			it.container = logstream.DefaultContainer(it.Pod)
 			current := it.recorded != nil && it.recorded.Patterns == key && s.State.Finished()
 			it.readLog = it.container != "" && started(it.Pod) && (!current || refresh)
+			if needs != nil {
+				it.readLog = it.container != "" && started(it.Pod) && needs(it)
+			}
 		}
 		items[i] = it
 	}

@@ -51,6 +51,11 @@ type Options struct {
 	KeepJobs func([]batchv1.Job) ([]batchv1.Job, error)
 	// Filter keeps some trials by name and parameters.
 	Filter trial.Filter
+	// NeedsLog, when set, decides which started trials' logs are read,
+	// instead of "every one whose metrics were not recorded" (a search's
+	// driver reads finished trials once and running ones while it stops
+	// trials early).
+	NeedsLog func(*Item) bool
 }
 
 // Experiment is what Collect found.
@@ -85,6 +90,23 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(o.Experiment, o.Namespace)
 	}
+	return FromView(ctx, o, jobs, pods)
+}
+
+// FromView is Collect over Jobs and pods the caller has already listed or
+// watched (a search's driver keeps a watched view): it reads the logs it
+// needs and settles every trial's metrics.
+func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.Pod) (*Experiment, error) {
+	if o.MaxRequests < 1 {
+		o.MaxRequests = 1
+	}
+	if o.ErrOut == nil {
+		o.ErrOut = io.Discard
+	}
+	if o.OpenLog == nil {
+		o.OpenLog = o.clientLog
+	}
+	var err error
 	spec := Spec(jobs, o.ErrOut) // of every Job: narrowing changes no file setting
 	if o.KeepJobs != nil {
 		if jobs, err = o.KeepJobs(jobs); err != nil {
@@ -104,7 +126,7 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 		return nil, err // names the pattern
 	}
 	key := ranking.PatternsKey(patterns, spec.Filters...)
-	items := plan(statuses, jobs, pods, key, o.Refresh)
+	items := plan(statuses, jobs, pods, key, o.Refresh, o.NeedsLog)
 	o.readLogs(ctx, parser, items)
 	return &Experiment{Jobs: jobs, Pods: pods, Spec: spec, PatternsKey: key, Items: items}, nil
 }

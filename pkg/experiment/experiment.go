@@ -26,6 +26,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/listfile"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/mlexpfile"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
+	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
 
 // The model, as the rest of the tree names it.
@@ -48,6 +49,8 @@ type (
 	Error = model.Error
 	// Pos is a position in an experiment file.
 	Pos = model.Pos
+	// Search is an experiment's adaptive search.
+	Search = model.Search
 )
 
 // The formats, the mlexp format's apiVersion and kind, and the limits of a file.
@@ -62,6 +65,9 @@ const (
 	MaxLineLength  = model.MaxLineLength
 	MaxValueLength = model.MaxValueLength
 )
+
+// ValueText writes a suggested value as a trial receives it; see model.ValueText.
+func ValueText(p *search.Param, v any) string { return model.ValueText(p, v) }
 
 // MarshalNative writes exp in the mlexp format; see model.MarshalNative.
 func MarshalNative(exp *Experiment, notes []string) ([]byte, error) {

@@ -9,11 +9,11 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// AnnotateJob sets one annotation of a Job with a merge patch, as
+// AnnotateJob sets annotations of a Job with one merge patch, as
 // fieldManager: the one write the read-only commands make, when asked.
-func AnnotateJob(ctx context.Context, c kubernetes.Interface, ns, job, key, value, fieldManager string) error {
+func AnnotateJob(ctx context.Context, c kubernetes.Interface, ns, job string, annotations map[string]string, fieldManager string) error {
 	patch, err := json.Marshal(map[string]any{
-		"metadata": map[string]any{"annotations": map[string]string{key: value}},
+		"metadata": map[string]any{"annotations": annotations},
 	})
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ type WatchOptions struct {
 	// call changed; the watch runs them, waits for their caches and stops
 	// them. changed reads their stores itself.
 	Extra []cache.SharedIndexInformer
+	// Every, when set, calls changed at least this often even when nothing
+	// changed (a search's driver reads running trials' logs then).
+	Every time.Duration
 }
 
 // NewReach returns the Reach of a watch with these options: it gives up
@@ -102,6 +105,12 @@ func WatchJobsAndPodsWith(ctx context.Context, c kubernetes.Interface, ns, selec
 		return lost()
 	}
 	poke(kick)
+	var tick <-chan time.Time
+	if opts.Every > 0 {
+		t := time.NewTicker(opts.Every)
+		defer t.Stop()
+		tick = t.C
+	}
 	// Coalesce bursts (24 pods changing at once) into one call.
 	const settle = 100 * time.Millisecond
 	for {
@@ -109,6 +118,7 @@ func WatchJobsAndPodsWith(ctx context.Context, c kubernetes.Interface, ns, selec
 		case <-ctx.Done():
 			return lost()
 		case <-kick:
+		case <-tick:
 		}
 		select {
 		case <-ctx.Done():

@@ -2,14 +2,9 @@ package ranking
 
 import "github.com/mlexp/kubectl-mlexp/pkg/trial"
 
-// earlyStopped is the state of a trial an adaptive search stopped before
-// its end (median stopping, Hyperband).
-// TODO: use trial.EarlyStopped once pkg/trial names it.
-const earlyStopped trial.State = "EarlyStopped"
-
 // IsEarlyStopped reports whether a trial in state s was stopped early by
 // the search: it ran, reported values, and was told to stop.
-func IsEarlyStopped(s trial.State) bool { return s == earlyStopped }
+func IsEarlyStopped(s trial.State) bool { return s == trial.EarlyStopped }
 
 // EarlyStoppedNote is the sentence shown under the table when an
 // early-stopped trial is ranked, or "".

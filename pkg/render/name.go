@@ -51,8 +51,8 @@ func names(exp string, points []space.Point) []string {
 
 // SpecHash returns the hash recorded in a Job's spec-hash annotation: the
 // first 16 hex digits of the SHA-256 of the Job's JSON without that
-// annotation, without the results-spec and trial-count annotations, which
-// can change in place, and without spec.suspend, which is the trial's run
+// annotation, without the results-spec, trial-count and search
+// annotations, which can change in place, and without spec.suspend, which is the trial's run
 // state (set by submit --suspend or a queue, then by Kueue or
 // suspend/resume), not its definition. Equal hashes mean the Job's pods
 // would be the same.
@@ -60,12 +60,14 @@ func SpecHash(job *batchv1.Job) string {
 	_, hasHash := job.Annotations[labels.SpecHash]
 	_, hasSpec := job.Annotations[labels.ResultsSpec]
 	_, hasCount := job.Annotations[labels.TrialCount]
-	if hasHash || hasSpec || hasCount || job.Spec.Suspend != nil {
+	_, hasSearch := job.Annotations[labels.Search]
+	if hasHash || hasSpec || hasCount || hasSearch || job.Spec.Suspend != nil {
 		c := *job
 		c.Annotations = maps.Clone(job.Annotations)
 		delete(c.Annotations, labels.SpecHash)
 		delete(c.Annotations, labels.ResultsSpec)
 		delete(c.Annotations, labels.TrialCount)
+		delete(c.Annotations, labels.Search)
 		c.Spec.Suspend = nil
 		job = &c
 	}

@@ -40,6 +40,9 @@ type Trial struct {
 // warnings (without a "warning: " prefix) and the first error, with
 // file:line where possible.
 func Render(exp *experiment.Experiment) (trials []Trial, warnings []string, err error) {
+	if exp.Search != nil {
+		return renderFirstBatch(exp)
+	}
 	points, spaceWarnings, err := exp.Space.Expand()
 	warnings = append(append(warnings, exp.Warnings...), spaceWarnings...)
 	if err != nil {
@@ -53,7 +56,7 @@ func Render(exp *experiment.Experiment) (trials []Trial, warnings []string, err 
 		}
 	}
 	trials = make([]Trial, len(points))
-	if err := renderAll(exp, points, names(exp.Name, points), trials); err != nil {
+	if err := renderAll(renderer{exp: exp, names: names(exp.Name, points), count: len(points)}, points, trials); err != nil {
 		return nil, warnings, err
 	}
 	return trials, append(warnings, memoryWarnings(trials)...), nil
@@ -63,12 +66,12 @@ func Render(exp *experiment.Experiment) (trials []Trial, warnings []string, err 
 // fewer trials render on one goroutine.
 const block = 128
 
-// renderAll renders every point into trials, on up to GOMAXPROCS
-// goroutines. The error returned is the one of the lowest trial index, so
-// it does not depend on scheduling.
-func renderAll(exp *experiment.Experiment, points []space.Point, names []string, trials []Trial) error {
-	resultsSpec, err := encodeResultsSpec(exp.Results)
-	if err != nil {
+// renderAll renders every point into trials with copies of proto, on up
+// to GOMAXPROCS goroutines. The error returned is the one of the lowest
+// trial index, so it does not depend on scheduling.
+func renderAll(proto renderer, points []space.Point, trials []Trial) error {
+	var err error
+	if proto.resultsSpec, err = encodeResultsSpec(proto.exp.Results); err != nil {
 		return err
 	}
 	workers := min(runtime.GOMAXPROCS(0), (len(points)+block-1)/block)
@@ -79,7 +82,7 @@ func renderAll(exp *experiment.Experiment, points []space.Point, names []string,
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			r := renderer{exp: exp, names: names, resultsSpec: resultsSpec}
+			r := proto
 			for !failed.Load() {
 				start := int(next.Add(block)) - block
 				if start >= len(points) {
@@ -92,7 +95,10 @@ func renderAll(exp *experiment.Experiment, points []space.Point, names []string,
 						failed.Store(true)
 						return
 					}
-					trials[i] = Trial{Name: names[i], Index: i, Params: points[i].Params, Job: job}
+					trials[i] = Trial{Name: r.names[i], Index: i, Params: points[i].Params, Job: job}
+					if r.indices != nil {
+						trials[i].Index = r.indices[i]
+					}
 				}
 			}
 		})
@@ -113,7 +119,15 @@ type renderer struct {
 	exp         *experiment.Experiment
 	names       []string
 	resultsSpec string // the results-spec annotation, "" for none
-	buf         []byte
+	// indices are the trials' indices when they are not their positions
+	// (an adaptive search's later suggestions); nil otherwise.
+	indices []int
+	// annotate adds what else trial i's Job carries (an adaptive search's
+	// annotations); nil for nothing.
+	annotate func(i int, job *batchv1.Job)
+	// count is the trial-count annotation: how many trials in all.
+	count int
+	buf   []byte
 }
 
 // job renders trial i.
@@ -152,6 +166,9 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 		return nil, r.errorAt(nil, pt, name, err.Error())
 	}
 	index := strconv.Itoa(i)
+	if r.indices != nil {
+		index = strconv.Itoa(r.indices[i])
+	}
 	for _, m := range []*metav1.ObjectMeta{&job.ObjectMeta, &job.Spec.Template.ObjectMeta} {
 		m.Labels = setKeys(m.Labels,
 			labels.Experiment, r.exp.Name,
@@ -175,7 +192,10 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 	if r.resultsSpec != "" {
 		job.Annotations[labels.ResultsSpec] = r.resultsSpec
 	}
-	job.Annotations[labels.TrialCount] = strconv.Itoa(len(r.names))
+	job.Annotations[labels.TrialCount] = strconv.Itoa(r.count)
+	if r.annotate != nil {
+		r.annotate(i, job)
+	}
 	job.Annotations[labels.SpecHash] = SpecHash(job)
 	return job, nil
 }

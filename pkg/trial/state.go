@@ -5,6 +5,8 @@
 // reporting.
 package trial
 
+import "strings"
+
 // State is the phase of one trial as the plugin reports it.
 type State string
 
@@ -31,12 +33,30 @@ const (
 	// Unknown means the trial's pod is on a node that stopped reporting
 	// (NotReady): it may still run, or not.
 	Unknown State = "Unknown"
+	// EarlyStopped means an adaptive search's driver stopped the trial
+	// because it fell behind (median stopping): its Job is suspended and
+	// carries the reason (labels.EarlyStopped). As in Katib it counts as a
+	// success: its last reported value stands as its objective.
+	EarlyStopped State = "EarlyStopped"
 )
 
 // States lists every state in the order summaries print them.
-var States = []State{Running, Unknown, Pending, Queued, Suspended, Succeeded, Failed, OOMKilled}
+var States = []State{Running, Unknown, Pending, Queued, Suspended, Succeeded, EarlyStopped, Failed, OOMKilled}
 
 // Finished reports whether a trial in state s will not change any more.
 func (s State) Finished() bool {
-	return s == Succeeded || s == Failed || s == OOMKilled
+	return s == Succeeded || s == Failed || s == OOMKilled || s == EarlyStopped
+}
+
+// Successful reports whether a finished trial counts as a success:
+// succeeded, or stopped early by its search.
+func (s State) Successful() bool { return s == Succeeded || s == EarlyStopped }
+
+// Words returns the state as a summary line writes it: lowercase words
+// ("early stopped").
+func (s State) Words() string {
+	if s == EarlyStopped {
+		return "early stopped"
+	}
+	return strings.ToLower(string(s))
 }

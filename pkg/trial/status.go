@@ -134,6 +134,16 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 			s.Started = &t
 		}
 	}
+	if reason, ok := job.Annotations[labels.EarlyStopped]; ok {
+		// Stopped by its search's driver: the Job is suspended, its pod
+		// deleted; why comes from the driver.
+		s.State, s.Reason, s.Message = EarlyStopped, "EarlyStopped", reason
+		if c := jobCondition(job, batchv1.JobSuspended); c != nil && !c.LastTransitionTime.IsZero() {
+			t := c.LastTransitionTime.Time
+			s.Finished = &t
+		}
+		return s
+	}
 	if c := jobCondition(job, batchv1.JobComplete, batchv1.JobSuccessCriteriaMet); c != nil {
 		s.State = Succeeded
 		s.Finished = finishTime(job, c)

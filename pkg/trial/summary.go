@@ -28,7 +28,7 @@ func (c Counts) Total() int {
 
 // Finished reports whether every counted trial has finished.
 func (c Counts) Finished() bool {
-	return c.Total() == c[Succeeded]+c[Failed]+c[OOMKilled]
+	return c.Total() == c[Succeeded]+c[EarlyStopped]+c[Failed]+c[OOMKilled]
 }
 
 // String renders a summary line such as "24 trials: 2 running, 22 pending".
@@ -73,7 +73,7 @@ func (s Summary) Parts() []string {
 		if n == 0 {
 			continue
 		}
-		part := fmt.Sprintf("%d %s", n, strings.ToLower(string(st)))
+		part := fmt.Sprintf("%d %s", n, st.Words())
 		var notes []string
 		for _, note := range oomNotes {
 			switch k := s.Notes[st][note]; {

@@ -52,7 +52,7 @@ func Decide(statuses []Status, cond Condition, failFast bool) Verdict {
 		switch {
 		case !s.State.Finished():
 			v.Unfinished = append(v.Unfinished, s)
-		case s.State != Succeeded:
+		case !s.State.Successful():
 			v.Failed = append(v.Failed, s)
 		}
 	}

@@ -120,7 +120,7 @@ func (r *PeakRecorder) Flush(ctx context.Context, final bool) {
 			if r.forbidden.Load() {
 				return nil
 			}
-			err := kube.AnnotateJob(gctx, r.Client, r.namespace(name), name, labels.PeakUsage, vals[name].Encode(), PeakFieldManager)
+			err := kube.AnnotateJob(gctx, r.Client, r.namespace(name), name, map[string]string{labels.PeakUsage: vals[name].Encode()}, PeakFieldManager)
 			switch {
 			case err == nil:
 				r.mu.Lock()

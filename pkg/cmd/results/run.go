@@ -32,7 +32,8 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	t := exp.Rank(o.Metric, o.goal)
 	if !o.NoRecord {
-		o.record(ctx, exp.Items, t.Metric, exp.PatternsKey)
+		r := collect.Recorder{Client: o.client, Namespace: o.namespace, ErrOut: o.ErrOut, MaxRequests: o.MaxRequests}
+		r.Record(ctx, exp.Items, t.Metric, exp.PatternsKey)
 	}
 	if err := o.print(t); err != nil {
 		return err

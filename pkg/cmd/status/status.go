@@ -17,6 +17,7 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -106,6 +107,9 @@ type TrialList struct {
 	Summary map[string]int `json:"summary"`
 	// Items are the trials, in the experiment's order or --sort-by's.
 	Items []trial.Status `json:"items"`
+	// Search is the experiment's adaptive search; absent for trials
+	// created at once.
+	Search *drive.View `json:"search,omitempty"`
 }
 
 // NewCmdStatus returns the status command.
@@ -193,13 +197,22 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := common.SortItems(statuses, o.SortBy); err != nil {
 		return err
 	}
+	v, err := drive.ViewOf(ctx, o.client, o.namespace, jobs, statuses)
+	if err != nil {
+		fmt.Fprintf(o.ErrOut, "warning: %v\n", err)
+	}
 	if !o.Print.Table() {
-		return o.Print.PrintList(o.Out, o.list(statuses))
+		list := o.list(statuses)
+		list.Search = v
+		return o.Print.PrintList(o.Out, list)
 	}
 	if err := o.printer().Print(o.Out, statuses); err != nil {
 		return err
 	}
 	fmt.Fprintln(o.Out, trial.Summarize(statuses).String())
+	if v != nil {
+		fmt.Fprintln(o.Out, v.Line(o.Now()))
+	}
 	return nil
 }
 

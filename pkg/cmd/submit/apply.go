@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
@@ -51,10 +52,18 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if o.exp.Search != nil {
+		// The search's later trials are not in the file: they are its own.
+		plan.Removed = nil
+	}
 	if (len(plan.Changed) > 0 || len(plan.Drifted) > 0) && !o.Force {
 		return changedError(o.exp.Name, o.Filename, plan.Changed, plan.Drifted)
 	}
-	if err := kube.CheckAccess(ctx, o.client, o.namespace, o.needs(plan)); err != nil {
+	needs := o.needs(plan)
+	if o.exp.Search != nil {
+		needs = append(needs, drive.Needs...)
+	}
+	if err := kube.CheckAccess(ctx, o.client, o.namespace, needs); err != nil {
 		return err
 	}
 	jobs, err := o.apply(ctx, plan)
@@ -65,7 +74,24 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.report(jobs, plan.Actions, plan.Removed); err != nil {
 		return err
 	}
+	if o.exp.Search != nil {
+		return o.drive(ctx)
+	}
 	return o.waitFor(ctx)
+}
+
+// drive runs an adaptive search's driver in the foreground once its first
+// batch is written, until the search ends.
+func (o *Options) drive(ctx context.Context) error {
+	out := o.Out
+	if o.Output != "" {
+		out = o.ErrOut // stdout holds the objects
+	}
+	fmt.Fprintf(o.ErrOut, "driving the %s search of experiment %q until it ends (Ctrl-C stops here; %s continues it from any machine)\n",
+		o.exp.Search.Algorithm, o.exp.Name, o.hint.Command("tune", o.exp.Name))
+	return drive.Foreground(ctx, drive.ForegroundOptions{Out: out, ErrOut: o.ErrOut, Progress: common.IsTerminal(o.ErrOut),
+		Client: o.client, Namespace: o.namespace, Exp: o.exp, MaxRequests: min(o.Concurrency, 8),
+		Hint: o.hint.Command("tune", o.exp.Name)})
 }
 
 // needs returns what the plan will do to the namespace's Jobs, for an

@@ -41,6 +41,14 @@ var long = templates.LongDesc(`
 	accepted as it is; --command, --cpu, --memory and --param-names fill in what it leaves out,
 	and $VARIABLES in it are read from the environment.
 
+	A file that asks for a search that learns (Katib's tpe, multivariate-tpe,
+	bayesianoptimization, cmaes, sobol, hyperband, or early stopping; or --drive for a
+	grid or random search) is submitted as its first batch, its parallel trials; then
+	submit drives the search in the foreground, creating trials as earlier ones finish,
+	until it ends (maximum trials, goal, or maximum failed trials: exit status 1).
+	Ctrl-C leaves the experiment as it is, and 'kubectl mlexp tune EXPERIMENT'
+	continues it from any machine (see its help: one driver at a time holds a Lease).
+
 	With --wait, submit then waits for the file's trials like 'kubectl mlexp wait':
 	` + waitcmd.ExitCodesHelp + `
 
@@ -116,6 +124,9 @@ type Options struct {
 	Timeout time.Duration
 	Queue   string
 	Suspend bool
+	// Drive drives a grid or random search as an adaptive one: a batch at
+	// a time, honouring the file's trial counts.
+	Drive bool
 	// LossTimeout is how long writes are retried while the API server
 	// does not answer; zero means kube.ServerLossTimeout.
 	LossTimeout time.Duration
@@ -170,6 +181,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
 	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+labels.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
+	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
 	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until `kubectl mlexp resume` releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
@@ -196,7 +208,7 @@ func (o *Options) Complete(ctx context.Context) error {
 	if o.Wait && o.dryRun != common.DryRunNone {
 		return fmt.Errorf("--wait cannot be used with --dry-run: nothing would run")
 	}
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue}
+	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive}
 	if o.Command != "" {
 		opts.Command = strings.Fields(o.Command)
 	}
@@ -211,6 +223,10 @@ func (o *Options) Complete(ctx context.Context) error {
 		return err
 	}
 	o.trials = trials
+	if s := o.exp.Search; s != nil && o.dryRun != common.DryRunNone {
+		fmt.Fprintf(o.ErrOut, "%s search: these are its first %d trials (parallel trials %d); the driver suggests the rest as trials finish\n",
+			s.Algorithm, len(trials), s.Parallel)
+	}
 	if o.namespace, err = o.resolveNamespace(); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -55,11 +56,15 @@ func (w *Waiter) Wait(ctx context.Context) error {
 		wctx, cancel = context.WithTimeout(ctx, w.Timeout)
 		defer cancel()
 	}
-	t := &tracker{w: w, last: map[string]trial.Status{}, printed: map[string]bool{}}
+	t := &tracker{w: w, ctx: wctx, last: map[string]trial.Status{}, printed: map[string]bool{}}
 	opts := kube.WatchOptions{Warn: w.ErrOut}
 	err := kube.WatchJobsAndPodsWith(wctx, w.Client, w.Namespace, w.Selector, opts, t.changed)
 	if err != nil {
 		return err
+	}
+	if t.search != nil && t.verdict.Done {
+		fmt.Fprintln(w.ErrOut, trial.Summarize(t.all))
+		return t.searchResult()
 	}
 	if !t.seen {
 		// The context ended before the first view.
@@ -98,8 +103,12 @@ func (w *Waiter) interrupted(ctx, wctx context.Context, v trial.Verdict) error {
 
 // tracker follows the trials from one view to the next.
 type tracker struct {
-	w       *Waiter
-	seen    bool
+	w    *Waiter
+	ctx  context.Context
+	seen bool
+	// search is the experiment's adaptive search as last seen; nil for
+	// trials created at once.
+	search  *drive.View
 	last    map[string]trial.Status // every trial seen, as last seen
 	printed map[string]bool         // trial name + creation time: its end was printed
 	all     []trial.Status
@@ -150,7 +159,42 @@ func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 		}
 	}
 	t.verdict = trial.Decide(t.all, t.w.For, t.w.FailFast)
+	if err := t.searchVerdict(jobs); err != nil {
+		return true, err
+	}
 	return t.verdict.Done, nil
+}
+
+// searchVerdict decides for an adaptive search, whose trials are not all
+// there yet: the wait ends when the search has ended and its trials have
+// finished, or when no driver drives it and its trials have finished. As in
+// Katib, a failed trial fails the wait only when it failed the search
+// (maxFailedTrialCount).
+func (t *tracker) searchVerdict(jobs []batchv1.Job) error {
+	v, err := drive.ViewOf(t.ctx, t.w.Client, t.w.Namespace, jobs, t.all)
+	if err != nil || v == nil {
+		return err
+	}
+	t.search = v
+	vd := &t.verdict
+	finished := len(vd.Unfinished) == 0
+	driven := v.Holder != nil && !v.Holder.Expired(t.w.Now())
+	vd.Done = finished && (v.End != nil || !driven) || v.End != nil && v.End.Failed && t.w.FailFast
+	return nil
+}
+
+// searchResult is how a wait on an adaptive search ends: nil when the
+// search ended, an error when it failed or nobody drives it.
+func (t *tracker) searchResult() error {
+	v := t.search
+	switch {
+	case v.End == nil:
+		return &common.ExitError{Code: trial.ExitFailed, Err: fmt.Errorf("the search of experiment %s has not ended (%d trials finished) and no driver drives it; continue it with: kubectl mlexp tune %s", t.w.Experiment, v.Finished, t.w.Experiment)}
+	case v.End.Failed:
+		return &common.ExitError{Code: trial.ExitFailed, Err: fmt.Errorf("the search of experiment %s failed: %s", t.w.Experiment, v.End.Message)}
+	}
+	fmt.Fprintf(t.w.ErrOut, "the search ended: %s\n", v.End.Message)
+	return nil
 }
 
 // line renders how a trial ended, e.g. "oom-1a2b3c4d failed: OOMKilled at
@@ -158,7 +202,9 @@ func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 func line(s *trial.Status, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(s.Name)
-	if s.State == trial.Succeeded {
+	if s.State == trial.EarlyStopped {
+		b.WriteString(" stopped early: " + s.Message)
+	} else if s.State == trial.Succeeded {
 		b.WriteString(" succeeded")
 		if d := s.Duration(now); d > 0 {
 			b.WriteString(" in " + duration.HumanDuration(d))

@@ -52,6 +52,9 @@ func MarshalNative(exp *Experiment, notes []string) ([]byte, error) {
 	if r := resultsNode(exp.Results); r != nil {
 		addKV(spec, "results", r)
 	}
+	if exp.Queue != "" {
+		addKV(spec, "queue", strNode(exp.Queue))
+	}
 	addKV(root, "apiVersion", strNode(APIVersion), "kind", strNode(Kind), "metadata", meta, "spec", spec)
 	var head []string
 	if exp.File != "" {
