@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -19,13 +20,14 @@ const quadScript = `for i in 1 2 3; do echo "epoch $i loss=$(awk "BEGIN{a=${x}-1
 // is killed with SIGKILL after 8 trials; two tunes started together from
 // new processes both end with exit 0 and one search of exactly 24 trials,
 // never more than 3 unfinished at once, whose later trials are clearly
-// better than its random start.
+// better than random ones.
 func TestSearchTPEKilledAndContinued(t *testing.T) {
 	t.Parallel()
 	ns := NewNamespace(t, "tpe")
 	pw := WatchParallel(t, ns)
 	file := WriteFile(t, "tpe.yaml", SearchExperiment("tpe", `    algorithm: tpe
     seed: 7
+    settings: {n_startup_trials: 6}
     parallelTrials: 3
     maxTrials: 24
     params:
@@ -62,16 +64,32 @@ func TestSearchTPEKilledAndContinued(t *testing.T) {
 	if most > 3 {
 		t.Errorf("%d trials unfinished at once, want at most parallelTrials 3; the watch saw:\n%s\nsubmit printed:\n%s\ntunes printed:\n%s\n%s", most, pw.History(), sub.Result(), ra, rb)
 	}
-	// TPE starts with 10 random trials; the last 8 are its own.
-	start, late := losses(trials[:10]), losses(trials[16:])
-	if late[len(late)/2] > start[len(start)/2]/2 {
-		t.Errorf("median loss of the last 8 trials %v is not clearly below the random start's %v\n%s", late[len(late)/2], start[len(start)/2], DescribeSearch(trials))
+	// TPE's trials learn: the median loss of the last 14 is below 0.7 times
+	// that of a uniformly random point. Offline (hack/benchsearch's
+	// harness, 200 seeds, batches of 3) that ratio is 0.43 at the median
+	// and 0.59 at worst; 14 random trials pass by luck about 9% of the time.
+	late := losses(trials[10:])
+	if m, r := (late[6]+late[7])/2, randomMedianLoss(); m > 0.7*r {
+		t.Errorf("median loss of the last 14 trials %.3g is not below 0.7 times a random point's %.3g\n%s", m, r, DescribeSearch(trials))
 	}
 	st := MustMlexp(t, ns, "status", "tpe")
 	if !strings.Contains(st.Stdout, "search: tpe, 24 of 24 trials finished") || !strings.Contains(st.Stdout, "ended: 24 trials finished (maxTrialCount 24)") {
 		t.Errorf("status does not show the ended search:\n%s", st)
 	}
 	MustMlexp(t, ns, "wait", "tpe")
+}
+
+// randomMedianLoss is the median of quadScript's final loss at a point
+// drawn uniformly from [-5,5]^2 (Monte Carlo, 100,000 points; about 17.9).
+func randomMedianLoss() float64 {
+	r := rand.New(rand.NewPCG(1, 2))
+	v := make([]float64, 100000)
+	for i := range v {
+		x, y := r.Float64()*10-5, r.Float64()*10-5
+		v[i] = (x-1)*(x-1) + (y+2)*(y+2) + 1.0/3
+	}
+	sort.Float64s(v)
+	return v[len(v)/2]
 }
 
 // losses returns the recorded losses of trials, sorted.
