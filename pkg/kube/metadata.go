@@ -1,0 +1,59 @@
+package kube
+
+import (
+	"context"
+
+	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+)
+
+// withMetadata is the clientset of a FlagsGetter: a typed client and, for
+// the lists that read only labels and annotations, a metadata-only one
+// over the same connection.
+type withMetadata struct {
+	*kubernetes.Clientset
+	meta metadata.Interface
+}
+
+// MetadataOf returns the metadata-only client that goes with c, nil when c
+// has none (a test's fake clientset): the lists below then read full
+// objects and keep their metadata.
+func MetadataOf(c kubernetes.Interface) metadata.Interface {
+	if w, ok := c.(*withMetadata); ok {
+		return w.meta
+	}
+	return nil
+}
+
+// ListJobMeta lists the metadata of the Jobs matching selector in namespace
+// ns ("" for all namespaces), page by page: their names, labels and
+// annotations (a spec hash, the attempts of a retried trial), without
+// their managed fields. Through the metadata API (metadata.k8s.io
+// PartialObjectMetadataList, in protobuf) the API server sends nothing
+// else, a tenth of a Job.
+func ListJobMeta(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]metav1.PartialObjectMetadata, error) {
+	trim := func(m *metav1.PartialObjectMetadata) { m.ManagedFields = nil }
+	if meta := MetadataOf(c); meta != nil {
+		jobs := meta.Resource(batchv1.SchemeGroupVersion.WithResource("jobs")).Namespace(ns)
+		return listPages(ctx, selector, trim, func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
+			l, err := jobs.List(ctx, o)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+	}
+	return listPages(ctx, selector, trim, func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
+		l, err := c.BatchV1().Jobs(ns).List(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		out := make([]metav1.PartialObjectMetadata, len(l.Items))
+		for i := range l.Items {
+			out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
+		}
+		return out, l.Continue, nil
+	})
+}
