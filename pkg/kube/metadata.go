@@ -17,12 +17,16 @@ type withMetadata struct {
 	meta metadata.Interface
 }
 
-// MetadataOf returns the metadata-only client that goes with c, nil when c
-// has none (a test's fake clientset): the lists below then read full
-// objects and keep their metadata.
+// Metadata returns the metadata-only client.
+func (w *withMetadata) Metadata() metadata.Interface { return w.meta }
+
+// MetadataOf returns the metadata-only client that goes with c (c's
+// Metadata method, as a FlagsGetter's clientset or kubefake.WithMetadata
+// has), nil when c has none (a plain fake clientset): the lists below then
+// read full objects and keep their metadata.
 func MetadataOf(c kubernetes.Interface) metadata.Interface {
-	if w, ok := c.(*withMetadata); ok {
-		return w.meta
+	if w, ok := c.(interface{ Metadata() metadata.Interface }); ok {
+		return w.Metadata()
 	}
 	return nil
 }
