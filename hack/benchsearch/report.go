@@ -161,7 +161,7 @@ func (r *Results) Markdown(svg string, now time.Time) string {
 	w("%s\n\n", beginMarker)
 	w("Run of %s: %d seeds (%d to %d), %d trials a search proposed in batches of %d, Optuna %s, Go side %d search(es) at once beside %d Optuna process(es), on %s. It took %s.\n\n",
 		now.UTC().Format("2006-01-02"), len(cfg.Seeds), cfg.Seeds[0], cfg.Seeds[len(cfg.Seeds)-1], cfg.Trials, cfg.Batch,
-		orDash(r.OptunaVersion), max(1, cfg.Jobs), max(1, cfg.PyJobs), r.Machine, r.Wall.Round(time.Second))
+		orDash(r.OptunaVersion), max(1, cfg.Jobs), max(1, cfg.PyJobs), r.Machine, wallTime(r.Wall))
 	w("Simple regret = best value found - known minimum; median [first quartile, third quartile] over the seeds. ")
 	w("ours/Optuna is the ratio of the medians (target ≤ %.2f). ", targetRatio)
 	w("*Better than random* means a median regret ≤ %.1fx our random search's and a one-sided Mann-Whitney p < %.2f over the seeds.\n\n", randomRatioMax, randomPMax)
@@ -246,6 +246,16 @@ func orStatus(status string, xs []float64) string {
 }
 
 // orDash is s, or a dash when empty.
+// wallTime writes a duration of the run: to the second from a minute on,
+// to a tenth of a second below, so a side that took 0.3 s (random search
+// alone) does not read as "0s", as if it had not run.
+func wallTime(d time.Duration) string {
+	if d >= time.Minute {
+		return d.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -284,7 +294,7 @@ func spliceSection(doc, section string) string {
 func (r *Results) timingMarkdown(b *strings.Builder) {
 	fmt.Fprintf(b, "#### Time\n\n")
 	fmt.Fprintf(b, "The Go searches took %s of wall time, the Optuna processes %s, beside each other; the whole run %s. Per algorithm, summed over every function and seed: wall time of our searches, CPU time of Optuna's.\n\n",
-		r.GoWall.Round(time.Second), r.PyWall.Round(time.Second), r.Wall.Round(time.Second))
+		wallTime(r.GoWall), wallTime(r.PyWall), wallTime(r.Wall))
 	fmt.Fprintf(b, "| algorithm | ours (s) | Optuna 3.1 sampler | Optuna (s) |\n|---|---:|---|---:|\n")
 	for _, a := range r.Order {
 		ours := "not built"

@@ -151,3 +151,15 @@ func TestNoMissNamesTheNotBuilt(t *testing.T) {
 		t.Errorf("the report does not name tpe as not built:\n%s", md)
 	}
 }
+
+// TestTimingShowsAFastSide: the Go side of a run with random search alone
+// takes a fraction of a second; the report says how much, not "0s".
+func TestTimingShowsAFastSide(t *testing.T) {
+	r := &Results{GoWall: 312 * time.Millisecond, PyWall: 15*time.Minute + 5*time.Second + 400*time.Millisecond, Wall: 15*time.Minute + 5*time.Second + 600*time.Millisecond}
+	var b strings.Builder
+	r.timingMarkdown(&b)
+	want := "The Go searches took 0.3s of wall time, the Optuna processes 15m5s, beside each other; the whole run 15m6s."
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("timing:\n%s\nwant %q", b.String(), want)
+	}
+}

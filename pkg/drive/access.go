@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
@@ -38,6 +39,17 @@ func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts ex
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(exp, ns)
 	}
+	stored, err := StoredIn(jobs, opts)
+	if err == nil && stored == nil {
+		return nil, fmt.Errorf("experiment %q is not an adaptive search: submit created all its %d trials at once, so there is nothing to drive (submit a file with an algorithm that learns, or with --drive)", exp, len(jobs))
+	}
+	return stored, err
+}
+
+// StoredIn returns the experiment stored on the newest of jobs that
+// carries one (labels.Search), or nil when none does: the experiment was
+// not an adaptive search.
+func StoredIn(jobs []batchv1.Job, opts experiment.Options) (*experiment.Experiment, error) {
 	newest := -1
 	for i := range jobs {
 		if _, ok := jobs[i].Annotations[labels.Search]; !ok {
@@ -48,7 +60,7 @@ func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts ex
 		}
 	}
 	if newest < 0 {
-		return nil, fmt.Errorf("experiment %q is not an adaptive search: submit created all its %d trials at once, so there is nothing to drive (submit a file with an algorithm that learns, or with --drive)", exp, len(jobs))
+		return nil, nil
 	}
 	j := &jobs[newest]
 	return experiment.DecodeStored(j.Name, j.Annotations[labels.Search], opts)

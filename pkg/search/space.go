@@ -232,6 +232,18 @@ func (s Space) Param(name string) *Param {
 	return nil
 }
 
+// LogScaled returns the names of the parameters sampled on a log scale
+// (LogUniform, LogNormal), in the space's order.
+func (s Space) LogScaled() []string {
+	var out []string
+	for i := range s {
+		if s[i].Numeric() && s[i].Dist.Log() {
+			out = append(out, s[i].Name)
+		}
+	}
+	return out
+}
+
 // Params builds a trial's parameters, in the space's order, from one value
 // per parameter (in the parameter's own units for numeric parameters, the
 // choice itself for Categorical and Discrete).

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/drive"
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
@@ -237,7 +240,24 @@ func (o *Options) Run(ctx context.Context) error {
 		Peaks: rec.Peaks(), Limits: limits(exp), UsageHint: "kubectl mlexp report " + o.experiment + " --watch --record",
 		Notes: notes(exp),
 	}
+	logs, err := logParams(exp.Jobs)
+	if err != nil {
+		in.Notes = append(in.Notes, fmt.Sprintf("The search stored on the Jobs could not be read (%v): each parameter's scale is guessed from its values.", err))
+	}
+	in.LogParams = logs
 	return o.write(in)
+}
+
+// logParams returns the parameters an adaptive search samples on a log
+// scale, from the experiment its Jobs carry: their axes are logarithmic
+// even when the values span less than a decade. Other experiments do not
+// store their space; the report guesses each scale from the values.
+func logParams(jobs []batchv1.Job) ([]string, error) {
+	stored, err := drive.StoredIn(jobs, experiment.Options{})
+	if err != nil || stored == nil || stored.Search == nil {
+		return nil, err
+	}
+	return stored.Search.Space.LogScaled(), nil
 }
 
 // limits returns each trial's CPU and memory limits from its Job's template.

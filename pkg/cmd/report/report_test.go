@@ -27,6 +27,7 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 	metricsfake "k8s.io/metrics/pkg/client/clientset/versioned/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
@@ -270,5 +271,64 @@ func TestReportWatchRecords(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "interrupted: writing the report of what was seen") {
 		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+// TestReportLogScaleFromSearch: an adaptive search's Jobs carry its
+// experiment; a parameter it samples log-uniformly gets a log axis even
+// when the values span less than a decade, where the report's guess from
+// the values alone is a linear one.
+func TestReportLogScaleFromSearch(t *testing.T) {
+	const file = `apiVersion: mlexp.dev/v1alpha1
+kind: Experiment
+metadata: {name: mnist}
+spec:
+  search:
+    algorithm: random
+    maxTrials: 4
+    params:
+      lr: {logUniform: [0.0001, 0.1]}
+      dropout: {uniform: [0.1, 0.5]}
+  template:
+    spec:
+      template:
+        spec:
+          containers: [{name: ml, image: trainer, args: ["${lr}", "${dropout}"]}]
+          restartPolicy: Never
+  results: {metric: test_accuracy, goal: max}
+`
+	exp, err := experiment.Parse("mnist.yaml", []byte(file), experiment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := experiment.EncodeStored(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		ann  map[string]string
+		want int // "log scale" in the lr panel's caption and on its parallel axis
+		note string
+	}{
+		"adaptive search, lr log-uniform": {ann: map[string]string{labels.Search: stored}, want: 2},
+		"no stored search: guessed":       {ann: nil, want: 0},
+		"unreadable search: said":         {ann: map[string]string{labels.Search: "not base64!"}, want: 0, note: "The search stored on the Jobs could not be read (job mnist-"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			g := newGetter(job("mnist-aaaa", 0, `{"lr":0.01,"dropout":0.2}`, true, tc.ann), job("mnist-bbbb", 1, `{"lr":0.03,"dropout":0.4}`, true, tc.ann),
+				pod("mnist-aaaa", corev1.PodSucceeded), pod("mnist-bbbb", corev1.PodSucceeded))
+			out, errOut, err := run(t, context.Background(), g, "--output-file", "-")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, errOut)
+			}
+			if got := strings.Count(out, "log scale"); got != tc.want {
+				t.Errorf(`"log scale" %d times in the page, want %d`, got, tc.want)
+			}
+			if tc.note != "" && !strings.Contains(out, tc.note) {
+				t.Errorf("the page lacks the note %q", tc.note)
+			}
+		})
 	}
 }
