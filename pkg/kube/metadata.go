@@ -4,7 +4,9 @@ import (
 	"context"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 )
@@ -38,26 +40,53 @@ func MetadataOf(c kubernetes.Interface) metadata.Interface {
 // PartialObjectMetadataList, in protobuf) the API server sends nothing
 // else, a tenth of a Job.
 func ListJobMeta(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]metav1.PartialObjectMetadata, error) {
-	trim := func(m *metav1.PartialObjectMetadata) { m.ManagedFields = nil }
-	if meta := MetadataOf(c); meta != nil {
-		jobs := meta.Resource(batchv1.SchemeGroupVersion.WithResource("jobs")).Namespace(ns)
-		return listPages(ctx, selector, trim, func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
-			l, err := jobs.List(ctx, o)
+	return listMeta(ctx, c, batchv1.SchemeGroupVersion.WithResource("jobs"), ns, selector,
+		func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
+			l, err := c.BatchV1().Jobs(ns).List(ctx, o)
 			if err != nil {
 				return nil, "", err
 			}
-			return l.Items, l.Continue, nil
+			out := make([]metav1.PartialObjectMetadata, len(l.Items))
+			for i := range l.Items {
+				out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
+			}
+			return out, l.Continue, nil
 		})
+}
+
+// ListPodMeta lists the metadata of the pods matching selector in
+// namespace ns, as ListJobMeta does for Jobs: what a command that counts
+// pods by their labels needs.
+func ListPodMeta(ctx context.Context, c kubernetes.Interface, ns, selector string) ([]metav1.PartialObjectMetadata, error) {
+	return listMeta(ctx, c, corev1.SchemeGroupVersion.WithResource("pods"), ns, selector,
+		func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
+			l, err := c.CoreV1().Pods(ns).List(ctx, o)
+			if err != nil {
+				return nil, "", err
+			}
+			out := make([]metav1.PartialObjectMetadata, len(l.Items))
+			for i := range l.Items {
+				out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
+			}
+			return out, l.Continue, nil
+		})
+}
+
+// listMeta lists the metadata of resource through c's metadata-only
+// client, or through typed, whole objects when c has none.
+func listMeta(ctx context.Context, c kubernetes.Interface, resource schema.GroupVersionResource, ns, selector string,
+	typed func(context.Context, metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error)) ([]metav1.PartialObjectMetadata, error) {
+	trim := func(m *metav1.PartialObjectMetadata) { m.ManagedFields = nil }
+	meta := MetadataOf(c)
+	if meta == nil {
+		return listPages(ctx, selector, trim, typed)
 	}
+	r := meta.Resource(resource).Namespace(ns)
 	return listPages(ctx, selector, trim, func(ctx context.Context, o metav1.ListOptions) ([]metav1.PartialObjectMetadata, string, error) {
-		l, err := c.BatchV1().Jobs(ns).List(ctx, o)
+		l, err := r.List(ctx, o)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]metav1.PartialObjectMetadata, len(l.Items))
-		for i := range l.Items {
-			out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
-		}
-		return out, l.Continue, nil
+		return l.Items, l.Continue, nil
 	})
 }
