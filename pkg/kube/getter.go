@@ -5,9 +5,11 @@ package kube
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 )
@@ -115,13 +117,42 @@ func (g *FlagsGetter) RESTConfig() (*rest.Config, error) {
 	return cfg, nil
 }
 
-// KubernetesClientSet implements Getter.
+// KubernetesClientSet implements Getter: a typed client that reads and
+// writes protobuf (as kube-controller-manager does: a tenth of JSON's
+// decoding time and garbage), with a metadata-only client beside it for
+// the lists that read only labels and annotations (see MetadataOf).
 func (g *FlagsGetter) KubernetesClientSet() (kubernetes.Interface, error) {
 	cfg, err := g.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
-	return kubernetes.NewForConfig(cfg)
+	cfg = Protobuf(cfg)
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := metadata.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, fmt.Errorf("metadata client: %w", err)
+	}
+	return &withMetadata{Clientset: cs, meta: meta}, nil
+}
+
+// Protobuf returns a copy of cfg that sends and accepts protobuf, falling
+// back to JSON for a response the server has no protobuf for. client-go
+// v0.37's generated clients already prefer it when nothing is configured;
+// this says so, whatever a kubeconfig or a later client-go defaults to. For typed
+// clients of built-in types only: custom resources (Kueue's) have no
+// protobuf, and a server-side apply body stays the JSON it is sent as.
+func Protobuf(cfg *rest.Config) *rest.Config {
+	cfg = rest.CopyConfig(cfg)
+	cfg.ContentType = runtime.ContentTypeProtobuf
+	cfg.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	return cfg
 }
 
 // MetricsClientSet implements Getter.

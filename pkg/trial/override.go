@@ -10,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
@@ -131,14 +132,15 @@ func (o *Override) Apply(spec *corev1.PodSpec) {
 }
 
 // CarryOverride applies the override recorded on existing, a trial's Job
-// in the cluster, to rendered, the same trial's Job freshly rendered from
-// the file, where the file still says what it said when the override was
-// made (a resource the file now sets differently is left as the file says).
+// in the cluster (its metadata is enough), to rendered, the same trial's
+// Job freshly rendered from the file, where the file still says what it
+// said when the override was made (a resource the file now sets
+// differently is left as the file says).
 // It sets rendered's override annotation and spec hash, and reports
 // whether anything was carried. Then a re-submit of the unchanged file
 // finds the same spec hash as the retried Job.
-func CarryOverride(rendered, existing *batchv1.Job) bool {
-	o, err := DecodeOverride(existing.Annotations[labels.Override])
+func CarryOverride(rendered *batchv1.Job, existing metav1.Object) bool {
+	o, err := DecodeOverride(existing.GetAnnotations()[labels.Override])
 	if err != nil || o == nil {
 		return false
 	}

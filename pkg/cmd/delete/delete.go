@@ -215,12 +215,17 @@ func (o *Options) deleteTarget(ctx context.Context, t target) error {
 	return nil
 }
 
-// waitGone polls (one List each of Jobs and pods, and of Workloads when
-// the trials were queued) until nothing of the target is left.
+// waitGone polls (one metadata-only List each of Jobs and pods, and one of
+// Workloads when the trials were queued) until nothing of the target is left.
 func (o *Options) waitGone(ctx context.Context, t target, wls *workloads) error {
 	var left, leftWorkloads int
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, o.Timeout, true, func(ctx context.Context) (bool, error) {
-		jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, t.base())
+		// Names and trial labels are all count reads: metadata only.
+		jobs, err := kube.ListJobMeta(ctx, o.client, o.namespace, t.base())
+		if err != nil {
+			return false, err
+		}
+		pods, err := kube.ListPodMeta(ctx, o.client, o.namespace, t.base())
 		if err != nil {
 			return false, err
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 
@@ -42,7 +42,7 @@ func (o *Options) targets(ctx context.Context) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		jobs, err := kube.ListJobs(ctx, o.client, o.namespace, sel)
+		jobs, err := o.listJobs(ctx, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -95,6 +95,25 @@ func (o *Options) targets(ctx context.Context) ([]target, error) {
 	return out, nil
 }
 
+// listJobs lists the Jobs of selector sel as a selection reads them:
+// metadata only (names, labels, parameters and UIDs are all it reads)
+// unless --failed needs their status. A metadata-only Job is a Job with
+// its ObjectMeta alone.
+func (o *Options) listJobs(ctx context.Context, sel string) ([]batchv1.Job, error) {
+	if o.Failed {
+		return kube.ListJobs(ctx, o.client, o.namespace, sel)
+	}
+	metas, err := kube.ListJobMeta(ctx, o.client, o.namespace, sel)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]batchv1.Job, len(metas))
+	for i := range metas {
+		jobs[i].ObjectMeta = metas[i].ObjectMeta
+	}
+	return jobs, nil
+}
+
 // base is the selector of every object of the target's experiment.
 func (t target) base() string { return labels.ForExperiment(t.experiment) }
 
@@ -131,8 +150,9 @@ func (t target) selectors() []string {
 	return out
 }
 
-// count returns how many of the target's Jobs and pods are left.
-func (t target) count(jobs []batchv1.Job, pods []corev1.Pod) int {
+// count returns how many of the target's Jobs and pods (their metadata)
+// are left.
+func (t target) count(jobs, pods []metav1.PartialObjectMetadata) int {
 	if t.whole {
 		return len(jobs) + len(pods)
 	}

@@ -38,13 +38,15 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.checkQueues(ctx); err != nil {
 		return err
 	}
-	existing, err := kube.ListJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name))
+	// The plan reads labels and annotations only: a metadata-only List.
+	existing, err := kube.ListJobMeta(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
 	// The trials a retry re-created are checked in full: the pod template
 	// a retry wrote may not be the file's although the hash says it is.
-	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), Retried(o.trials, existing))
+	// Those configured in place are written from their whole Job.
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), NeedFull(o.trials, existing))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
@@ -68,6 +70,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	jobs, err := o.apply(ctx, plan)
 	if err != nil {
+		return err
+	}
+	if err := o.unchangedInFull(ctx, plan, jobs); err != nil {
 		return err
 	}
 	o.noteOverridden(plan)
@@ -95,8 +100,9 @@ func (o *Options) drive(ctx context.Context) error {
 }
 
 // needs returns what the plan will do to the namespace's Jobs, for an
-// access check before the first write. Server-side apply of a Job that
-// does not exist yet is a patch that creates: it needs both verbs.
+// access check before the first write. A create that finds its Job there
+// already (its answer was lost) falls back to server-side apply, and a
+// replaced Job is applied after its delete: writing a trial needs both verbs.
 func (o *Options) needs(plan Plan) []kube.Access {
 	job := func(verb string) kube.Access { return kube.Access{Verb: verb, Group: "batch", Resource: "jobs"} }
 	var out []kube.Access
@@ -123,7 +129,8 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 	var todo []int
 	for i, a := range plan.Actions {
 		if a == Unchanged {
-			jobs[i] = plan.Existing[o.trials[i].Name]
+			// Only its name is reported, unless unchangedInFull reads it.
+			jobs[i] = &batchv1.Job{ObjectMeta: plan.Existing[o.trials[i].Name].ObjectMeta}
 			continue
 		}
 		todo = append(todo, i)
@@ -139,7 +146,7 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 			var job *batchv1.Job
 			err := ctx.Err()
 			if err == nil {
-				job, err = o.applyRetrying(ctx, i, plan.Actions[i], plan.Existing[o.trials[i].Name], reach)
+				job, err = o.applyRetrying(ctx, i, plan.Actions[i], plan.Full[o.trials[i].Name].Job(), reach)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -203,11 +210,14 @@ func printDistinct(w io.Writer, failed []error, max int) {
 	}
 }
 
-// applyOne server-side applies one trial's Job, deleting it first when the
-// action is Replace; an existing Job (Configure) keeps its run state.
+// applyOne writes one trial's Job: a trial without a Job is created, a
+// changed one (Replace) deleted and server-side applied again, and an
+// existing Job (Configure, cur its whole Job) applied keeping its run state.
 func (o *Options) applyOne(ctx context.Context, i int, a Action, cur *batchv1.Job) (*batchv1.Job, error) {
 	t := o.trials[i]
 	switch a {
+	case Create:
+		return o.createJob(ctx, t.Job)
 	case Replace:
 		if err := o.deleteAndWait(ctx, t.Name); err != nil {
 			return nil, err
@@ -216,6 +226,47 @@ func (o *Options) applyOne(ctx context.Context, i int, a Action, cur *batchv1.Jo
 		return o.configure(ctx, t, cur)
 	}
 	return o.applyJob(ctx, t.Job)
+}
+
+// createJob creates job with a plain create, which costs the API server
+// less than a server-side apply. A Job that exists already (the server
+// made an earlier attempt whose answer was lost, or another submit of the
+// same file got there first) is applied instead, as every write was
+// before: idempotent, and an error if that Job runs something else.
+func (o *Options) createJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job, error) {
+	opts := metav1.CreateOptions{FieldManager: labels.FieldManager}
+	if o.dryRun == common.DryRunServer {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	out, err := o.client.BatchV1().Jobs(o.namespace).Create(ctx, job, opts)
+	if apierrors.IsAlreadyExists(err) {
+		return o.applyJob(ctx, job)
+	}
+	return out, err
+}
+
+// unchangedInFull replaces the unchanged trials' entries of jobs, read as
+// metadata, by their whole Jobs when -o yaml|json prints them.
+func (o *Options) unchangedInFull(ctx context.Context, plan Plan, jobs []*batchv1.Job) error {
+	if o.Output != "yaml" && o.Output != "json" {
+		return nil
+	}
+	var names []string
+	for i, a := range plan.Actions {
+		if a == Unchanged {
+			names = append(names, o.trials[i].Name)
+		}
+	}
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), names)
+	if err != nil {
+		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
+	}
+	for i, a := range plan.Actions {
+		if j := full[o.trials[i].Name].Job(); a == Unchanged && j != nil {
+			jobs[i] = j
+		}
+	}
+	return nil
 }
 
 // applyJob server-side applies job, forcing the plugin's ownership of the

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/labels"
@@ -17,7 +17,7 @@ import (
 type Action string
 
 const (
-	// Create applies a trial that has no Job yet.
+	// Create creates, with a plain create, a trial that has no Job yet.
 	Create Action = "created"
 	// Unchanged leaves a trial whose Job matches the file.
 	Unchanged Action = "unchanged"
@@ -33,8 +33,12 @@ const (
 type Plan struct {
 	// Actions holds one action per rendered trial, in trial order.
 	Actions []Action
-	// Existing maps trial name to its Job in the cluster.
-	Existing map[string]*batchv1.Job
+	// Existing maps trial name to the metadata of its Job in the cluster:
+	// a plan compares spec hashes, never a Job's spec.
+	Existing map[string]*metav1.PartialObjectMetadata
+	// Full holds, whole, the Jobs a write starts from (a configured
+	// trial's suspend and resourceVersion) and those checked for drift.
+	Full map[string]kube.FullJob
 	// Changed names the trials whose rendered Job differs from the cluster's.
 	Changed []string
 	// Removed names the Jobs of the experiment that the file no longer has.
@@ -55,32 +59,45 @@ type Drifted struct {
 	Paths []string
 }
 
-// Retried returns the trials of the file whose existing Job a retry
-// re-created (it has an attempts history): the only Jobs whose pod
-// template can differ from what their spec hash says, since a pod
-// template cannot change in place and submit writes it from the file.
-// MakePlan checks them in full for drift.
-func Retried(trials []render.Trial, existing []batchv1.Job) []string {
-	inFile := make(map[string]bool, len(trials))
-	for _, t := range trials {
-		inFile[t.Name] = true
+// NeedFull returns the trials of the file whose existing Job MakePlan
+// needs whole, from their metadata: those a retry re-created (an attempts
+// history), the only Jobs whose pod template can differ from what their
+// spec hash says, since a pod template cannot change in place and submit
+// writes it from the file (checked for drift); and those whose results
+// spec or trial count changed, configured in place from the Job's own
+// suspend and resourceVersion.
+func NeedFull(trials []render.Trial, existing []metav1.PartialObjectMetadata) []string {
+	byName := make(map[string]*metav1.PartialObjectMetadata, len(existing))
+	for i := range existing {
+		byName[existing[i].Name] = &existing[i]
 	}
 	var out []string
-	for i := range existing {
-		if j := &existing[i]; inFile[j.Name] && j.Annotations[labels.Attempts] != "" {
-			out = append(out, j.Name)
+	for _, t := range trials {
+		m, ok := byName[t.Name]
+		if !ok {
+			continue
+		}
+		if m.Annotations[labels.Attempts] != "" || configurable(m.Annotations, t.Job.Annotations) {
+			out = append(out, t.Name)
 		}
 	}
 	return out
 }
 
-// MakePlan compares the rendered trials with the experiment's existing Jobs
-// by their spec-hash annotation, after carrying onto each rendered Job the
-// resource override a retry recorded on its existing one. The trials whose
-// Jobs full holds (fetched whole for Retried) are also checked for drift:
-// a drifted trial is replaced, as a changed one, with --force.
-func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kube.FullJob) (Plan, error) {
-	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*batchv1.Job{}}
+// configurable reports whether a Job's annotations differ from the
+// rendered ones in what changes in place: the results spec, the trial count.
+func configurable(live, rendered map[string]string) bool {
+	return live[labels.ResultsSpec] != rendered[labels.ResultsSpec] || live[labels.TrialCount] != rendered[labels.TrialCount]
+}
+
+// MakePlan compares the rendered trials with the metadata of the
+// experiment's existing Jobs by their spec-hash annotation, after carrying
+// onto each rendered Job the resource override a retry recorded on its
+// existing one. The retried trials among full (fetched whole for
+// NeedFull) are also checked for drift: a drifted trial is replaced, as a
+// changed one, with --force.
+func MakePlan(trials []render.Trial, existing []metav1.PartialObjectMetadata, full map[string]kube.FullJob) (Plan, error) {
+	p := Plan{Actions: make([]Action, len(trials)), Existing: map[string]*metav1.PartialObjectMetadata{}, Full: full}
 	for i := range existing {
 		p.Existing[existing[i].Name] = &existing[i]
 	}
@@ -94,7 +111,7 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kub
 			p.Overridden = append(p.Overridden, t.Name)
 		}
 		var drift []string
-		if live, ok := full[t.Name]; ok {
+		if live, inFull := full[t.Name]; inFull && ok && old.Annotations[labels.Attempts] != "" {
 			var err error
 			if drift, err = trial.Drift(t.Job, live); err != nil {
 				return Plan{}, err
@@ -109,8 +126,7 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kub
 		case len(drift) > 0:
 			p.Actions[i] = Replace
 			p.Drifted = append(p.Drifted, Drifted{Name: t.Name, Paths: drift})
-		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec],
-			old.Annotations[labels.TrialCount] != t.Job.Annotations[labels.TrialCount]:
+		case configurable(old.Annotations, t.Job.Annotations):
 			p.Actions[i] = Configure
 		default:
 			p.Actions[i] = Unchanged

@@ -103,10 +103,20 @@ func queueNames(trials []render.Trial) []string {
 // starts a Job Kueue has not admitted. On a conflict the Job is read
 // again and the apply retried.
 func (o *Options) configure(ctx context.Context, t render.Trial, cur *batchv1.Job) (*batchv1.Job, error) {
+	if cur == nil {
+		// Not in the List of whole Jobs: created since, or without its
+		// trial label. Read it.
+		fresh, err := o.client.BatchV1().Jobs(o.namespace).Get(ctx, t.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, err
+		}
+		cur = fresh
+	}
 	var out *batchv1.Job
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		job := t.Job.DeepCopy()
 		job.Spec.Suspend = cur.Spec.Suspend
+		clearDropped(job, cur)
 		job.ResourceVersion = cur.ResourceVersion
 		var err error
 		out, err = o.applyJob(ctx, job)
@@ -120,4 +130,17 @@ func (o *Options) configure(ctx context.Context, t render.Trial, cur *batchv1.Jo
 		return err
 	})
 	return out, err
+}
+
+// clearDropped sends as "" the in-place annotations (the results spec)
+// that cur has and job, rendered from the file, no longer has. A Job
+// written by a plain create holds them under an Update entry of the
+// field manager, which an apply that leaves them out does not remove; ""
+// reads as absent everywhere (ranking.DecodeSpec, MakePlan's comparison).
+func clearDropped(job, cur *batchv1.Job) {
+	for _, k := range []string{labels.ResultsSpec, labels.TrialCount} {
+		if _, ok := job.Annotations[k]; !ok && cur.Annotations[k] != "" {
+			job.Annotations[k] = ""
+		}
+	}
 }

@@ -39,7 +39,8 @@ func (o *Options) newReach() *kube.Reach {
 // until the server has not answered for the loss timeout. Once it is lost,
 // the trials still queued are not tried: the user runs submit again.
 // Server-side apply is idempotent, so a write the server made but could
-// not confirm is simply made again.
+// not confirm is simply made again; a create finds its Job there and
+// applies it (see createJob).
 func (o *Options) applyRetrying(ctx context.Context, i int, a Action, cur *batchv1.Job, reach *kube.Reach) (*batchv1.Job, error) {
 	if err := reach.Lost(); err != nil {
 		return nil, err

@@ -27,23 +27,25 @@ func submitOptions(c *fake.Clientset, out, errOut *bytes.Buffer) *Options {
 	}
 }
 
-// stopAfter stops outage just before the n-th patch of a Job reaches the
-// server, and runs then (if set) once it has.
+// stopAfter stops outage just before the n-th write (create or patch) of
+// a Job reaches the server, and runs then (if set) once it has.
 func stopAfter(c *fake.Clientset, outage *kubefake.Outage, n int, then func()) {
 	var mu sync.Mutex
-	patches := 0
-	c.PrependReactor("patch", "jobs", func(k8stesting.Action) (bool, runtime.Object, error) {
+	writes := 0
+	count := func(k8stesting.Action) (bool, runtime.Object, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		patches++
-		if patches == n {
+		writes++
+		if writes == n {
 			outage.Stop()
 			if then != nil {
 				then()
 			}
 		}
 		return false, nil, nil
-	})
+	}
+	c.PrependReactor("create", "jobs", count)
+	c.PrependReactor("patch", "jobs", count)
 }
 
 // TestSubmitRetriesThroughRestart: the API server stops after 10 writes and

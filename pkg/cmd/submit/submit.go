@@ -1,6 +1,6 @@
 // Package submit implements `kubectl mlexp submit -f FILE`: it renders one
-// Job per trial and applies them with server-side apply, touching only the
-// trials that are missing or changed.
+// Job per trial, creates the missing ones and server-side applies the
+// changed ones, touching no other trial.
 package submit
 
 import (
@@ -24,10 +24,10 @@ import (
 
 var long = templates.LongDesc(`
 	Expand the experiment file's parameter space, render one batch/v1 Job per trial and
-	apply them with server-side apply.
+	create them; a trial changed in place or re-created is written with server-side apply.
 
 	The whole file is validated and every Job rendered before the first write: bad input
-	applies nothing. Submitting the same file again changes nothing; trials that are new
+	writes nothing. Submitting the same file again changes nothing; trials that are new
 	are created, and trials no longer in the file are reported (deleted with --prune).
 
 	A write that fails because the API server does not answer (restarting,
@@ -150,7 +150,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	cmd := &cobra.Command{
 		Use:     "submit -f FILE",
 		Aliases: []string{"apply"},
-		Short:   "Render one Job per trial and apply them",
+		Short:   "Render one Job per trial and create them",
 		Long:    long,
 		Example: example,
 		Args:    cobra.NoArgs,
