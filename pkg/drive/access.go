@@ -7,8 +7,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Needs is what a driver does in the experiment's namespace, checked
@@ -28,10 +28,10 @@ var Needs = []kube.Access{
 }
 
 // Stored finds the experiment an adaptive search's Jobs carry (the newest
-// Job's labels.Search): what `tune` continues from. It says so when the
+// Job's keys.Search): what `tune` continues from. It says so when the
 // experiment does not exist, or was not an adaptive search.
 func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts experiment.Options) (*experiment.Experiment, error) {
-	jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(exp))
+	jobs, err := kube.ListJobs(ctx, c, ns, keys.ForExperiment(exp))
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts ex
 	}
 	newest := -1
 	for i := range jobs {
-		if _, ok := jobs[i].Annotations[labels.Search]; !ok {
+		if _, ok := jobs[i].Annotations[keys.Search]; !ok {
 			continue
 		}
 		if newest < 0 || jobs[i].CreationTimestamp.After(jobs[newest].CreationTimestamp.Time) {
@@ -51,5 +51,5 @@ func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts ex
 		return nil, fmt.Errorf("experiment %q is not an adaptive search: submit created all its %d trials at once, so there is nothing to drive (submit a file with an algorithm that learns, or with --drive)", exp, len(jobs))
 	}
 	j := &jobs[newest]
-	return experiment.DecodeStored(j.Name, j.Annotations[labels.Search], opts)
+	return experiment.DecodeStored(j.Name, j.Annotations[keys.Search], opts)
 }

@@ -17,8 +17,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -182,7 +182,7 @@ func (o *Options) Run(ctx context.Context) error {
 		events []corev1.Event
 	)
 	g := kube.Reads()
-	sel := labels.ForExperiment(o.experiment)
+	sel := keys.ForExperiment(o.experiment)
 	g.Go(func() (err error) {
 		jobs, err = kube.ListJobs(ctx, o.client, o.namespace, sel)
 		return err

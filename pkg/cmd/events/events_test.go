@@ -24,8 +24,8 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // fakeGetter is a kube.Getter over a fake clientset.
@@ -54,12 +54,12 @@ const (
 
 func job(name string) *batchv1.Job {
 	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: name}}}
+		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: name}}}
 }
 
 func pod(name, trialName string) *corev1.Pod {
 	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: trialName}}}
+		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName}}}
 }
 
 var uid int

@@ -7,7 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // podSuffix is what the Job controller appends to a Job's name to name its
@@ -57,7 +57,7 @@ func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
 
 // addPod records the trial of one of the experiment's pods.
 func (m *members) addPod(p *corev1.Pod) {
-	t := p.Labels[labels.Trial]
+	t := p.Labels[keys.Trial]
 	if t == "" {
 		t = p.Labels[batchv1.JobNameLabel]
 	}

@@ -8,8 +8,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // queue hands events from the informer's goroutine to the printer without
@@ -53,7 +53,7 @@ func (o *Options) follow(ctx context.Context, m *members) error {
 	reach := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut}.NewReach()
 	ctx, cancel := context.WithCancel(ctx)
 	evInf := kube.EventInformer(o.client, o.namespace, reach)
-	podInf := kube.PodInformer(o.client, o.namespace, labels.ForExperiment(o.experiment), reach)
+	podInf := kube.PodInformer(o.client, o.namespace, keys.ForExperiment(o.experiment), reach)
 	q := &queue{kick: make(chan struct{}, 1)}
 	handler := cache.ResourceEventHandlerFuncs{AddFunc: q.push, UpdateFunc: func(_, obj any) { q.push(obj) }}
 	for _, inf := range []cache.SharedIndexInformer{evInf, podInf} {

@@ -20,8 +20,8 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -113,11 +113,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, labels.AnyExperiment())
+	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, keys.AnyExperiment())
 	if err != nil {
 		return err
 	}
-	statuses := trial.Collect(jobs, pods)
+	statuses := trial.FromJobs(jobs, pods)
 	if err := common.ApplyKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 	metricsfake "k8s.io/metrics/pkg/client/clientset/versioned/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 type getter struct {
@@ -47,8 +47,8 @@ var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(name string, i int, paramsJSON string, done bool, ann map[string]string) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Index: fmt.Sprint(i), labels.Params: paramsJSON},
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Index: fmt.Sprint(i), keys.Params: paramsJSON},
 	}}
 	for k, v := range ann {
 		j.Annotations[k] = v
@@ -64,7 +64,7 @@ func job(name string, i int, paramsJSON string, done bool, ann map[string]string
 func pod(trialName string, phase corev1.PodPhase) *corev1.Pod {
 	p := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-			Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: trialName}},
+			Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName}},
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "ml"}}},
 		Status: corev1.PodStatus{Phase: phase},
 	}

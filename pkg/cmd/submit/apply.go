@@ -18,8 +18,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Run applies the rendered trials, or prints them for --dry-run=client.
@@ -38,13 +38,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.checkQueues(ctx); err != nil {
 		return err
 	}
-	existing, err := kube.ListJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name))
+	existing, err := kube.ListJobs(ctx, o.client, o.namespace, keys.ForExperiment(o.exp.Name))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
 	// The trials a retry re-created are checked in full: the pod template
 	// a retry wrote may not be the file's although the hash says it is.
-	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), Retried(o.trials, existing))
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, keys.ForExperiment(o.exp.Name), Retried(o.trials, existing))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
@@ -226,7 +226,7 @@ func (o *Options) applyJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job,
 		return nil, err
 	}
 	force := true
-	opts := metav1.PatchOptions{FieldManager: labels.FieldManager, Force: &force}
+	opts := metav1.PatchOptions{FieldManager: keys.FieldManager, Force: &force}
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}

@@ -7,8 +7,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -67,7 +67,7 @@ func Retried(trials []render.Trial, existing []batchv1.Job) []string {
 	}
 	var out []string
 	for i := range existing {
-		if j := &existing[i]; inFile[j.Name] && j.Annotations[labels.Attempts] != "" {
+		if j := &existing[i]; inFile[j.Name] && j.Annotations[keys.Attempts] != "" {
 			out = append(out, j.Name)
 		}
 	}
@@ -103,14 +103,14 @@ func MakePlan(trials []render.Trial, existing []batchv1.Job, full map[string]kub
 		switch {
 		case !ok:
 			p.Actions[i] = Create
-		case old.Annotations[labels.SpecHash] != t.Job.Annotations[labels.SpecHash]:
+		case old.Annotations[keys.SpecHash] != t.Job.Annotations[keys.SpecHash]:
 			p.Actions[i] = Replace
 			p.Changed = append(p.Changed, t.Name)
 		case len(drift) > 0:
 			p.Actions[i] = Replace
 			p.Drifted = append(p.Drifted, Drifted{Name: t.Name, Paths: drift})
-		case old.Annotations[labels.ResultsSpec] != t.Job.Annotations[labels.ResultsSpec],
-			old.Annotations[labels.TrialCount] != t.Job.Annotations[labels.TrialCount]:
+		case old.Annotations[keys.ResultsSpec] != t.Job.Annotations[keys.ResultsSpec],
+			old.Annotations[keys.TrialCount] != t.Job.Annotations[keys.TrialCount]:
 			p.Actions[i] = Configure
 		default:
 			p.Actions[i] = Unchanged

@@ -117,7 +117,7 @@ type tracker struct {
 
 // changed takes one view of the Jobs and pods and decides.
 func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
-	kept, missing := t.w.Filter.Apply(trial.Collect(jobs, pods))
+	kept, missing := t.w.Filter.Apply(trial.FromJobs(jobs, pods))
 	if !t.seen {
 		t.seen = true
 		if len(jobs) == 0 {

@@ -1,7 +1,8 @@
-// Package labels names the label and annotation keys that tie Kubernetes
-// objects to an experiment. Every command selects by these keys; nothing else
-// records which objects belong to which experiment.
-package labels
+// Package keys names the label and annotation keys that tie Kubernetes
+// objects to an experiment, and the selectors built from them. Every
+// command selects by these keys; nothing else records which objects belong
+// to which experiment.
+package keys
 
 import (
 	"k8s.io/apimachinery/pkg/labels"
