@@ -207,3 +207,9 @@ func jobCondition(job *batchv1.Job, types ...batchv1.JobConditionType) *batchv1.
 	}
 	return nil
 }
+
+// ParamColumns returns the parameter names of statuses in first-seen
+// order: the parameter columns of a table of trials.
+func ParamColumns(statuses []Status) []string {
+	return params.Columns(statuses, func(s *Status) params.Params { return s.Params })
+}

@@ -11,7 +11,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	kdescribe "k8s.io/kubectl/pkg/describe"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
@@ -117,7 +116,7 @@ func newestAnnotation(jobs []batchv1.Job, key string) string {
 
 // printParamSpace lists each parameter with its distinct values.
 func printParamSpace(w kdescribe.PrefixWriter, statuses []trial.Status) {
-	names := status.ParamNames(statuses)
+	names := trial.ParamColumns(statuses)
 	if len(names) == 0 {
 		return
 	}

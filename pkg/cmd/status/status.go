@@ -292,7 +292,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		p.Queue = queue
 		var rows [][]string
 		if first {
-			names, attempts = ParamNames(statuses), AnyRetried(statuses)
+			names, attempts = trial.ParamColumns(statuses), AnyRetried(statuses)
 		}
 		p.Attempts = attempts
 		if first {

@@ -33,15 +33,13 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 		return nil
 	}
 	tw := printers.GetNewTabWriter(w)
-	names := paramNames(r.Trials)
+	names := params.Columns(r.Trials, func(row *cpumem.Row) params.Params { return row.Params })
 	if !p.NoHeaders {
 		h := []string{"TRIAL"}
 		if p.Containers {
 			h = append(h, "CONTAINER")
 		}
-		for _, n := range names {
-			h = append(h, strings.ToUpper(n))
-		}
+		h = append(h, params.Headers(names)...)
 		h = append(h, "CPU(cores)", "CPU%LIMIT", "MEMORY(bytes)", "MEMORY%LIMIT", "REQUESTS", "LIMITS", "NODE")
 		if p.ShowLabels {
 			h = append(h, "LABELS")
@@ -49,15 +47,7 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, row := range r.Trials {
-		lead := []string{row.Trial}
-		for _, n := range names {
-			v, ok := row.Params.Get(n)
-			if !ok {
-				lead = append(lead, "<none>")
-				continue
-			}
-			lead = append(lead, params.Format(v))
-		}
+		lead := append([]string{row.Trial}, row.Params.Cells(names)...)
 		var tail []string
 		if p.ShowLabels {
 			tail = []string{k8slabels.FormatLabels(row.Labels)}
@@ -146,13 +136,4 @@ func pct(p *float64) string {
 		return "-"
 	}
 	return cpumem.FormatPercent(*p)
-}
-
-// paramNames returns the union of the rows' parameter names in first-seen order.
-func paramNames(rows []cpumem.Row) []string {
-	var u params.NameUnion
-	for i := range rows {
-		u.Add(rows[i].Params)
-	}
-	return u.Names()
 }
