@@ -17,12 +17,12 @@ import (
 	kdescribe "k8s.io/kubectl/pkg/describe"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/trialevents"
 )
 
 // trialView is everything describe shows about one trial.
@@ -31,7 +31,7 @@ type trialView struct {
 	job    *batchv1.Job
 	pod    *corev1.Pod // the newest pod; nil when there is none
 	pods   int
-	events []events.TrialEvent
+	events []trialevents.Event
 	log    []string
 	logErr string
 }
@@ -66,7 +66,7 @@ func (o *Options) describeTrial(ctx context.Context) error {
 	if err != nil {
 		fmt.Fprintf(o.ErrOut, "warning: cannot list events: %v\n", err)
 	}
-	v.events = events.OfTrial(o.experiment, o.trial, jobs, pods, evs)
+	v.events = trialevents.OfTrial(o.experiment, o.trial, jobs, pods, evs)
 	o.readLog(ctx, v)
 	return tabbed(o.Out, func(w io.Writer) { o.printTrial(kdescribe.NewPrefixWriter(w), v) })
 }
@@ -303,7 +303,7 @@ func printResults(w kdescribe.PrefixWriter, job *batchv1.Job, exp string) {
 }
 
 // printEvents shows the trial's events as kubectl describe does.
-func printEvents(w kdescribe.PrefixWriter, evs []events.TrialEvent, now time.Time) {
+func printEvents(w kdescribe.PrefixWriter, evs []trialevents.Event, now time.Time) {
 	if len(evs) == 0 {
 		w.Write(kdescribe.LEVEL_0, "Events:\t<none>\n")
 		return

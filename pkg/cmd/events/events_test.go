@@ -24,7 +24,6 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
-	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
@@ -52,15 +51,9 @@ const (
 	t3 = "mnist-00000003"
 )
 
-func job(name string) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: name}}}
-}
+func job(name string) *batchv1.Job { return mlexpfake.Job("ns", "mnist", name) }
 
-func pod(name, trialName string) *corev1.Pod {
-	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName}}}
-}
+func pod(name, trialName string) *corev1.Pod { return mlexpfake.Pod("ns", "mnist", trialName, name) }
 
 var uid int
 
