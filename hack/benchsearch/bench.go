@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -188,7 +189,11 @@ var seriesMu sync.Mutex
 func ourRun(cfg Config, a string, f Function, seed uint64, s *Series) ([]float64, float64) {
 	t0 := time.Now()
 	var run searchResult
-	alg, err := cfg.New(search.Config{Algorithm: a, Space: f.Space, Goal: search.Minimize, Seed: seed, Settings: cfg.Settings[a]})
+	space := f.Space
+	if a == "grid" {
+		space = gridSpace(space, cfg.Trials)
+	}
+	alg, err := cfg.New(search.Config{Algorithm: a, Space: space, Goal: search.Minimize, Seed: seed, Settings: cfg.Settings[a]})
 	if err == nil {
 		run, err = searchRun(alg, f, cfg.Trials, cfg.Batch)
 	}
@@ -202,6 +207,29 @@ func ourRun(cfg Config, a string, f Function, seed uint64, s *Series) ([]float64
 		s.Exhausted++
 	}
 	return BestSoFar(run.Values, f.Min, cfg.Trials), secs
+}
+
+// gridSpace gives every double without a step the step that makes the
+// grid about trials points, as a user of Katib's grid must write one (it
+// refuses a double without feasibleSpace.step).
+func gridSpace(space search.Space, trials int) search.Space {
+	doubles := 0
+	for _, p := range space {
+		if p.Type == search.Double && p.Step == 0 {
+			doubles++
+		}
+	}
+	if doubles == 0 {
+		return space
+	}
+	per := max(2, int(math.Ceil(math.Pow(float64(trials), 1/float64(doubles)))))
+	out := slices.Clone(space)
+	for i, p := range out {
+		if p.Type == search.Double && p.Step == 0 {
+			out[i].Step = (p.Max - p.Min) / float64(per-1)
+		}
+	}
+	return out
 }
 
 // algorithmOrder returns the algorithms to report: the ones asked for, or

@@ -99,7 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, outputs, error) {
 	samplers := fs.String("samplers", strings.Join(optunaSamplers, ","), "Optuna samplers, by the name of our algorithm they stand beside")
 	python := fs.String("python", "/usr/bin/python3", "the Python with Debian's python3-optuna")
 	runner := fs.String("runner", defaultRunner(), "optuna_runner.py")
-	scramble := fs.Bool("sobol-scramble", true, "scramble Optuna's Sobol sequence (set it as our sobol does)")
+	scramble := fs.Bool("sobol-scramble", false, "scramble Optuna's Sobol sequence (our sobol, as Katib's goptuna service, does not)")
 	jobs := fs.Int("jobs", 1, "our searches at once")
 	pyJobs := fs.Int("py-jobs", 1, "Optuna processes at once")
 	mf := fs.Bool("multi-fidelity", true, "run Hyperband and median stopping on the multi-fidelity Hartmann-6")

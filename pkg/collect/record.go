@@ -52,11 +52,7 @@ func (r *Recorder) Record(ctx context.Context, items []*Item, metric, key string
 		if !it.Fresh || !it.Status.State.Finished() || it.Job == nil {
 			continue
 		}
-		rec := ranking.Record{Source: it.Source, Pod: it.Pod.Name, Patterns: key, Metrics: map[string]ranking.Value{}}
-		for k, v := range it.Metrics {
-			rec.Metrics[k] = ranking.Value(v)
-		}
-		enc, err := ranking.EncodeRecord(rec, metric)
+		enc, err := RecordOf(it, metric, key)
 		if err != nil {
 			continue
 		}
@@ -110,4 +106,18 @@ func (r *Recorder) Record(ctx context.Context, items []*Item, metric, key string
 		fmt.Fprintf(r.ErrOut, "warning: could not record the results of %d trials (first: %s)\n", len(failed), failed[0])
 	}
 	return done
+}
+
+// RecordOf returns the results annotation (keys.Results) of the metrics
+// read now from an item's pod; metric is kept first when the record must
+// be cut, key is the patterns' key.
+func RecordOf(it *Item, metric, key string) (string, error) {
+	rec := ranking.Record{Source: it.Source, Patterns: key, Metrics: map[string]ranking.Value{}}
+	if it.Pod != nil {
+		rec.Pod = it.Pod.Name
+	}
+	for k, v := range it.Metrics {
+		rec.Metrics[k] = ranking.Value(v)
+	}
+	return ranking.EncodeRecord(rec, metric)
 }

@@ -63,7 +63,7 @@ func transient(err error) bool {
 // stays a Job that says what it reached. Suspending rather than deleting
 // the pod keeps the Job from starting another one (a deleted pod of a Job
 // is replaced).
-func (s *session) stop(ctx context.Context, items []*collect.Item, stops []search.Stop) error {
+func (s *session) stop(ctx context.Context, items []*collect.Item, key string, stops []search.Stop) error {
 	if len(stops) == 0 {
 		return nil
 	}
@@ -81,8 +81,16 @@ func (s *session) stop(ctx context.Context, items []*collect.Item, stops []searc
 		if err != nil {
 			return err
 		}
+		anns := map[string]string{keys.EarlyStopped: st.Reason, keys.Objective: enc}
+		// What it reported so far outlives its pod, which the suspension
+		// deletes: results ranks it by that.
+		if it.Fresh {
+			if rec, err := collect.RecordOf(it, s.metric, key); err == nil {
+				anns[keys.Results] = rec
+			}
+		}
 		patch, err := json.Marshal(map[string]any{
-			"metadata": map[string]any{"annotations": map[string]string{keys.EarlyStopped: st.Reason, keys.Objective: enc}},
+			"metadata": map[string]any{"annotations": anns},
 			"spec":     map[string]any{"suspend": true},
 		})
 		if err != nil {

@@ -41,11 +41,11 @@ const (
 
 // End is how a search ended: no new trial is created once it is set.
 type End struct {
-	Reason EndReason
+	Reason EndReason `json:"reason"`
 	// Failed is true when the experiment failed (MaxFailedReached).
-	Failed bool
+	Failed bool `json:"failed,omitempty"`
 	// Message is one sentence for status and the driver's last line.
-	Message string
+	Message string `json:"message"`
 }
 
 // Planned is one trial to create: a suggestion and its index.

@@ -149,7 +149,7 @@ func (s *session) step(ctx context.Context, jobs []batchv1.Job, pods []corev1.Po
 	}
 	s.last = &dec
 	s.sayFinished(exp.Items, trials, &dec)
-	if err := s.stop(ctx, exp.Items, dec.Stop); err != nil {
+	if err := s.stop(ctx, exp.Items, exp.PatternsKey, dec.Stop); err != nil {
 		return false, err
 	}
 	if err := s.create(ctx, dec.Create); err != nil {
@@ -157,6 +157,9 @@ func (s *session) step(ctx context.Context, jobs []batchv1.Job, pods []corev1.Po
 	}
 	if dec.End != nil && dec.Done() {
 		s.progress.clear()
+		if err := s.recordEnd(ctx, jobs, dec.End); err != nil {
+			fmt.Fprintf(d.ErrOut, "warning: could not record how the search ended: %v\n", err)
+		}
 		s.sayEnd(&dec, trials)
 		return true, nil
 	}

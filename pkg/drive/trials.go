@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"math"
 
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
@@ -39,7 +42,10 @@ func stateOf(it *collect.Item, o Objective, known bool) search.State {
 		}
 	}
 	switch {
-	case !it.Status.State.Finished():
+	case !it.Status.State.Finished(), it.Job != nil && !jobEnded(it.Job):
+		// A trial whose pod has ended counts as running until its Job
+		// says it ended, as Katib counts a trial until its Job completes:
+		// the search never has more unfinished Jobs than it may.
 		return search.Running
 	case it.Status.State == trial.Succeeded && known && o.Value != nil:
 		return search.Completed
@@ -66,4 +72,19 @@ func searchTrials(items []*collect.Item, metric, strategy string) []search.Trial
 		out = append(out, t)
 	}
 	return out
+}
+
+// jobEnded reports whether the Job controller has marked a Job complete or
+// failed. SuccessCriteriaMet and FailureTarget come first and do not count:
+// the pods of a Job with FailureTarget may still be running.
+func jobEnded(j *batchv1.Job) bool {
+	for _, c := range j.Status.Conditions {
+		switch c.Type {
+		case batchv1.JobComplete, batchv1.JobFailed:
+			if c.Status == corev1.ConditionTrue {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -65,6 +65,9 @@ func ViewOf(ctx context.Context, c kubernetes.Interface, ns string, jobs []batch
 		trials = append(trials, viewTrial(s, byName[s.Name]))
 	}
 	d := Tally(spec, trials)
+	if d.End == nil {
+		d.End = recordedEnd(jobs)
+	}
 	v := &View{Algorithm: sr.Algorithm, Metric: sr.Objective.Metric, Goal: sr.Objective.Goal.String(),
 		Finished: d.Finished, Running: d.Running, Failed: d.Failed, MaxTrials: sr.MaxTrials, End: d.End}
 	if d.Best >= 0 {

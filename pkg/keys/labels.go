@@ -44,7 +44,7 @@ const (
 
 	// PeakUsage is the annotation on a trial's Job where `top -w --record`
 	// and `report --watch --record` write the highest CPU and memory its pod
-	// was seen using (usage.Peak JSON), so the report can set it against the
+	// was seen using (cpumem.Peak JSON), so the report can set it against the
 	// trial's limits after the pod is gone.
 	PeakUsage = "mlexp.dev/peak-usage"
 

@@ -18,3 +18,9 @@ const (
 	// trial it stopped early; the trial's Job is suspended at the same time.
 	EarlyStopped = "mlexp.dev/early-stopped"
 )
+
+// SearchEnd is the annotation the driver sets on the search's last trial
+// (the highest index) when the search ends: how it ended (drive.End JSON).
+// Status and wait read it for the ends the trials alone do not tell (the
+// algorithm had nothing left to suggest); a later trial makes it stale.
+const SearchEnd = "mlexp.dev/search-end"

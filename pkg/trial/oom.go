@@ -191,7 +191,7 @@ func (s *Status) judgeKill(job *batchv1.Job, pods []corev1.Pod) {
 
 // PeakMemory returns the highest memory working set recorded for the
 // trial's pod by `top -w --record` or `report --watch --record` (the
-// memoryBytes of annotation keys.PeakUsage, which pkg/usage.Peak
+// memoryBytes of annotation keys.PeakUsage, which cpumem.Peak
 // writes), and whether one was recorded. A nil job has none.
 func PeakMemory(job *batchv1.Job) (int64, bool) {
 	if job == nil {

@@ -91,7 +91,7 @@ func (f *TrialFlags) Labels() (k8slabels.Selector, error) {
 // KeepJobs returns the jobs that -l/--selector matches, in their order: the
 // selector is on the Jobs' labels, which their pods need not carry, so
 // commands list Jobs and pods by the experiment's label and narrow the Jobs
-// here (trial.Collect then ignores the other Jobs' pods).
+// here (trial.FromJobs then ignores the other Jobs' pods).
 func (f *TrialFlags) KeepJobs(jobs []batchv1.Job) ([]batchv1.Job, error) {
 	sel, err := f.Labels()
 	if sel == nil || err != nil {
