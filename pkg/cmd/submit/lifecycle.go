@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	waitcmd "github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/waiting"
 )
 
 // warnTTL says in one line what a ttlSecondsAfterFinished in the template
@@ -65,10 +65,10 @@ func (o *Options) waitFor(ctx context.Context) error {
 	if o.Output != "" {
 		out = o.ErrOut // stdout holds the objects
 	}
-	w := &waitcmd.Waiter{
+	w := &waiting.Waiter{
 		Out: out, ErrOut: o.ErrOut, Client: o.client, Namespace: o.namespace, Experiment: o.exp.Name,
 		Selector: keys.ForExperiment(o.exp.Name), Filter: trial.Filter{Names: names},
-		For: trial.ForSucceeded, Timeout: o.Timeout,
+		For: waiting.ForSucceeded, Timeout: o.Timeout,
 	}
 	return w.Wait(ctx)
 }

@@ -15,7 +15,6 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	waitcmd "github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
@@ -50,7 +49,7 @@ var long = templates.LongDesc(`
 	continues it from any machine (see its help: one driver at a time holds a Lease).
 
 	With --wait, submit then waits for the file's trials like 'kubectl mlexp wait':
-	` + waitcmd.ExitCodesHelp + `
+	` + common.WaitExitCodesHelp + `
 
 	A trial that 'kubectl mlexp retry' re-ran with other resources keeps them: the
 	override it recorded (annotation mlexp.dev/override) is applied to the rendered
