@@ -16,7 +16,6 @@ import (
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 	kdescribe "k8s.io/kubectl/pkg/describe"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
@@ -53,7 +52,7 @@ func (o *Options) describeTrial(ctx context.Context) error {
 	}
 	v := &trialView{job: &jobs[0], pods: len(pods), status: trial.FromJob(&jobs[0], pods)}
 	statuses := []trial.Status{v.status}
-	if err := common.ApplyKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
+	if err := trial.ReadKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
 		fmt.Fprintf(o.ErrOut, "warning: cannot read the trial's Kueue Workload: %v\n", err)
 	}
 	v.status = statuses[0]

@@ -118,7 +118,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	statuses := trial.FromJobs(jobs, pods)
-	if err := common.ApplyKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
+	if err := trial.ReadKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
 		return err
 	}
 	exps := Group(statuses)

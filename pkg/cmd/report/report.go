@@ -207,7 +207,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rec := common.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
+	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
 	if o.Watch {
 		if err := o.watch(ctx, rec); err != nil {
 			return err

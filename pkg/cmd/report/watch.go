@@ -7,7 +7,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
@@ -18,7 +17,7 @@ import (
 // of Jobs, pods and pod metrics per sample) until every trial has finished
 // or ctx ends; metrics that cannot be read are said once, and the watch
 // goes on to the end without them.
-func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
+func (o *Options) watch(ctx context.Context, rec *cpumem.PeakRecorder) error {
 	sel := keys.ForExperiment(o.experiment)
 	tick := time.NewTicker(o.Interval)
 	defer tick.Stop()

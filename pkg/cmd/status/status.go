@@ -191,7 +191,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := common.ApplyKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
+	if err := trial.ReadKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
 		return err
 	}
 	if err := common.SortItems(statuses, o.SortBy); err != nil {

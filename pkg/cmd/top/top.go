@@ -233,8 +233,8 @@ func printNotes(w io.Writer, notes []string) {
 }
 
 // recorder returns the peak recorder of --record, seeded from the Jobs.
-func (o *Options) recorder(jobs []batchv1.Job) *common.PeakRecorder {
-	rec := common.NewPeakRecorder(o.client, o.ErrOut, o.Record, 16)
+func (o *Options) recorder(jobs []batchv1.Job) *cpumem.PeakRecorder {
+	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, 16)
 	rec.Seed(jobs)
 	return rec
 }

@@ -10,7 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -79,7 +79,7 @@ func (o *Options) watch(ctx context.Context) error {
 		screen   frameState
 		lastErr  string
 		finished = v.finished
-		rec      *common.PeakRecorder
+		rec      *cpumem.PeakRecorder
 	)
 	if o.Record {
 		defer func() {

@@ -1,4 +1,4 @@
-package common
+package cpumem
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 )
@@ -36,16 +35,16 @@ type PeakRecorder struct {
 	MaxRequests int
 
 	mu        sync.Mutex
-	peaks     map[string]cpumem.Peak // trial -> peak seen
-	written   map[string]cpumem.Peak // trial -> peak on its Job
-	ns        map[string]string      // trial -> namespace
+	peaks     map[string]Peak   // trial -> peak seen
+	written   map[string]Peak   // trial -> peak on its Job
+	ns        map[string]string // trial -> namespace
 	forbidden atomic.Bool
 }
 
 // NewPeakRecorder returns a recorder seeded with the peaks the Jobs record.
 func NewPeakRecorder(c kubernetes.Interface, errOut io.Writer, record bool, maxRequests int) *PeakRecorder {
 	return &PeakRecorder{Client: c, ErrOut: errOut, Record: record, MaxRequests: max(1, maxRequests),
-		peaks: map[string]cpumem.Peak{}, written: map[string]cpumem.Peak{}, ns: map[string]string{}}
+		peaks: map[string]Peak{}, written: map[string]Peak{}, ns: map[string]string{}}
 }
 
 // Seed reads the peaks recorded on jobs (a bad annotation counts as none).
@@ -59,7 +58,7 @@ func (r *PeakRecorder) Seed(jobs []batchv1.Job) {
 		if !ok {
 			continue
 		}
-		p, err := cpumem.DecodePeak(v)
+		p, err := DecodePeak(v)
 		if err != nil {
 			continue
 		}
@@ -69,7 +68,7 @@ func (r *PeakRecorder) Seed(jobs []batchv1.Job) {
 }
 
 // Observe adds one sample of each row that has one.
-func (r *PeakRecorder) Observe(rows []cpumem.Row) {
+func (r *PeakRecorder) Observe(rows []Row) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, row := range rows {
@@ -81,10 +80,10 @@ func (r *PeakRecorder) Observe(rows []cpumem.Row) {
 }
 
 // Peaks returns a copy of every trial's peak.
-func (r *PeakRecorder) Peaks() map[string]cpumem.Peak {
+func (r *PeakRecorder) Peaks() map[string]Peak {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make(map[string]cpumem.Peak, len(r.peaks))
+	out := make(map[string]Peak, len(r.peaks))
 	for k, v := range r.peaks {
 		out[k] = v
 	}
@@ -106,7 +105,7 @@ func (r *PeakRecorder) Flush(ctx context.Context, final bool) {
 		}
 	}
 	sort.Strings(todo)
-	vals := make(map[string]cpumem.Peak, len(todo))
+	vals := make(map[string]Peak, len(todo))
 	for _, name := range todo {
 		vals[name] = r.peaks[name]
 	}
@@ -158,7 +157,7 @@ func (r *PeakRecorder) SetNamespace(trial, ns string) {
 }
 
 // due reports whether peak p is worth writing over the recorded one.
-func due(p, written cpumem.Peak, final bool) bool {
+func due(p, written Peak, final bool) bool {
 	if p.IsZero() {
 		return false
 	}
