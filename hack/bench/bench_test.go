@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func TestShapeFor(t *testing.T) {
@@ -54,7 +54,7 @@ func TestExperimentFileRenders(t *testing.T) {
 			t.Fatalf("placement %d: %d jobs, want 12", p, len(jobs))
 		}
 		j := jobs[11]
-		if j.Labels["bench-part"] != "p2" || j.Spec.Template.Labels["bench-part"] != "p2" || j.Labels[labels.Experiment] != "scale" {
+		if j.Labels["bench-part"] != "p2" || j.Spec.Template.Labels["bench-part"] != "p2" || j.Labels[keys.Experiment] != "scale" {
 			t.Errorf("placement %d: labels %v / %v", p, j.Labels, j.Spec.Template.Labels)
 		}
 		suspended := j.Spec.Suspend != nil && *j.Spec.Suspend

@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // interruptSignal is what Ctrl-C sends.
@@ -25,7 +25,7 @@ func (b *Bench) Interrupt(ctx context.Context, n int, file string) error {
 		return err
 	}
 	defer b.dropNamespace(ns)
-	w, err := b.cluster.Client.BatchV1().Jobs(ns).Watch(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment(expName)})
+	w, err := b.cluster.Client.BatchV1().Jobs(ns).Watch(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment(expName)})
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (b *Bench) Interrupt(ctx context.Context, n int, file string) error {
 	if run.Err == nil {
 		row.Note = "ended without error: every write was done before the signal"
 	}
-	jobs, err := b.cluster.Jobs(ctx, ns, labels.ForExperiment(expName))
+	jobs, err := b.cluster.Jobs(ctx, ns, keys.ForExperiment(expName))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (b *Bench) wholeJobs(ctx context.Context, ns, file string) string {
 	for _, j := range want {
 		byName[j.Name] = j
 	}
-	jobs, err := b.cluster.Jobs(ctx, ns, labels.ForExperiment(expName))
+	jobs, err := b.cluster.Jobs(ctx, ns, keys.ForExperiment(expName))
 	if err != nil {
 		return err.Error()
 	}
@@ -98,9 +98,9 @@ func (b *Bench) wholeJobs(ctx context.Context, ns, file string) string {
 		switch {
 		case r == nil:
 			return "Job " + j.Name + " is not a trial of the file"
-		case j.Annotations[labels.SpecHash] != r.Annotations[labels.SpecHash],
-			j.Annotations[labels.Params] != r.Annotations[labels.Params],
-			j.Labels[labels.Trial] != r.Labels[labels.Trial]:
+		case j.Annotations[keys.SpecHash] != r.Annotations[keys.SpecHash],
+			j.Annotations[keys.Params] != r.Annotations[keys.Params],
+			j.Labels[keys.Trial] != r.Labels[keys.Trial]:
 			return "Job " + j.Name + " differs from the rendered trial"
 		case len(j.Spec.Template.Spec.Containers) != len(r.Spec.Template.Spec.Containers):
 			return "Job " + j.Name + " has a different pod template"

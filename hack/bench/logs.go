@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // logsRounds is how many times each logs command runs, alternately; the
@@ -33,11 +33,11 @@ func (b *Bench) LogsComparison(ctx context.Context) error {
 	if run := b.runner.Mlexp(ctx, ns, "submit", "-f", file); run.Err != nil {
 		return run.Err
 	}
-	if _, _, err := b.cluster.WaitFinished(ctx, ns, labels.ForExperiment(name), n, n, b.cfg.Timeout); err != nil {
+	if _, _, err := b.cluster.WaitFinished(ctx, ns, keys.ForExperiment(name), n, n, b.cfg.Timeout); err != nil {
 		return err
 	}
 	want := n * lines
-	sel := labels.ForExperiment(name)
+	sel := keys.ForExperiment(name)
 	maxReq := fmt.Sprintf("--max-log-requests=%d", n)
 	pairs := []struct {
 		what string

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // expName is the name of every bench experiment.
@@ -205,14 +205,14 @@ func (b *Bench) expectLines(row *Row, suffix string, n int) {
 
 // expectJobs checks that ns holds n Jobs of the experiment, one per trial.
 func (b *Bench) expectJobs(ctx context.Context, row *Row, ns string, n int) {
-	jobs, err := b.cluster.Jobs(ctx, ns, labels.ForExperiment(expName))
+	jobs, err := b.cluster.Jobs(ctx, ns, keys.ForExperiment(expName))
 	if err != nil {
 		row.fail(err.Error())
 		return
 	}
 	trials := map[string]bool{}
 	for _, j := range jobs {
-		trials[j.Labels[labels.Trial]] = true
+		trials[j.Labels[keys.Trial]] = true
 	}
 	if len(jobs) != n || len(trials) != n {
 		row.fail(fmt.Sprintf("%d Jobs for %d distinct trials, want %d", len(jobs), len(trials), n))

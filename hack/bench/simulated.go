@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // ranSuffix marks the rows of trials that ran on simulated nodes.
@@ -35,7 +35,7 @@ func (b *Bench) simulatedRun(ctx context.Context, n int, shape Shape) error {
 	if run.Err != nil {
 		return nil
 	}
-	took, jobs, err := b.cluster.WaitFinished(ctx, ns, labels.ForExperiment(expName), n, n-shape.PerPart, b.cfg.Timeout)
+	took, jobs, err := b.cluster.WaitFinished(ctx, ns, keys.ForExperiment(expName), n, n-shape.PerPart, b.cfg.Timeout)
 	row = b.table.Add(Row{N: n, What: "trials finished (KWOK)", Run: Run{Wall: took, Requests: -1}, InProc: true})
 	if err != nil {
 		row.fail(err.Error())
@@ -72,7 +72,7 @@ func (b *Bench) simulatedRun(ctx context.Context, n int, shape Shape) error {
 			row.fail("no line")
 		}
 	}
-	run = b.runner.Kubectl(ctx, ns, "logs", "-l", labels.ForExperiment(expName)+","+sample, "--prefix", "--tail=-1",
+	run = b.runner.Kubectl(ctx, ns, "logs", "-l", keys.ForExperiment(expName)+","+sample, "--prefix", "--tail=-1",
 		fmt.Sprintf("--max-log-requests=%d", shape.PerPart))
 	row = b.table.Add(Row{N: n, What: "kubectl logs -l --prefix of the sample", Run: run, Note: fmt.Sprintf("%d lines", run.Lines)})
 	b.expectOK(row)

@@ -11,7 +11,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/progress"
@@ -67,7 +67,7 @@ func plan(statuses []trial.Status, jobs []batchv1.Job, pods []corev1.Pod, key st
 			it.Pod = podByName[s.Namespace+"/"+s.Pod]
 		}
 		if it.Job != nil {
-			if v, ok := it.Job.Annotations[labels.Results]; ok {
+			if v, ok := it.Job.Annotations[keys.Results]; ok {
 				if r, err := ranking.DecodeRecord(v); err == nil {
 					it.recorded = &r
 				}

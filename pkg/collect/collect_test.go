@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -28,8 +28,8 @@ var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(name string, index int, paramsJSON, state string, ann map[string]string) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Index: fmt.Sprint(index), labels.Params: paramsJSON},
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Index: fmt.Sprint(index), keys.Params: paramsJSON},
 	}}
 	for k, v := range ann {
 		j.Annotations[k] = v
@@ -49,7 +49,7 @@ func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
 	p := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created.Add(time.Second)),
-			Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: trialName},
+			Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: trialName},
 			Annotations: map[string]string{podcmd.DefaultContainerAnnotationName: "ml"},
 		},
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "sidecar"}, {Name: "ml"}}},
@@ -71,7 +71,7 @@ func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
 // record is used and no log is read.
 func TestCollectRefreshReadsCurves(t *testing.T) {
 	rec := `{"source":"log","pod":"a-x","metrics":{"test_accuracy":0.9}}`
-	c := fake.NewClientset(job("a", 0, `{"lr":0.1}`, "ok", map[string]string{labels.Results: rec}), pod("a", corev1.PodSucceeded, ""))
+	c := fake.NewClientset(job("a", 0, `{"lr":0.1}`, "ok", map[string]string{keys.Results: rec}), pod("a", corev1.PodSucceeded, ""))
 	var reads int
 	open := func(context.Context, string, string, string) (io.ReadCloser, error) {
 		reads++

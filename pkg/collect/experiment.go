@@ -15,8 +15,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -83,7 +83,7 @@ func Collect(ctx context.Context, o Options) (*Experiment, error) {
 	if o.OpenLog == nil {
 		o.OpenLog = o.clientLog
 	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.Client, o.Namespace, labels.ForExperiment(o.Experiment))
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.Client, o.Namespace, keys.ForExperiment(o.Experiment))
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.
 			return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector", o.Experiment, o.Namespace)
 		}
 	}
-	statuses, missing := o.Filter.Apply(trial.Collect(jobs, pods))
+	statuses, missing := o.Filter.Apply(trial.FromJobs(jobs, pods))
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.Experiment, strings.Join(missing, ", "), o.Experiment)
 	}

@@ -10,15 +10,15 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
 // RecordFieldManager names the writer of the results annotation in
 // managedFields, apart from submit's server-side apply, which then leaves
 // it alone.
-const RecordFieldManager = labels.FieldManager + "-results"
+const RecordFieldManager = keys.FieldManager + "-results"
 
 // Recorder writes what was read from finished trials' logs on their Jobs,
 // so that the logs are read once: `results`, and a search's driver as
@@ -37,7 +37,7 @@ type Recorder struct {
 }
 
 // Record writes the metrics read now from each finished trial's pod on its
-// Job (labels.Results, with Extra's annotations), when they differ from
+// Job (keys.Results, with Extra's annotations), when they differ from
 // what is there; metric is kept first when the record must be cut. The
 // first patch goes alone: when Jobs may not be patched (Forbidden) one note
 // says so and nothing else is tried; then MaxRequests merge patches run at
@@ -57,8 +57,8 @@ func (r *Recorder) Record(ctx context.Context, items []*Item, metric, key string
 			continue
 		}
 		anns := map[string]string{}
-		if enc != it.Job.Annotations[labels.Results] {
-			anns[labels.Results] = enc
+		if enc != it.Job.Annotations[keys.Results] {
+			anns[keys.Results] = enc
 		}
 		if r.Extra != nil {
 			for k, v := range r.Extra(it) {
@@ -108,7 +108,7 @@ func (r *Recorder) Record(ctx context.Context, items []*Item, metric, key string
 	return done
 }
 
-// RecordOf returns the results annotation (labels.Results) of the metrics
+// RecordOf returns the results annotation (keys.Results) of the metrics
 // read now from an item's pod; metric is kept first when the record must
 // be cut, key is the patterns' key.
 func RecordOf(it *Item, metric, key string) (string, error) {

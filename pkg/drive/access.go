@@ -8,8 +8,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Needs is what a driver does in the experiment's namespace, checked
@@ -29,10 +29,10 @@ var Needs = []kube.Access{
 }
 
 // Stored finds the experiment an adaptive search's Jobs carry (the newest
-// Job's labels.Search): what `tune` continues from. It says so when the
+// Job's keys.Search): what `tune` continues from. It says so when the
 // experiment does not exist, or was not an adaptive search.
 func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts experiment.Options) (*experiment.Experiment, error) {
-	jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(exp))
+	jobs, err := kube.ListJobs(ctx, c, ns, keys.ForExperiment(exp))
 	if err != nil {
 		return nil, err
 	}
@@ -47,12 +47,12 @@ func Stored(ctx context.Context, c kubernetes.Interface, ns, exp string, opts ex
 }
 
 // StoredIn returns the experiment stored on the newest of jobs that
-// carries one (labels.Search), or nil when none does: the experiment was
+// carries one (keys.Search), or nil when none does: the experiment was
 // not an adaptive search.
 func StoredIn(jobs []batchv1.Job, opts experiment.Options) (*experiment.Experiment, error) {
 	newest := -1
 	for i := range jobs {
-		if _, ok := jobs[i].Annotations[labels.Search]; !ok {
+		if _, ok := jobs[i].Annotations[keys.Search]; !ok {
 			continue
 		}
 		if newest < 0 || jobs[i].CreationTimestamp.After(jobs[newest].CreationTimestamp.Time) {
@@ -63,5 +63,5 @@ func StoredIn(jobs []batchv1.Job, opts experiment.Options) (*experiment.Experime
 		return nil, nil
 	}
 	j := &jobs[newest]
-	return experiment.DecodeStored(j.Name, j.Annotations[labels.Search], opts)
+	return experiment.DecodeStored(j.Name, j.Annotations[keys.Search], opts)
 }

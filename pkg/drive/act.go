@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/util/retry"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
@@ -36,7 +36,7 @@ func (s *session) create(ctx context.Context, planned []Planned) error {
 	for i, t := range trials {
 		t.Job.Namespace = d.Namespace
 		err := retry.OnError(retry.DefaultBackoff, transient, func() error {
-			_, err := jobs.Create(ctx, t.Job, metav1.CreateOptions{FieldManager: labels.FieldManager})
+			_, err := jobs.Create(ctx, t.Job, metav1.CreateOptions{FieldManager: keys.FieldManager})
 			return err
 		})
 		switch {
@@ -58,7 +58,7 @@ func transient(err error) bool {
 }
 
 // stop stops the trials the early-stopping rule named: one merge patch
-// each records why (labels.EarlyStopped) and the objective so far, and
+// each records why (keys.EarlyStopped) and the objective so far, and
 // suspends the Job, so the Job controller deletes its pod and the trial
 // stays a Job that says what it reached. Suspending rather than deleting
 // the pod keeps the Job from starting another one (a deleted pod of a Job
@@ -81,12 +81,12 @@ func (s *session) stop(ctx context.Context, items []*collect.Item, key string, s
 		if err != nil {
 			return err
 		}
-		anns := map[string]string{labels.EarlyStopped: st.Reason, labels.Objective: enc}
+		anns := map[string]string{keys.EarlyStopped: st.Reason, keys.Objective: enc}
 		// What it reported so far outlives its pod, which the suspension
 		// deletes: results ranks it by that.
 		if it.Fresh {
 			if rec, err := collect.RecordOf(it, s.metric, key); err == nil {
-				anns[labels.Results] = rec
+				anns[keys.Results] = rec
 			}
 		}
 		patch, err := json.Marshal(map[string]any{
@@ -96,7 +96,7 @@ func (s *session) stop(ctx context.Context, items []*collect.Item, key string, s
 		if err != nil {
 			return err
 		}
-		_, err = s.d.Client.BatchV1().Jobs(s.d.Namespace).Patch(ctx, it.Job.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: labels.FieldManager})
+		_, err = s.d.Client.BatchV1().Jobs(s.d.Namespace).Patch(ctx, it.Job.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: keys.FieldManager})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("stop trial %s early: %w", it.Job.Name, err)
 		}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 )
@@ -120,7 +120,7 @@ func (s *session) loop(ctx context.Context) error {
 		opts.Every = d.Poll
 	}
 	defer s.progress.clear()
-	return kube.WatchJobsAndPodsWith(ctx, d.Client, d.Namespace, labels.ForExperiment(d.Exp.Name), opts,
+	return kube.WatchJobsAndPodsWith(ctx, d.Client, d.Namespace, keys.ForExperiment(d.Exp.Name), opts,
 		func(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 			return s.step(ctx, jobs, pods)
 		})
@@ -171,12 +171,12 @@ func (s *session) step(ctx context.Context, jobs []batchv1.Job, pods []corev1.Po
 // recorded) and a running trial's log while trials are stopped early.
 func (s *session) needsLog(it *collect.Item) bool {
 	if it.Job != nil {
-		if _, stopped := it.Job.Annotations[labels.EarlyStopped]; stopped {
+		if _, stopped := it.Job.Annotations[keys.EarlyStopped]; stopped {
 			return false
 		}
 	}
 	if it.Status.State.Finished() {
-		_, recorded := it.Job.Annotations[labels.Objective]
+		_, recorded := it.Job.Annotations[keys.Objective]
 		return it.Job != nil && !recorded
 	}
 	return s.spec.Stopper != nil
@@ -190,7 +190,7 @@ func (s *session) objectiveAnnotation(it *collect.Item) map[string]string {
 	if err != nil {
 		return nil
 	}
-	return map[string]string{labels.Objective: v}
+	return map[string]string{keys.Objective: v}
 }
 
 // withPending adds the trials created but not seen yet as running, and

@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
@@ -128,7 +128,7 @@ func (k *cluster) openLog(ctx context.Context, ns, pod, container string) (io.Re
 	if err != nil {
 		return nil, err
 	}
-	p, err := params.Decode(job.Annotations[labels.Params])
+	p, err := params.Decode(job.Annotations[keys.Params])
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +167,11 @@ func TestDriverRunsTheSearch(t *testing.T) {
 	}
 	jobs, _ := k.c.BatchV1().Jobs("ns").List(ctx, metav1.ListOptions{})
 	for _, j := range jobs.Items {
-		o, err := DecodeObjective(j.Annotations[labels.Objective])
+		o, err := DecodeObjective(j.Annotations[keys.Objective])
 		if err != nil || o.Value == nil || len(o.Curve) != 2 {
-			t.Errorf("Job %s: objective %q (%v), want a value and a curve of 2 points", j.Name, j.Annotations[labels.Objective], err)
+			t.Errorf("Job %s: objective %q (%v), want a value and a curve of 2 points", j.Name, j.Annotations[keys.Objective], err)
 		}
-		if j.Annotations[labels.Results] == "" {
+		if j.Annotations[keys.Results] == "" {
 			t.Errorf("Job %s: no results record", j.Name)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // lastJob returns the Job of the highest index, or nil.
@@ -16,7 +16,7 @@ func lastJob(jobs []batchv1.Job) *batchv1.Job {
 	var last *batchv1.Job
 	best := -1
 	for i := range jobs {
-		n, err := strconv.Atoi(jobs[i].Annotations[labels.Index])
+		n, err := strconv.Atoi(jobs[i].Annotations[keys.Index])
 		if err == nil && n > best {
 			best, last = n, &jobs[i]
 		}
@@ -25,7 +25,7 @@ func lastJob(jobs []batchv1.Job) *batchv1.Job {
 }
 
 // recordEnd writes how the search ended on its last trial's Job
-// (labels.SearchEnd), unless it says so already.
+// (keys.SearchEnd), unless it says so already.
 func (s *session) recordEnd(ctx context.Context, jobs []batchv1.Job, end *End) error {
 	last := lastJob(jobs)
 	if last == nil {
@@ -35,10 +35,10 @@ func (s *session) recordEnd(ctx context.Context, jobs []batchv1.Job, end *End) e
 	if err != nil {
 		return err
 	}
-	if last.Annotations[labels.SearchEnd] == string(b) {
+	if last.Annotations[keys.SearchEnd] == string(b) {
 		return nil
 	}
-	return kube.AnnotateJob(ctx, s.d.Client, s.d.Namespace, last.Name, map[string]string{labels.SearchEnd: string(b)}, labels.FieldManager)
+	return kube.AnnotateJob(ctx, s.d.Client, s.d.Namespace, last.Name, map[string]string{keys.SearchEnd: string(b)}, keys.FieldManager)
 }
 
 // recordedEnd returns how the search ended as its last trial records it,
@@ -48,7 +48,7 @@ func recordedEnd(jobs []batchv1.Job) *End {
 	if last == nil {
 		return nil
 	}
-	v, ok := last.Annotations[labels.SearchEnd]
+	v, ok := last.Annotations[keys.SearchEnd]
 	if !ok {
 		return nil
 	}

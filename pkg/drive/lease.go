@@ -18,7 +18,7 @@ import (
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/klog/v2"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // The timings of the search's Lease. A driver renews its lease every
@@ -98,7 +98,7 @@ func Lead(ctx context.Context, c kubernetes.Interface, ns, exp, identity string,
 		LeaseMeta:  metav1.ObjectMeta{Name: LeaseName(exp), Namespace: ns},
 		Client:     c.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{Identity: identity},
-		Labels:     map[string]string{labels.Experiment: exp, labels.ManagedBy: labels.ManagedByValue},
+		Labels:     map[string]string{keys.Experiment: exp, keys.ManagedBy: keys.ManagedByValue},
 	}
 	var (
 		started  = make(chan struct{})

@@ -15,7 +15,7 @@ import (
 const MaxCurvePoints = 1000
 
 // Objective is what the driver records on a trial's Job once the trial has
-// ended (labels.Objective): the objective metric's value by its strategy
+// ended (keys.Objective): the objective metric's value by its strategy
 // and its curve by step.
 type Objective struct {
 	Metric string `json:"metric"`

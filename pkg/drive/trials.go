@@ -8,7 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -18,7 +18,7 @@ import (
 // (false).
 func objectiveOf(it *collect.Item, metric, strategy string) (Objective, bool) {
 	if it.Job != nil {
-		if s, ok := it.Job.Annotations[labels.Objective]; ok {
+		if s, ok := it.Job.Annotations[keys.Objective]; ok {
 			if o, err := DecodeObjective(s); err == nil {
 				return o, true
 			}
@@ -37,7 +37,7 @@ func objectiveOf(it *collect.Item, metric, strategy string) (Objective, bool) {
 // failed; otherwise still running (waiting, queued, suspended by hand).
 func stateOf(it *collect.Item, o Objective, known bool) search.State {
 	if it.Job != nil {
-		if _, ok := it.Job.Annotations[labels.EarlyStopped]; ok {
+		if _, ok := it.Job.Annotations[keys.EarlyStopped]; ok {
 			return search.EarlyStopped
 		}
 	}
@@ -65,7 +65,7 @@ func searchTrials(items []*collect.Item, metric, strategy string) []search.Trial
 		}
 		t.Curve = o.Steps()
 		if it.Job != nil {
-			if s, ok := it.Job.Annotations[labels.SearchMeta]; ok {
+			if s, ok := it.Job.Annotations[keys.SearchMeta]; ok {
 				_ = json.Unmarshal([]byte(s), &t.Meta)
 			}
 		}

@@ -10,7 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -42,7 +42,7 @@ type View struct {
 func ViewOf(ctx context.Context, c kubernetes.Interface, ns string, jobs []batchv1.Job, statuses []trial.Status) (*View, error) {
 	newest := -1
 	for i := range jobs {
-		if _, ok := jobs[i].Annotations[labels.Search]; ok && (newest < 0 || jobs[i].CreationTimestamp.After(jobs[newest].CreationTimestamp.Time)) {
+		if _, ok := jobs[i].Annotations[keys.Search]; ok && (newest < 0 || jobs[i].CreationTimestamp.After(jobs[newest].CreationTimestamp.Time)) {
 			newest = i
 		}
 	}
@@ -50,7 +50,7 @@ func ViewOf(ctx context.Context, c kubernetes.Interface, ns string, jobs []batch
 		return nil, nil
 	}
 	j := &jobs[newest]
-	exp, err := experiment.DecodeStored(j.Name, j.Annotations[labels.Search], experiment.Options{})
+	exp, err := experiment.DecodeStored(j.Name, j.Annotations[keys.Search], experiment.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func viewTrial(s trial.Status, job *batchv1.Job) search.Trial {
 	t := search.Trial{Index: s.Index, Params: s.Params, Value: math.NaN()}
 	var o Objective
 	if job != nil {
-		if enc, ok := job.Annotations[labels.Objective]; ok {
+		if enc, ok := job.Annotations[keys.Objective]; ok {
 			o, _ = DecodeObjective(enc)
 		}
 	}

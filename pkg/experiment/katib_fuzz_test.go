@@ -9,7 +9,7 @@ import (
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
@@ -79,7 +79,7 @@ func FuzzKatib(f *testing.F) {
 			t.Fatalf("the native file renders %d trials (%v), the Katib file %d\n%s", len(again), err, len(trials), native)
 		}
 		for i := range trials {
-			if again[i].Name != trials[i].Name || again[i].Job.Annotations[labels.SpecHash] != trials[i].Job.Annotations[labels.SpecHash] {
+			if again[i].Name != trials[i].Name || again[i].Job.Annotations[keys.SpecHash] != trials[i].Job.Annotations[keys.SpecHash] {
 				t.Fatalf("trial %d: %s from the Katib file, %s from the native file\n%s", i, trials[i].Name, again[i].Name, native)
 			}
 		}

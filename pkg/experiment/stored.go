@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // maxStored bounds the stored experiment, compressed: annotations of one
@@ -15,7 +15,7 @@ import (
 const maxStored = 64 << 10
 
 // EncodeStored returns what every Job of an adaptive search carries in
-// labels.Search: the experiment as the mlexp format writes it (environment
+// keys.Search: the experiment as the mlexp format writes it (environment
 // variables already read, the Job template with its ${parameters}, the
 // search), gzip-compressed and base64-encoded. `tune` continues the search
 // from it on any machine, without the file.
@@ -38,7 +38,7 @@ func EncodeStored(exp *Experiment) (string, error) {
 	return base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
-// DecodeStored reads the experiment back from a Job's labels.Search
+// DecodeStored reads the experiment back from a Job's keys.Search
 // annotation; job names the Job in errors.
 func DecodeStored(job, s string, opts Options) (*Experiment, error) {
 	raw, err := base64.StdEncoding.DecodeString(s)
@@ -54,5 +54,5 @@ func DecodeStored(job, s string, opts Options) (*Experiment, error) {
 		return nil, fmt.Errorf("job %s: the search annotation: %w", job, err)
 	}
 	opts.Getenv = func(string) (string, bool) { return "", false } // already read at submit
-	return Parse("job/"+job+" annotation "+labels.Search, text, opts)
+	return Parse("job/"+job+" annotation "+keys.Search, text, opts)
 }

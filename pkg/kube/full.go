@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // FullJob is a Job as the API server returned it, with nothing dropped but
@@ -89,7 +89,7 @@ func withTrials(selector string, names map[string]bool) (string, error) {
 		vals = append(vals, n)
 	}
 	sort.Strings(vals)
-	r, err := k8slabels.NewRequirement(labels.Trial, selection.In, vals)
+	r, err := k8slabels.NewRequirement(keys.Trial, selection.In, vals)
 	if err != nil {
 		return "", err
 	}

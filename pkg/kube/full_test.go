@@ -11,9 +11,9 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // richExperiment returns a fake cluster with n trials of experiment exp
@@ -45,7 +45,7 @@ func listSelectors(c *fake.Clientset) []string {
 
 func TestFetchJobsReturnsTheNamedJobsWhole(t *testing.T) {
 	c, jobs := richExperiment(5)
-	full, err := kube.FetchJobs(context.Background(), c, "ns", labels.ForExperiment("exp"), []string{"exp-0003", "exp-0001", "exp-9999"})
+	full, err := kube.FetchJobs(context.Background(), c, "ns", keys.ForExperiment("exp"), []string{"exp-0003", "exp-0001", "exp-9999"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestFetchJobsOfManyTrialsListsTheExperimentOnce(t *testing.T) {
 	for _, j := range jobs[:80] {
 		names = append(names, j.Name)
 	}
-	full, err := kube.FetchJobs(context.Background(), c, "ns", labels.ForExperiment("exp"), names)
+	full, err := kube.FetchJobs(context.Background(), c, "ns", keys.ForExperiment("exp"), names)
 	if err != nil {
 		t.Fatal(err)
 	}

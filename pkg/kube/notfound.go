@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // NotFoundError says that no Job of an experiment exists in a namespace.
@@ -17,7 +17,7 @@ type NotFoundError struct {
 // Error implements error.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("experiment %q not found in namespace %q (no Jobs with label %s)",
-		e.Experiment, e.Namespace, labels.ForExperiment(e.Experiment))
+		e.Experiment, e.Namespace, keys.ForExperiment(e.Experiment))
 }
 
 // ExperimentNotFound returns the error of an experiment without Jobs.

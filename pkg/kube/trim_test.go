@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -33,7 +33,7 @@ func fullContainer() corev1.Container {
 }
 
 func managed() []metav1.ManagedFieldsEntry {
-	return []metav1.ManagedFieldsEntry{{Manager: labels.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
+	return []metav1.ManagedFieldsEntry{{Manager: keys.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
 		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{}}`)}}}
 }
 
@@ -72,8 +72,8 @@ func experimentObjects() ([]batchv1.Job, []corev1.Pod) {
 	for i, set := range states {
 		name := "exp-" + string(rune('a'+i))
 		meta := metav1.ObjectMeta{Name: name, Namespace: "ns", CreationTimestamp: metav1.NewTime(t0), ManagedFields: managed(),
-			Labels:      map[string]string{labels.Experiment: "exp", labels.Trial: name},
-			Annotations: map[string]string{labels.Index: string(rune('0' + i)), labels.Params: `{"lr":0.1}`}}
+			Labels:      map[string]string{keys.Experiment: "exp", keys.Trial: name},
+			Annotations: map[string]string{keys.Index: string(rune('0' + i)), keys.Params: `{"lr":0.1}`}}
 		spec := corev1.PodSpec{Containers: []corev1.Container{fullContainer()}, NodeName: "node-1",
 			Volumes:     []corev1.Volume{{Name: "kube-api-access"}},
 			Tolerations: []corev1.Toleration{{Key: "kwok.x-k8s.io/node", Operator: corev1.TolerationOpExists}}}
@@ -90,7 +90,7 @@ func experimentObjects() ([]batchv1.Job, []corev1.Pod) {
 // trial's status: Collect gives the same from full and trimmed objects.
 func TestTrimKeepsTrialState(t *testing.T) {
 	jobs, pods := experimentObjects()
-	want := trial.Collect(jobs, pods)
+	want := trial.FromJobs(jobs, pods)
 	c := fake.NewClientset()
 	for i := range jobs {
 		if _, err := c.BatchV1().Jobs("ns").Create(context.Background(), &jobs[i], metav1.CreateOptions{}); err != nil {
@@ -100,11 +100,11 @@ func TestTrimKeepsTrialState(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gotJobs, gotPods, err := kube.ListJobsAndPods(context.Background(), c, "ns", labels.ForExperiment("exp"))
+	gotJobs, gotPods, err := kube.ListJobsAndPods(context.Background(), c, "ns", keys.ForExperiment("exp"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, trial.Collect(gotJobs, gotPods)); diff != "" {
+	if diff := cmp.Diff(want, trial.FromJobs(gotJobs, gotPods)); diff != "" {
 		t.Errorf("statuses from trimmed objects (-full +trimmed):\n%s", diff)
 	}
 	specs := map[string]*corev1.PodSpec{}
@@ -129,7 +129,7 @@ func TestTrimKeepsTrialState(t *testing.T) {
 			t.Errorf("%s: container name, image or limits lost: %+v", name, c)
 		}
 	}
-	full, err := kube.ListJobs(context.Background(), c, "ns", labels.ForExperiment("exp"))
+	full, err := kube.ListJobs(context.Background(), c, "ns", keys.ForExperiment("exp"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,18 +13,18 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func testJob(name string) *batchv1.Job {
 	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "exp"}}}
+		Labels: map[string]string{keys.Experiment: "exp"}}}
 }
 
 func testPod(name string) *corev1.Pod {
 	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "exp"}}}
+		Labels: map[string]string{keys.Experiment: "exp"}}}
 }
 
 // views records what a watch passed to its ChangeFunc.
@@ -77,7 +77,7 @@ func TestWatchResumesAfterServerRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- WatchJobsAndPodsWith(ctx, c, "ns", labels.ForExperiment("exp"),
+		done <- WatchJobsAndPodsWith(ctx, c, "ns", keys.ForExperiment("exp"),
 			WatchOptions{LossTimeout: time.Minute, Warn: &warn}, v.changed)
 	}()
 	waitUntil(t, "the first view", func() bool { return v.last() == "a,pod:a-1" })
@@ -110,7 +110,7 @@ func TestWatchEndsWithoutServer(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- WatchJobsAndPodsWith(ctx, c, "ns", labels.ForExperiment("exp"), WatchOptions{LossTimeout: time.Second}, v.changed)
+		done <- WatchJobsAndPodsWith(ctx, c, "ns", keys.ForExperiment("exp"), WatchOptions{LossTimeout: time.Second}, v.changed)
 	}()
 	waitUntil(t, "the first view", func() bool { return v.last() == "a" })
 	outage.Stop()

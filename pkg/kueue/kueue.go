@@ -16,8 +16,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Group is the API group of Kueue's resources.
@@ -107,7 +107,7 @@ func (c *Client) Workloads(ctx context.Context, ns string) ([]Workload, error) {
 // UsesQueue reports whether any of jobs names a Kueue LocalQueue.
 func UsesQueue(jobs []batchv1.Job) bool {
 	for i := range jobs {
-		if jobs[i].Labels[labels.KueueQueueName] != "" {
+		if jobs[i].Labels[keys.KueueQueueName] != "" {
 			return true
 		}
 	}

@@ -13,10 +13,10 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(name string, created int) *batchv1.Job {
 	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml", UID: types.UID("uid-" + name),
 		CreationTimestamp: metav1.NewTime(t0.Add(time.Duration(created) * time.Second)),
-		Labels:            map[string]string{labels.KueueQueueName: "team-a"}}}
+		Labels:            map[string]string{keys.KueueQueueName: "team-a"}}}
 }
 
 func TestDiscover(t *testing.T) {

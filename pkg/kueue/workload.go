@@ -11,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // ListWorkloads lists every Workload of namespace ns, page by page. Kueue
@@ -58,7 +58,7 @@ func (w *Workload) JobUID() types.UID {
 			return o.UID
 		}
 	}
-	return types.UID(w.Labels[labels.KueueJobUID])
+	return types.UID(w.Labels[keys.KueueJobUID])
 }
 
 // Condition returns the condition of type t, or nil.

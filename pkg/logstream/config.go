@@ -14,8 +14,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // DefaultMaxRequests is the default cap on concurrent log requests: enough
@@ -118,7 +118,7 @@ func (c *Config) maxRequests() int {
 // selector returns the label selector the run lists and watches by: every
 // Job and pod of the experiment (Filter.Labels narrows the Jobs after).
 func (c *Config) selector() string {
-	return labels.ForExperiment(c.Experiment)
+	return keys.ForExperiment(c.Experiment)
 }
 
 // watch returns Watch, or kube's watch that tells ErrOut when the API

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // t0 is the time the fake containers start writing.
@@ -184,8 +184,8 @@ func testJob(exp string, i int, paramsJSON string, cond batchv1.JobConditionType
 	name := fmt.Sprintf("%s-%08x", exp, i)
 	meta := metav1.ObjectMeta{
 		Name: name, Namespace: "ns",
-		Labels:      map[string]string{labels.Experiment: exp, labels.Trial: name},
-		Annotations: map[string]string{labels.Params: paramsJSON, labels.Index: strconv.Itoa(i)},
+		Labels:      map[string]string{keys.Experiment: exp, keys.Trial: name},
+		Annotations: map[string]string{keys.Params: paramsJSON, keys.Index: strconv.Itoa(i)},
 	}
 	j := batchv1.Job{ObjectMeta: meta}
 	if cond != "" {

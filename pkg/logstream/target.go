@@ -93,7 +93,7 @@ func (f *Filter) Select(jobs []batchv1.Job, pods []corev1.Pod) Selection {
 	seen := map[string]bool{}
 	byJob := trial.PodsByJob(pods)
 	sel.Settled = true
-	for _, st := range trial.Collect(jobs, pods) {
+	for _, st := range trial.FromJobs(jobs, pods) {
 		seen[st.Name] = true
 		if len(wanted) > 0 && !wanted[st.Name] {
 			continue

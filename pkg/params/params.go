@@ -146,31 +146,3 @@ func Decode(annotation string) (Params, error) {
 	err := json.Unmarshal([]byte(annotation), &p)
 	return p, err
 }
-
-// NameUnion collects the parameter names of many trials in first-seen
-// order, for the columns of a table. The zero value is ready to use.
-type NameUnion struct {
-	seen  map[string]bool
-	names []string
-}
-
-// Add records the names of p.
-func (u *NameUnion) Add(p Params) {
-	if u.seen == nil {
-		u.seen = map[string]bool{}
-	}
-	for _, kv := range p {
-		if !u.seen[kv.Name] {
-			u.seen[kv.Name] = true
-			u.names = append(u.names, kv.Name)
-		}
-	}
-}
-
-// Names returns the names recorded so far, never nil.
-func (u *NameUnion) Names() []string {
-	if u.names == nil {
-		return []string{}
-	}
-	return u.names
-}

@@ -15,7 +15,7 @@ import (
 )
 
 // None is the cell of a value a trial does not have.
-const None = "<none>"
+const None = params.None
 
 // TableOptions says how WriteTable renders the table.
 type TableOptions struct {
@@ -35,10 +35,7 @@ type TableOptions struct {
 
 // Header returns the header cells of the table.
 func (t *Table) Header(o TableOptions) []string {
-	h := []string{"RANK", "TRIAL"}
-	for _, n := range t.ParamNames {
-		h = append(h, strings.ToUpper(n))
-	}
+	h := append([]string{"RANK", "TRIAL"}, params.Headers(t.ParamNames)...)
 	h = append(h, "STATE")
 	for i, n := range t.MetricNames {
 		h = append(h, strings.ToUpper(n))
@@ -75,10 +72,7 @@ func (t *Table) Cells(o TableOptions) [][]string {
 		if r.Best {
 			rank += "*"
 		}
-		row := []string{rank, r.Name}
-		for _, n := range t.ParamNames {
-			row = append(row, paramCell(r.Params, n))
-		}
+		row := append([]string{rank, r.Name}, r.Params.Cells(t.ParamNames)...)
 		row = append(row, stateCell(&r.Trial))
 		for j, n := range t.MetricNames {
 			v, ok := r.Metrics[n]
@@ -219,14 +213,6 @@ func (t *Table) Counts() (numbers, nans int) {
 		}
 	}
 	return numbers, nans
-}
-
-func paramCell(p params.Params, name string) string {
-	v, ok := p.Get(name)
-	if !ok {
-		return None
-	}
-	return params.Format(v)
 }
 
 // stateCell is the trial's state, with how it ran out of memory when the

@@ -124,7 +124,7 @@ func Rank(trials []Trial, metric string, goal Goal) *Table {
 		return ra.Value > rb.Value
 	})
 	t.rank()
-	t.ParamNames = paramNames(trials)
+	t.ParamNames = params.Columns(trials, func(t *Trial) params.Params { return t.Params })
 	t.MetricNames = []string{}
 	if metric != "" {
 		t.MetricNames = append(t.MetricNames, metric)
@@ -176,12 +176,4 @@ func (t *Table) Best() (best *Row, tied int) {
 		tied++
 	}
 	return best, tied
-}
-
-func paramNames(trials []Trial) []string {
-	var u params.NameUnion
-	for i := range trials {
-		u.Add(trials[i].Params)
-	}
-	return u.Names()
 }

@@ -14,7 +14,7 @@ import (
 const MaxRecordBytes = 4096
 
 // Record is what `results` writes on a finished trial's Job, in the
-// annotation labels.Results, so the trial's metrics outlive its pod.
+// annotation keys.Results, so the trial's metrics outlive its pod.
 type Record struct {
 	// Source is SourceLog or SourceTerminationMessage.
 	Source string `json:"source"`

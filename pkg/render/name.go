@@ -8,7 +8,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
@@ -57,17 +57,17 @@ func names(exp string, points []space.Point) []string {
 // suspend/resume), not its definition. Equal hashes mean the Job's pods
 // would be the same.
 func SpecHash(job *batchv1.Job) string {
-	_, hasHash := job.Annotations[labels.SpecHash]
-	_, hasSpec := job.Annotations[labels.ResultsSpec]
-	_, hasCount := job.Annotations[labels.TrialCount]
-	_, hasSearch := job.Annotations[labels.Search]
+	_, hasHash := job.Annotations[keys.SpecHash]
+	_, hasSpec := job.Annotations[keys.ResultsSpec]
+	_, hasCount := job.Annotations[keys.TrialCount]
+	_, hasSearch := job.Annotations[keys.Search]
 	if hasHash || hasSpec || hasCount || hasSearch || job.Spec.Suspend != nil {
 		c := *job
 		c.Annotations = maps.Clone(job.Annotations)
-		delete(c.Annotations, labels.SpecHash)
-		delete(c.Annotations, labels.ResultsSpec)
-		delete(c.Annotations, labels.TrialCount)
-		delete(c.Annotations, labels.Search)
+		delete(c.Annotations, keys.SpecHash)
+		delete(c.Annotations, keys.ResultsSpec)
+		delete(c.Annotations, keys.TrialCount)
+		delete(c.Annotations, keys.Search)
 		c.Spec.Suspend = nil
 		job = &c
 	}

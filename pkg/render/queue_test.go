@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func TestQueueLabelSuspends(t *testing.T) {
@@ -30,14 +30,14 @@ func TestQueueLabelSuspends(t *testing.T) {
 				t.Fatal(err)
 			}
 			job := trials[0].Job
-			if got := job.Labels[labels.KueueQueueName]; got != tc.want {
+			if got := job.Labels[keys.KueueQueueName]; got != tc.want {
 				t.Errorf("queue-name label = %q, want %q", got, tc.want)
 			}
 			suspended := job.Spec.Suspend != nil && *job.Spec.Suspend
 			if suspended != (tc.want != "") {
 				t.Errorf("suspend = %v, want %v: a Job naming a queue is created suspended for Kueue to admit", job.Spec.Suspend, tc.want != "")
 			}
-			if _, ok := job.Spec.Template.Labels[labels.KueueQueueName]; ok && tc.queue != "" {
+			if _, ok := job.Spec.Template.Labels[keys.KueueQueueName]; ok && tc.queue != "" {
 				t.Errorf("the pod template got the queue label too")
 			}
 		})
@@ -61,7 +61,7 @@ func TestSpecHashIgnoresSuspend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hp, hs, hq := plain[0].Job.Annotations[labels.SpecHash], suspended[0].Job.Annotations[labels.SpecHash], queued[0].Job.Annotations[labels.SpecHash]
+	hp, hs, hq := plain[0].Job.Annotations[keys.SpecHash], suspended[0].Job.Annotations[keys.SpecHash], queued[0].Job.Annotations[keys.SpecHash]
 	if hp != hs {
 		t.Errorf("spec.suspend changed the hash: %s without, %s with", hp, hs)
 	}

@@ -23,7 +23,7 @@ import (
 	kjson "sigs.k8s.io/json"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
 )
@@ -171,17 +171,17 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 	}
 	for _, m := range []*metav1.ObjectMeta{&job.ObjectMeta, &job.Spec.Template.ObjectMeta} {
 		m.Labels = setKeys(m.Labels,
-			labels.Experiment, r.exp.Name,
-			labels.Trial, name,
-			labels.ManagedBy, labels.ManagedByValue)
+			keys.Experiment, r.exp.Name,
+			keys.Trial, name,
+			keys.ManagedBy, keys.ManagedByValue)
 		m.Annotations = setKeys(m.Annotations,
-			labels.Params, string(pj),
-			labels.Index, index)
+			keys.Params, string(pj),
+			keys.Index, index)
 	}
 	if r.exp.Queue != "" {
-		job.Labels[labels.KueueQueueName] = r.exp.Queue
+		job.Labels[keys.KueueQueueName] = r.exp.Queue
 	}
-	if job.Labels[labels.KueueQueueName] != "" {
+	if job.Labels[keys.KueueQueueName] != "" {
 		// Kueue admits a Job it finds suspended; one created runnable would
 		// start at once unless Kueue's webhook suspends it.
 		job.Spec.Suspend = ptr.To(true)
@@ -190,13 +190,13 @@ func (r *renderer) job(i int, pt *space.Point) (*batchv1.Job, error) {
 		return nil, r.errorAt(t.Lookup(path), pt, name, "Job "+path+": "+msg)
 	}
 	if r.resultsSpec != "" {
-		job.Annotations[labels.ResultsSpec] = r.resultsSpec
+		job.Annotations[keys.ResultsSpec] = r.resultsSpec
 	}
-	job.Annotations[labels.TrialCount] = strconv.Itoa(r.count)
+	job.Annotations[keys.TrialCount] = strconv.Itoa(r.count)
 	if r.annotate != nil {
 		r.annotate(i, job)
 	}
-	job.Annotations[labels.SpecHash] = SpecHash(job)
+	job.Annotations[keys.SpecHash] = SpecHash(job)
 	return job, nil
 }
 

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
@@ -82,8 +82,8 @@ func TestSeedFile(t *testing.T) {
 		if ps.RestartPolicy != corev1.RestartPolicyNever || job.Spec.BackoffLimit == nil || *job.Spec.BackoffLimit != 0 {
 			t.Errorf("trial %d: restartPolicy %q backoffLimit %v, want Never and 0", i, ps.RestartPolicy, job.Spec.BackoffLimit)
 		}
-		if tr.Index != i || job.Annotations[labels.Index] != strconv.Itoa(i) || tr.Name != job.Name {
-			t.Errorf("trial %d: index %d, annotation %q, name %q vs %q", i, tr.Index, job.Annotations[labels.Index], tr.Name, job.Name)
+		if tr.Index != i || job.Annotations[keys.Index] != strconv.Itoa(i) || tr.Name != job.Name {
+			t.Errorf("trial %d: index %d, annotation %q, name %q vs %q", i, tr.Index, job.Annotations[keys.Index], tr.Name, job.Name)
 		}
 		if seen[tr.Name] || !strings.HasPrefix(tr.Name, "seed-experiments-") || len(validation.IsDNS1123Label(tr.Name)) > 0 {
 			t.Errorf("trial %d: bad or repeated name %q", i, tr.Name)
@@ -100,21 +100,21 @@ func checkMeta(t *testing.T, job *batchv1.Job, exp string, tr Trial) {
 		t.Errorf("%s: TypeMeta %v namespace %q", tr.Name, job.TypeMeta, job.Namespace)
 	}
 	for what, m := range map[string]map[string]string{"job": job.Labels, "pod template": job.Spec.Template.Labels} {
-		for k, v := range map[string]string{labels.Experiment: exp, labels.Trial: tr.Name, labels.ManagedBy: labels.ManagedByValue} {
+		for k, v := range map[string]string{keys.Experiment: exp, keys.Trial: tr.Name, keys.ManagedBy: keys.ManagedByValue} {
 			if m[k] != v {
 				t.Errorf("%s %s label %s = %q, want %q", tr.Name, what, k, m[k], v)
 			}
 		}
 	}
-	p, err := params.Decode(job.Annotations[labels.Params])
+	p, err := params.Decode(job.Annotations[keys.Params])
 	if err != nil || p.String() != tr.Params.String() {
-		t.Errorf("%s: params annotation %q decodes to %v, %v; want %v", tr.Name, job.Annotations[labels.Params], p, err, tr.Params)
+		t.Errorf("%s: params annotation %q decodes to %v, %v; want %v", tr.Name, job.Annotations[keys.Params], p, err, tr.Params)
 	}
 	pod := job.Spec.Template.Annotations
-	if pod[labels.Params] != job.Annotations[labels.Params] || pod[labels.Index] != job.Annotations[labels.Index] {
+	if pod[keys.Params] != job.Annotations[keys.Params] || pod[keys.Index] != job.Annotations[keys.Index] {
 		t.Errorf("%s: pod template annotations %v", tr.Name, pod)
 	}
-	if h := job.Annotations[labels.SpecHash]; h == "" || h != SpecHash(job) {
+	if h := job.Annotations[keys.SpecHash]; h == "" || h != SpecHash(job) {
 		t.Errorf("%s: spec-hash %q, recomputed %q", tr.Name, h, SpecHash(job))
 	}
 }
@@ -258,7 +258,7 @@ func TestExamplesRender(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			trials, _ := renderFile(t, "../../examples/"+name+".yaml", experiment.Options{})
 			for _, tr := range trials {
-				checkMeta(t, tr.Job, tr.Job.Labels[labels.Experiment], tr)
+				checkMeta(t, tr.Job, tr.Job.Labels[keys.Experiment], tr)
 			}
 		})
 	}
@@ -281,7 +281,7 @@ func TestLargeRenderIsDeterministic(t *testing.T) {
 		t.Fatalf("got %d trials, want 1200", len(a))
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Index != i || a[i].Job.Annotations[labels.SpecHash] != b[i].Job.Annotations[labels.SpecHash] {
+		if a[i].Name != b[i].Name || a[i].Index != i || a[i].Job.Annotations[keys.SpecHash] != b[i].Job.Annotations[keys.SpecHash] {
 			t.Fatalf("trial %d differs between two renders: %s %s", i, a[i].Name, b[i].Name)
 		}
 	}
@@ -321,7 +321,7 @@ func TestSpecHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ha, hb, hc := a[0].Job.Annotations[labels.SpecHash], b[0].Job.Annotations[labels.SpecHash], changed[0].Job.Annotations[labels.SpecHash]
+	ha, hb, hc := a[0].Job.Annotations[keys.SpecHash], b[0].Job.Annotations[keys.SpecHash], changed[0].Job.Annotations[keys.SpecHash]
 	if ha != hb || len(ha) != 16 {
 		t.Errorf("the same Job hashes %q and %q", ha, hb)
 	}

@@ -7,7 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/search"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
@@ -52,7 +52,7 @@ func FirstBatch(s *experiment.Search) ([]Suggested, error) {
 // RenderSuggested renders the trials sugs of exp's adaptive search. Each
 // Job is named by its index (IndexName) and carries, besides what every
 // trial carries, the experiment as the mlexp format writes it
-// (labels.Search: what `tune` continues from) and the suggestion's Meta.
+// (keys.Search: what `tune` continues from) and the suggestion's Meta.
 func RenderSuggested(exp *experiment.Experiment, sugs []Suggested) ([]Trial, error) {
 	if exp.Search == nil {
 		return nil, fmt.Errorf("experiment %s has no adaptive search", exp.Name)
@@ -90,9 +90,9 @@ func RenderSuggested(exp *experiment.Experiment, sugs []Suggested) ([]Trial, err
 	trials := make([]Trial, len(sugs))
 	r := renderer{exp: exp, names: names, indices: indices, count: count,
 		annotate: func(i int, job *batchv1.Job) {
-			job.Annotations[labels.Search] = stored
+			job.Annotations[keys.Search] = stored
 			if metas[i] != "" {
-				job.Annotations[labels.SearchMeta] = metas[i]
+				job.Annotations[keys.SearchMeta] = metas[i]
 			}
 		}}
 	if err := renderAll(r, points, trials); err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func loadKatib(t *testing.T, file string) *experiment.Experiment {
@@ -36,26 +36,26 @@ func TestRenderFirstBatch(t *testing.T) {
 	}
 	for i, tr := range trials {
 		j := tr.Job
-		if want := IndexName(exp.Name, i); tr.Name != want || j.Name != want || j.Annotations[labels.Index] != itoa(i) {
-			t.Errorf("trial %d: name %s, Job %s, index %s; want %s", i, tr.Name, j.Name, j.Annotations[labels.Index], want)
+		if want := IndexName(exp.Name, i); tr.Name != want || j.Name != want || j.Annotations[keys.Index] != itoa(i) {
+			t.Errorf("trial %d: name %s, Job %s, index %s; want %s", i, tr.Name, j.Name, j.Annotations[keys.Index], want)
 		}
 		var meta map[string]string
-		if err := json.Unmarshal([]byte(j.Annotations[labels.SearchMeta]), &meta); err != nil || meta["hyperband.rung"] != "0" {
-			t.Errorf("trial %d: search meta %q (%v), want Hyperband's rung 0", i, j.Annotations[labels.SearchMeta], err)
+		if err := json.Unmarshal([]byte(j.Annotations[keys.SearchMeta]), &meta); err != nil || meta["hyperband.rung"] != "0" {
+			t.Errorf("trial %d: search meta %q (%v), want Hyperband's rung 0", i, j.Annotations[keys.SearchMeta], err)
 		}
-		back, err := experiment.DecodeStored(j.Name, j.Annotations[labels.Search], experiment.Options{})
+		back, err := experiment.DecodeStored(j.Name, j.Annotations[keys.Search], experiment.Options{})
 		if err != nil || back.Search.Algorithm != "hyperband" {
 			t.Errorf("trial %d: stored experiment %v, %v", i, back, err)
 		}
 	}
 	// Rendering a later suggestion by itself gives the same Job.
 	var meta map[string]string
-	_ = json.Unmarshal([]byte(trials[1].Job.Annotations[labels.SearchMeta]), &meta)
+	_ = json.Unmarshal([]byte(trials[1].Job.Annotations[keys.SearchMeta]), &meta)
 	again, err := RenderSuggested(exp, []Suggested{{Index: 1, Params: trials[1].Params, Meta: meta}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again[0].Job.Annotations[labels.SpecHash] != trials[1].Job.Annotations[labels.SpecHash] {
+	if again[0].Job.Annotations[keys.SpecHash] != trials[1].Job.Annotations[keys.SpecHash] {
 		t.Errorf("trial 1 rendered alone differs from the batch's")
 	}
 }

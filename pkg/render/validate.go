@@ -11,7 +11,7 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // validate checks what the API server would reject, or what would make the
@@ -141,5 +141,5 @@ func memoryWarnings(trials []Trial) []string {
 
 // isOwnLabel reports whether the plugin sets label key k (with valid values).
 func isOwnLabel(k string) bool {
-	return k == labels.Experiment || k == labels.Trial || k == labels.ManagedBy
+	return k == keys.Experiment || k == keys.Trial || k == keys.ManagedBy
 }

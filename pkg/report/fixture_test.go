@@ -5,10 +5,10 @@ import (
 	"math"
 	"time"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 var seedActivations = []string{"softmax", "relu", "tanh", "linear", "selu", "elu", "sigmoid", "softsign"}
@@ -19,8 +19,8 @@ var seedActivations = []string{"softmax", "relu", "tanh", "linear", "selu", "elu
 func seedInput() Input {
 	var trials []ranking.Trial
 	var statuses []trial.Status
-	peaks := map[string]usage.Peak{}
-	limits := map[string]usage.Resources{}
+	peaks := map[string]cpumem.Peak{}
+	limits := map[string]cpumem.Resources{}
 	i := 0
 	for m, model := range []string{"model01", "model02", "model03"} {
 		for k, act := range seedActivations {
@@ -58,9 +58,9 @@ func seedInput() Input {
 				}
 			}
 			mem := int64(6) << 30
-			limits[name] = usage.Resources{CPU: ptr64(1000), Memory: &mem}
+			limits[name] = cpumem.Resources{CPU: ptr64(1000), Memory: &mem}
 			if tr.State != trial.Pending && st.State != trial.OOMKilled {
-				peaks[name] = usage.Peak{CPU: ptr64(int64(700 + 37*i%300)), Memory: ptr64(int64(1+i%5) << 30), Samples: 12}
+				peaks[name] = cpumem.Peak{CPU: ptr64(int64(700 + 37*i%300)), Memory: ptr64(int64(1+i%5) << 30), Samples: 12}
 			}
 			trials = append(trials, tr)
 			statuses = append(statuses, st)

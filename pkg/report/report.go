@@ -18,10 +18,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // DefaultMaxCurves is how many trials' learning curves are drawn as lines,
@@ -40,9 +40,9 @@ type Input struct {
 	// and the reasons of failures and pending trials.
 	Statuses []trial.Status
 	// Peaks holds the peak usage recorded for each trial, by trial name.
-	Peaks map[string]usage.Peak
+	Peaks map[string]cpumem.Peak
 	// Limits holds each trial's CPU and memory limits, by trial name.
-	Limits map[string]usage.Resources
+	Limits map[string]cpumem.Resources
 	// UsageHint is the command that records usage, shown when no trial has
 	// a sample.
 	UsageHint string

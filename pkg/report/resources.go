@@ -9,8 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // maxUsageRows caps the trials drawn in the usage panel, nearest their
@@ -20,8 +20,8 @@ const maxUsageRows = 40
 // usageRow is one trial's peak usage against its limits.
 type usageRow struct {
 	r      *row
-	peak   usage.Peak
-	limits usage.Resources
+	peak   cpumem.Peak
+	limits cpumem.Resources
 	// oom names how the trial ran out of memory ("OOMKilled", "likely
 	// OOMKilled", "a process OOM-killed"); "" when it did not.
 	oom      string
@@ -128,8 +128,8 @@ func (m *model) usageSVG(rows []usageRow, more int) string {
 		y := top + rowH*float64(k)
 		name := u.r.r.Name
 		s.text(nameW, y+15, name, "end", 26, "class", "trial-name", "data-t", strconv.Itoa(u.r.i))
-		m.usageBar(s, barX1, y, barW, u.peak.Memory, u.limits.Memory, u.memP, colMemory, usage.FormatMemory, u.oom)
-		m.usageBar(s, barX2, y, barW, u.peak.CPU, u.limits.CPU, u.cpuP, colCPU, usage.FormatCPU, "")
+		m.usageBar(s, barX1, y, barW, u.peak.Memory, u.limits.Memory, u.memP, colMemory, cpumem.FormatMemory, u.oom)
+		m.usageBar(s, barX2, y, barW, u.peak.CPU, u.limits.CPU, u.cpuP, colCPU, cpumem.FormatCPU, "")
 	}
 	if more > 0 {
 		s.text(barX1, height-12, fmt.Sprintf("and %d more %s further from their limits", more, plural(more, "trial")), "start", 0, "class", "note")
@@ -151,7 +151,7 @@ func (m *model) usageBar(s *svg, x, y, w float64, peak, limit *int64, pct float6
 		label += " / no limit"
 	}
 	if peak != nil && !math.IsNaN(pct) {
-		label += " (" + usage.FormatPercent(pct) + ")"
+		label += " (" + cpumem.FormatPercent(pct) + ")"
 	}
 	if oom != "" {
 		color = colFail

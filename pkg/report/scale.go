@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
 // axis maps values of one variable to positions: a numeric axis linearly
@@ -245,15 +247,11 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return out
 }
 
-// fmtNum renders a value for a label: up to 4 significant digits.
+// fmtNum renders a value for a label: up to 4 significant digits, and
+// NaN, +Inf and -Inf as the tables print them.
 func fmtNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ranking.FormatExact(v)
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }

@@ -9,7 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // MaxAttempts is how many earlier attempts a Job's attempts annotation
@@ -20,7 +20,7 @@ const MaxAttempts = 20
 const maxMessage = 256
 
 // Attempt is how one earlier run of a trial ended, as recorded on the
-// trial's Job (labels.Attempts) when `retry` replaced it.
+// trial's Job (keys.Attempts) when `retry` replaced it.
 type Attempt struct {
 	// Attempt is the 1-based number of the run.
 	Attempt int `json:"attempt"`
@@ -114,15 +114,15 @@ func DecodeAttempts(v string) ([]Attempt, error) {
 	}
 	var out []Attempt
 	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		return nil, fmt.Errorf("annotation %s: %w", labels.Attempts, err)
+		return nil, fmt.Errorf("annotation %s: %w", keys.Attempts, err)
 	}
 	last := 0
 	for i, a := range out {
 		if a.Attempt <= last {
-			return nil, fmt.Errorf("annotation %s: entry %d: attempt %d does not follow %d", labels.Attempts, i, a.Attempt, last)
+			return nil, fmt.Errorf("annotation %s: entry %d: attempt %d does not follow %d", keys.Attempts, i, a.Attempt, last)
 		}
 		if a.State == "" {
-			return nil, fmt.Errorf("annotation %s: entry %d: no state", labels.Attempts, i)
+			return nil, fmt.Errorf("annotation %s: entry %d: no state", keys.Attempts, i)
 		}
 		last = a.Attempt
 	}
@@ -133,7 +133,7 @@ func DecodeAttempts(v string) ([]Attempt, error) {
 // A history that cannot be read is left out; the trial still shows.
 func (s *Status) fromAttempts(job *batchv1.Job) {
 	s.Attempt = 1
-	h, err := DecodeAttempts(job.Annotations[labels.Attempts])
+	h, err := DecodeAttempts(job.Annotations[keys.Attempts])
 	if err != nil || len(h) == 0 {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func TestNewAttemptOfAnOOMKilledTrial(t *testing.T) {
@@ -42,7 +42,7 @@ func TestAttemptsRoundTripThroughTheJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	j := job("t1")
-	j.Annotations[labels.Attempts] = enc
+	j.Annotations[keys.Attempts] = enc
 	s := FromJob(j, nil)
 	if len(s.Attempts) != MaxAttempts || s.Attempts[0].Attempt != 4 {
 		t.Fatalf("kept %d attempts starting at %d, want %d starting at 4", len(s.Attempts), s.Attempts[0].Attempt, MaxAttempts)
@@ -63,12 +63,12 @@ func TestDecodeAttemptsRejectsLies(t *testing.T) {
 		"not increasing": `[{"attempt":2,"state":"Failed"},{"attempt":2,"state":"Failed"}]`,
 		"no state":       `[{"attempt":1}]`,
 	} {
-		if _, err := DecodeAttempts(v); err == nil || !strings.Contains(err.Error(), labels.Attempts) {
+		if _, err := DecodeAttempts(v); err == nil || !strings.Contains(err.Error(), keys.Attempts) {
 			t.Errorf("%s: err = %v, want an error naming the annotation", name, err)
 		}
 	}
 	j := job("t1")
-	j.Annotations[labels.Attempts] = `[{"attempt":0}]`
+	j.Annotations[keys.Attempts] = `[{"attempt":0}]`
 	if s := FromJob(j, nil); s.Attempt != 1 || s.Attempts != nil {
 		t.Errorf("a bad annotation gives attempt %d, history %v; want 1, none", s.Attempt, s.Attempts)
 	}

@@ -9,16 +9,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // renderedJob is a trial's Job as submit renders it from the file.
 func renderedJob() *batchv1.Job {
 	j := job("t1")
-	j.Labels[labels.Trial] = "t1"
-	j.Annotations[labels.SpecHash] = "filehash00000000"
-	j.Spec.Template.Labels = map[string]string{labels.Experiment: "exp", labels.Trial: "t1"}
+	j.Labels[keys.Trial] = "t1"
+	j.Annotations[keys.SpecHash] = "filehash00000000"
+	j.Spec.Template.Labels = map[string]string{keys.Experiment: "exp", keys.Trial: "t1"}
 	j.Spec.Template.Spec = kubefake.RichPodSpec("32Mi", false)
 	return j
 }
@@ -48,9 +48,9 @@ func TestDriftOfARetriedJob(t *testing.T) {
 	retried := defaulted(renderedJob())
 	retried.Spec.Template.Spec.Containers[0].Resources.Limits[corev1.ResourceMemory] = resource.MustParse("64Mi")
 	o := &Override{Base: "filehash00000000", Changes: []Change{{Container: "ml", Field: LimitsMemory, From: "32Mi", To: "64Mi"}}}
-	retried.Annotations[labels.Override] = o.Encode()
-	retried.Annotations[labels.SpecHash] = o.SpecHash()
-	retried.Annotations[labels.Attempts] = `[{"attempt":1,"state":"OOMKilled"}]`
+	retried.Annotations[keys.Override] = o.Encode()
+	retried.Annotations[keys.SpecHash] = o.SpecHash()
+	retried.Annotations[keys.Attempts] = `[{"attempt":1,"state":"OOMKilled"}]`
 
 	// What a retry of issue 19 wrote: the same, its template trimmed as a
 	// List for reading trims it.

@@ -9,16 +9,16 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func TestGone(t *testing.T) {
 	mk := func(index int, count string, age time.Duration) batchv1.Job {
 		j := job(fmt.Sprint("t", index))
 		j.CreationTimestamp = metav1.NewTime(t0.Add(-age))
-		j.Annotations[labels.Index] = fmt.Sprint(index)
+		j.Annotations[keys.Index] = fmt.Sprint(index)
 		if count != "" {
-			j.Annotations[labels.TrialCount] = count
+			j.Annotations[keys.TrialCount] = count
 		}
 		return *j
 	}

@@ -7,8 +7,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Queueing is what Kueue says about a trial whose Job names a LocalQueue.
@@ -56,7 +56,7 @@ const (
 func ApplyKueue(statuses []Status, jobs []batchv1.Job, v KueueView) {
 	byName := make(map[string]*batchv1.Job, len(jobs))
 	for i := range jobs {
-		if jobs[i].Labels[labels.KueueQueueName] != "" {
+		if jobs[i].Labels[keys.KueueQueueName] != "" {
 			byName[jobs[i].Namespace+"/"+jobs[i].Name] = &jobs[i]
 		}
 	}
@@ -71,7 +71,7 @@ func ApplyKueue(statuses []Status, jobs []batchv1.Job, v KueueView) {
 		if job == nil {
 			continue
 		}
-		s.Queueing = &Queueing{Queue: job.Labels[labels.KueueQueueName], Active: true}
+		s.Queueing = &Queueing{Queue: job.Labels[keys.KueueQueueName], Active: true}
 		wl := wls[job.UID]
 		if wl != nil {
 			q := s.Queueing

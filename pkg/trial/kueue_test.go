@@ -12,9 +12,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 const noQuota = "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 500m more needed"
@@ -23,7 +23,7 @@ const noQuota = "couldn't assign flavors to pod set main: insufficient unused qu
 func queuedJob(name string, suspended bool, conds ...batchv1.JobCondition) *batchv1.Job {
 	j := job(name, conds...)
 	j.UID = types.UID("uid-" + name)
-	j.Labels[labels.KueueQueueName] = "team-a"
+	j.Labels[keys.KueueQueueName] = "team-a"
 	j.Spec.Suspend = &suspended
 	return j
 }
@@ -46,7 +46,7 @@ func workloads(t *testing.T, objs ...runtime.Object) []kueue.Workload {
 func TestApplyKueue(t *testing.T) {
 	running := func(name string) []corev1.Pod {
 		p := pod(name+"-x", corev1.PodRunning)
-		p.Labels[labels.Trial] = name
+		p.Labels[keys.Trial] = name
 		return []corev1.Pod{p}
 	}
 	evicted := kueuefake.Condition(kueue.CondEvicted, metav1.ConditionTrue, "Preempted", "Preempted to accommodate a workload (UID: x) due to prioritization in the ClusterQueue")
@@ -103,7 +103,7 @@ func TestApplyKueue(t *testing.T) {
 			if tc.wl != nil {
 				wls = workloads(t, kueuefake.Workload("v1beta2", tc.job, tc.wl...))
 			}
-			statuses := Collect([]batchv1.Job{*tc.job}, tc.pods)
+			statuses := FromJobs([]batchv1.Job{*tc.job}, tc.pods)
 			ApplyKueue(statuses, []batchv1.Job{*tc.job}, KueueView{Installed: !tc.noKueue, Workloads: wls})
 			s := statuses[0]
 			if s.State != tc.state || s.Reason != tc.reason || s.Message != tc.msg {
@@ -143,7 +143,7 @@ func TestApplyKueuePositions(t *testing.T) {
 		}
 		objs = append(objs, kueuefake.Workload("v1beta2", j, mut...))
 	}
-	statuses := Collect(jobs, nil)
+	statuses := FromJobs(jobs, nil)
 	ApplyKueue(statuses, jobs, KueueView{Installed: true, Workloads: workloads(t, objs...)})
 	var got []string
 	for _, s := range statuses {

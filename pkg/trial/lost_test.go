@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 func running(p *corev1.Pod) {
@@ -100,7 +100,7 @@ func TestFromJobFaults(t *testing.T) {
 			got := FromJob(tc.job, tc.pods)
 			want := tc.want
 			want.Name, want.Namespace, want.Experiment, want.Index, want.Created, want.Attempt = "t1", "ns", "exp", 3, t0, 1
-			want.Params, want.Labels = got.Params, map[string]string{labels.Experiment: "exp"}
+			want.Params, want.Labels = got.Params, map[string]string{keys.Experiment: "exp"}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("FromJob() (-want +got):\n%s", diff)
 			}

@@ -7,7 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // ReasonOOMKilled is the reason the kubelet gives a container that hit its memory limit.
@@ -135,7 +135,7 @@ func findLikelyOOM(job *batchv1.Job, pods []corev1.Pod) (likely, far *memoryKill
 //     DisruptionTarget condition (preemption, eviction, taint, pod GC);
 //   - the trial's Job did not fail on its activeDeadlineSeconds;
 //   - when `top -w --record` or `report --watch --record` recorded the
-//     pod's peak memory (labels.PeakUsage), that peak is at least
+//     pod's peak memory (keys.PeakUsage), that peak is at least
 //     nearLimitShare of the limit. Without a record, the rest decides.
 //
 // It returns the kill and true when all hold; the kill and false when all
@@ -191,13 +191,13 @@ func (s *Status) judgeKill(job *batchv1.Job, pods []corev1.Pod) {
 
 // PeakMemory returns the highest memory working set recorded for the
 // trial's pod by `top -w --record` or `report --watch --record` (the
-// memoryBytes of annotation labels.PeakUsage, which pkg/usage.Peak
+// memoryBytes of annotation keys.PeakUsage, which cpumem.Peak
 // writes), and whether one was recorded. A nil job has none.
 func PeakMemory(job *batchv1.Job) (int64, bool) {
 	if job == nil {
 		return 0, false
 	}
-	v, ok := job.Annotations[labels.PeakUsage]
+	v, ok := job.Annotations[keys.PeakUsage]
 	if !ok {
 		return 0, false
 	}

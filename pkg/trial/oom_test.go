@@ -10,7 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // killed is a pod whose container ml (32Mi limit) was SIGKILLed and
@@ -48,7 +48,7 @@ func TestLikelyOOM(t *testing.T) {
 	}
 	withPeak := func(bytes string) func(*batchv1.Job) {
 		return func(j *batchv1.Job) {
-			j.Annotations[labels.PeakUsage] = `{"cpuMillicores":180,"memoryBytes":` + bytes + `,"samples":4}`
+			j.Annotations[keys.PeakUsage] = `{"cpuMillicores":180,"memoryBytes":` + bytes + `,"samples":4}`
 		}
 	}
 	cases := map[string]struct {
@@ -266,7 +266,7 @@ func TestPeakMemory(t *testing.T) {
 		t.Error("a nil Job has a peak")
 	}
 	for v, want := range map[string]int64{`{"memoryBytes":42,"samples":1}`: 42, `{"cpuMillicores":5,"samples":1}`: -1, `not json`: -1} {
-		j.Annotations[labels.PeakUsage] = v
+		j.Annotations[keys.PeakUsage] = v
 		got, ok := PeakMemory(j)
 		if (want >= 0) != ok || (ok && got != want) {
 			t.Errorf("PeakMemory(%s) = %d, %v; want %d", v, got, ok, want)

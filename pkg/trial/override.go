@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // Resource fields a retry can change, as an override names them.
@@ -44,7 +44,7 @@ func (c Change) String() string {
 }
 
 // Override is what retries changed in a trial's Job against what the
-// experiment file renders: recorded on the Job (labels.Override) so that a
+// experiment file renders: recorded on the Job (keys.Override) so that a
 // re-submit of the same file applies it again instead of seeing a change.
 //
 // The Job's spec hash is then Override.SpecHash, a hash of Base (the spec
@@ -84,14 +84,14 @@ func DecodeOverride(v string) (*Override, error) {
 	}
 	var o Override
 	if err := json.Unmarshal([]byte(v), &o); err != nil {
-		return nil, fmt.Errorf("annotation %s: %w", labels.Override, err)
+		return nil, fmt.Errorf("annotation %s: %w", keys.Override, err)
 	}
 	for _, c := range o.Changes {
 		if _, _, err := fieldOf(c.Field); err != nil {
-			return nil, fmt.Errorf("annotation %s: %w", labels.Override, err)
+			return nil, fmt.Errorf("annotation %s: %w", keys.Override, err)
 		}
 		if _, err := resource.ParseQuantity(c.To); err != nil {
-			return nil, fmt.Errorf("annotation %s: %s: %w", labels.Override, c.Field, err)
+			return nil, fmt.Errorf("annotation %s: %s: %w", keys.Override, c.Field, err)
 		}
 	}
 	return &o, nil
@@ -140,12 +140,12 @@ func (o *Override) Apply(spec *corev1.PodSpec) {
 // whether anything was carried. Then a re-submit of the unchanged file
 // finds the same spec hash as the retried Job.
 func CarryOverride(rendered *batchv1.Job, existing metav1.Object) bool {
-	o, err := DecodeOverride(existing.GetAnnotations()[labels.Override])
+	o, err := DecodeOverride(existing.GetAnnotations()[keys.Override])
 	if err != nil || o == nil {
 		return false
 	}
 	spec := &rendered.Spec.Template.Spec
-	kept := Override{Base: rendered.Annotations[labels.SpecHash]}
+	kept := Override{Base: rendered.Annotations[keys.SpecHash]}
 	for _, c := range o.Changes {
 		ct := container(spec, c.Container)
 		if ct == nil || !sameQuantity(quantity(ct, c.Field), c.From) {
@@ -157,8 +157,8 @@ func CarryOverride(rendered *batchv1.Job, existing metav1.Object) bool {
 		return false
 	}
 	kept.Apply(spec)
-	rendered.Annotations[labels.Override] = kept.Encode()
-	rendered.Annotations[labels.SpecHash] = kept.SpecHash()
+	rendered.Annotations[keys.Override] = kept.Encode()
+	rendered.Annotations[keys.SpecHash] = kept.SpecHash()
 	return true
 }
 

@@ -10,8 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // DefaultContainerAnnotation names the container kubectl picks by default.
@@ -58,12 +58,12 @@ func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 	job := cleanCopy(old)
 	spec := &job.Spec.Template.Spec
 	out := &Retried{Job: job}
-	o, err := DecodeOverride(old.Annotations[labels.Override])
+	o, err := DecodeOverride(old.Annotations[keys.Override])
 	if err != nil {
 		return nil, err
 	}
 	if o == nil {
-		o = &Override{Base: old.Annotations[labels.SpecHash]}
+		o = &Override{Base: old.Annotations[keys.SpecHash]}
 	}
 	set := func(c *corev1.Container, field, to string) {
 		from := quantity(c, field)
@@ -116,16 +116,16 @@ func RetryJob(full kube.FullJob, s *Status, r Resize) (*Retried, error) {
 	if err != nil {
 		return nil, err
 	}
-	job.Annotations[labels.Attempts] = enc
-	delete(job.Annotations, labels.Results)
-	delete(job.Annotations, labels.PeakUsage)
+	job.Annotations[keys.Attempts] = enc
+	delete(job.Annotations, keys.Results)
+	delete(job.Annotations, keys.PeakUsage)
 	if len(o.Changes) > 0 {
-		job.Annotations[labels.Override] = o.Encode()
-		job.Annotations[labels.SpecHash] = o.SpecHash()
+		job.Annotations[keys.Override] = o.Encode()
+		job.Annotations[keys.SpecHash] = o.SpecHash()
 	} else {
-		delete(job.Annotations, labels.Override)
+		delete(job.Annotations, keys.Override)
 		if o.Base != "" {
-			job.Annotations[labels.SpecHash] = o.Base
+			job.Annotations[keys.SpecHash] = o.Base
 		}
 	}
 	return out, nil

@@ -13,8 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // clusterJob is a trial's Job as the API server returns it: status, UID,
@@ -23,12 +23,12 @@ func clusterJob(mem, req string) *batchv1.Job {
 	j := job("t1", failedCond())
 	j.UID = types.UID("uid-1")
 	j.ResourceVersion = "42"
-	j.Annotations[labels.SpecHash] = "filehash00000000"
-	j.Annotations[labels.Results] = `{"source":"log","metrics":{"loss":1}}`
-	j.Annotations[labels.PeakUsage] = `{"memoryBytes":33554432,"samples":2}`
+	j.Annotations[keys.SpecHash] = "filehash00000000"
+	j.Annotations[keys.Results] = `{"source":"log","metrics":{"loss":1}}`
+	j.Annotations[keys.PeakUsage] = `{"memoryBytes":33554432,"samples":2}`
 	j.Annotations["batch.kubernetes.io/job-tracking"] = ""
 	j.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{batchv1.ControllerUidLabel: "uid-1"}}
-	j.Spec.Template.Labels = map[string]string{labels.Trial: "t1", batchv1.ControllerUidLabel: "uid-1", "controller-uid": "uid-1",
+	j.Spec.Template.Labels = map[string]string{keys.Trial: "t1", batchv1.ControllerUidLabel: "uid-1", "controller-uid": "uid-1",
 		batchv1.JobNameLabel: "t1", "job-name": "t1"}
 	c := corev1.Container{Name: "ml", Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{
 		corev1.ResourceMemory: resource.MustParse(mem), corev1.ResourceCPU: resource.MustParse("1")}}}
@@ -43,7 +43,7 @@ func clusterJob(mem, req string) *batchv1.Job {
 // it: the only way to make the kube.FullJob a retry starts from.
 func fetched(t *testing.T, j *batchv1.Job) kube.FullJob {
 	t.Helper()
-	full, err := kube.FetchJobs(context.Background(), fake.NewClientset(j.DeepCopy()), j.Namespace, labels.ForExperiment("exp"), []string{j.Name})
+	full, err := kube.FetchJobs(context.Background(), fake.NewClientset(j.DeepCopy()), j.Namespace, keys.ForExperiment("exp"), []string{j.Name})
 	if err != nil || full[j.Name].Job() == nil {
 		t.Fatalf("fetch %s: %v, %v", j.Name, full, err)
 	}
@@ -85,27 +85,27 @@ func TestRetryJobDoublesTheOOMKilledContainer(t *testing.T) {
 	if j.UID != "" || j.ResourceVersion != "" || j.Spec.Selector != nil || len(j.Status.Conditions) != 0 {
 		t.Errorf("server fields kept: uid %q rv %q selector %v status %v", j.UID, j.ResourceVersion, j.Spec.Selector, j.Status)
 	}
-	if diff := cmp.Diff(map[string]string{labels.Trial: "t1"}, j.Spec.Template.Labels); diff != "" {
+	if diff := cmp.Diff(map[string]string{keys.Trial: "t1"}, j.Spec.Template.Labels); diff != "" {
 		t.Errorf("template labels (-want +got):\n%s", diff)
 	}
-	if j.Name != "t1" || j.Annotations[labels.Index] != "3" || j.Annotations[labels.Params] == "" {
+	if j.Name != "t1" || j.Annotations[keys.Index] != "3" || j.Annotations[keys.Params] == "" {
 		t.Errorf("name/index/params changed: %s %v", j.Name, j.Annotations)
 	}
-	for _, k := range []string{labels.Results, labels.PeakUsage, "batch.kubernetes.io/job-tracking"} {
+	for _, k := range []string{keys.Results, keys.PeakUsage, "batch.kubernetes.io/job-tracking"} {
 		if _, ok := j.Annotations[k]; ok {
 			t.Errorf("annotation %s kept", k)
 		}
 	}
-	h, err := DecodeAttempts(j.Annotations[labels.Attempts])
+	h, err := DecodeAttempts(j.Annotations[keys.Attempts])
 	if err != nil || len(h) != 1 || h[0].State != OOMKilled || h[0].MemoryLimits["ml"] != "32Mi" || h[0].Node != "node1" {
 		t.Fatalf("attempts = %+v, %v", h, err)
 	}
-	o, err := DecodeOverride(j.Annotations[labels.Override])
+	o, err := DecodeOverride(j.Annotations[keys.Override])
 	if err != nil || o.Base != "filehash00000000" || len(o.Changes) != 2 {
 		t.Fatalf("override = %+v, %v", o, err)
 	}
-	if j.Annotations[labels.SpecHash] != o.SpecHash() || o.SpecHash() == o.Base {
-		t.Errorf("spec hash %s, want the override's %s", j.Annotations[labels.SpecHash], o.SpecHash())
+	if j.Annotations[keys.SpecHash] != o.SpecHash() || o.SpecHash() == o.Base {
+		t.Errorf("spec hash %s, want the override's %s", j.Annotations[keys.SpecHash], o.SpecHash())
 	}
 }
 
@@ -129,12 +129,12 @@ func TestRetryJobSecondOOMDoublesAgainFromTheFilesValue(t *testing.T) {
 	if got := memOf(second.Job, LimitsMemory); got != "128Mi" {
 		t.Errorf("limit = %s, want 128Mi", got)
 	}
-	o, _ := DecodeOverride(second.Job.Annotations[labels.Override])
+	o, _ := DecodeOverride(second.Job.Annotations[keys.Override])
 	want := &Override{Base: "filehash00000000", Changes: []Change{{Container: "ml", Field: LimitsMemory, From: "32Mi", To: "128Mi"}}}
 	if diff := cmp.Diff(want, o); diff != "" {
 		t.Errorf("override (-want +got):\n%s", diff)
 	}
-	h, _ := DecodeAttempts(second.Job.Annotations[labels.Attempts])
+	h, _ := DecodeAttempts(second.Job.Annotations[keys.Attempts])
 	if len(h) != 2 || h[0].MemoryLimits["ml"] != "32Mi" || h[1].MemoryLimits["ml"] != "64Mi" || h[1].Attempt != 2 {
 		t.Errorf("history = %+v", h)
 	}
@@ -178,7 +178,7 @@ func TestRetryJobDoublesEveryTrialThatRanOutOfMemory(t *testing.T) {
 			if got := memOf(r.Job, LimitsMemory) + "/" + memOf(r.Job, RequestsMemory); got != "64Mi/32Mi" {
 				t.Errorf("limit/request = %s, want 64Mi/32Mi (warnings %q)", got, r.Warnings)
 			}
-			h, err := DecodeAttempts(r.Job.Annotations[labels.Attempts])
+			h, err := DecodeAttempts(r.Job.Annotations[keys.Attempts])
 			if err != nil || len(h) != 1 || h[0].Summary() != tc.summary {
 				t.Errorf("attempts = %+v, %v; want one ending %q", h, err, tc.summary)
 			}
@@ -229,8 +229,8 @@ func TestRetryJobOfAFailureChangesOnlyTheHistory(t *testing.T) {
 	if len(r.Changes) != 0 || memOf(r.Job, LimitsMemory) != "32Mi" {
 		t.Errorf("a non-OOM failure got more memory: %v", r.Changes)
 	}
-	if r.Job.Annotations[labels.SpecHash] != "filehash00000000" || r.Job.Annotations[labels.Override] != "" {
-		t.Errorf("spec hash %q override %q, want the file's hash and none", r.Job.Annotations[labels.SpecHash], r.Job.Annotations[labels.Override])
+	if r.Job.Annotations[keys.SpecHash] != "filehash00000000" || r.Job.Annotations[keys.Override] != "" {
+		t.Errorf("spec hash %q override %q, want the file's hash and none", r.Job.Annotations[keys.SpecHash], r.Job.Annotations[keys.Override])
 	}
 }
 
@@ -256,7 +256,7 @@ func TestCarryOverride(t *testing.T) {
 	}
 	render := func(mem, hash string) *batchv1.Job {
 		j := clusterJob(mem, "")
-		j.Annotations = map[string]string{labels.SpecHash: hash}
+		j.Annotations = map[string]string{keys.SpecHash: hash}
 		return j
 	}
 	// The unchanged file: the override applies and the hashes meet.
@@ -264,18 +264,18 @@ func TestCarryOverride(t *testing.T) {
 	if !CarryOverride(same, r.Job) {
 		t.Fatal("override not carried onto the unchanged file's Job")
 	}
-	if same.Annotations[labels.SpecHash] != r.Job.Annotations[labels.SpecHash] || memOf(same, LimitsMemory) != "64Mi" {
-		t.Errorf("unchanged file: hash %s limit %s, want %s 64Mi", same.Annotations[labels.SpecHash], memOf(same, LimitsMemory), r.Job.Annotations[labels.SpecHash])
+	if same.Annotations[keys.SpecHash] != r.Job.Annotations[keys.SpecHash] || memOf(same, LimitsMemory) != "64Mi" {
+		t.Errorf("unchanged file: hash %s limit %s, want %s 64Mi", same.Annotations[keys.SpecHash], memOf(same, LimitsMemory), r.Job.Annotations[keys.SpecHash])
 	}
 	// Another edit of the file: the bump stays, the hash differs.
 	edited := render("32Mi", "edited0000000000")
-	if !CarryOverride(edited, r.Job) || memOf(edited, LimitsMemory) != "64Mi" || edited.Annotations[labels.SpecHash] == r.Job.Annotations[labels.SpecHash] {
-		t.Errorf("edited file: limit %s hash %s", memOf(edited, LimitsMemory), edited.Annotations[labels.SpecHash])
+	if !CarryOverride(edited, r.Job) || memOf(edited, LimitsMemory) != "64Mi" || edited.Annotations[keys.SpecHash] == r.Job.Annotations[keys.SpecHash] {
+		t.Errorf("edited file: limit %s hash %s", memOf(edited, LimitsMemory), edited.Annotations[keys.SpecHash])
 	}
 	// The file now sets the memory itself: the file wins.
 	mine := render("256Mi", "memory0000000000")
-	if CarryOverride(mine, r.Job) || memOf(mine, LimitsMemory) != "256Mi" || mine.Annotations[labels.SpecHash] != "memory0000000000" {
-		t.Errorf("file's own memory: limit %s hash %s", memOf(mine, LimitsMemory), mine.Annotations[labels.SpecHash])
+	if CarryOverride(mine, r.Job) || memOf(mine, LimitsMemory) != "256Mi" || mine.Annotations[keys.SpecHash] != "memory0000000000" {
+		t.Errorf("file's own memory: limit %s hash %s", memOf(mine, LimitsMemory), mine.Annotations[keys.SpecHash])
 	}
 	// A Job without an override, or with a broken one, carries nothing.
 	plain := render("32Mi", "filehash00000000")
@@ -283,7 +283,7 @@ func TestCarryOverride(t *testing.T) {
 		t.Error("carried an override from a Job without one")
 	}
 	bad := r.Job.DeepCopy()
-	bad.Annotations[labels.Override] = `{"changes":[{"field":"limits.gpu","to":"1"}]}`
+	bad.Annotations[keys.Override] = `{"changes":[{"field":"limits.gpu","to":"1"}]}`
 	if CarryOverride(plain, bad) {
 		t.Error("carried a broken override")
 	}

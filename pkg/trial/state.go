@@ -35,7 +35,7 @@ const (
 	Unknown State = "Unknown"
 	// EarlyStopped means an adaptive search's driver stopped the trial
 	// because it fell behind (median stopping): its Job is suspended and
-	// carries the reason (labels.EarlyStopped). As in Katib it counts as a
+	// carries the reason (keys.EarlyStopped). As in Katib it counts as a
 	// success: its last reported value stands as its objective.
 	EarlyStopped State = "EarlyStopped"
 )

@@ -8,7 +8,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
@@ -34,7 +34,7 @@ type Status struct {
 	OOMContainer string `json:"oomContainer,omitempty"`
 	// Attempt is the number of the current run: 1 until `retry` replaces the Job.
 	Attempt int `json:"attempt"`
-	// Attempts are the earlier runs, oldest first (see labels.Attempts).
+	// Attempts are the earlier runs, oldest first (see keys.Attempts).
 	Attempts []Attempt  `json:"attempts,omitempty"`
 	Created  time.Time  `json:"created"`
 	Started  *time.Time `json:"started,omitempty"`
@@ -61,9 +61,9 @@ func (s *Status) Duration(now time.Time) time.Duration {
 	return end.Sub(*s.Started)
 }
 
-// Collect derives the status of every Job from the Jobs and the pods of one
+// FromJobs derives the status of every Job from the Jobs and the pods of one
 // List each, in trial order (the experiment file's order).
-func Collect(jobs []batchv1.Job, pods []corev1.Pod) []Status {
+func FromJobs(jobs []batchv1.Job, pods []corev1.Pod) []Status {
 	byJob := PodsByJob(pods)
 	out := make([]Status, 0, len(jobs))
 	for i := range jobs {
@@ -90,7 +90,7 @@ func Collect(jobs []batchv1.Job, pods []corev1.Pod) []Status {
 func PodsByJob(pods []corev1.Pod) map[string][]corev1.Pod {
 	out := make(map[string][]corev1.Pod)
 	for _, p := range pods {
-		name := p.Labels[labels.Trial]
+		name := p.Labels[keys.Trial]
 		if name == "" {
 			name = p.Labels[batchv1.JobNameLabel]
 		}
@@ -108,15 +108,15 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 	s := Status{
 		Name:       job.Name,
 		Namespace:  job.Namespace,
-		Experiment: job.Labels[labels.Experiment],
+		Experiment: job.Labels[keys.Experiment],
 		Index:      -1,
 		Created:    job.CreationTimestamp.Time,
 		Labels:     job.Labels,
 	}
-	if v, err := strconv.Atoi(job.Annotations[labels.Index]); err == nil {
+	if v, err := strconv.Atoi(job.Annotations[keys.Index]); err == nil {
 		s.Index = v
 	}
-	s.Params, _ = params.Decode(job.Annotations[labels.Params])
+	s.Params, _ = params.Decode(job.Annotations[keys.Params])
 	s.fromAttempts(job)
 	if job.Status.StartTime != nil {
 		t := job.Status.StartTime.Time
@@ -134,7 +134,7 @@ func FromJob(job *batchv1.Job, pods []corev1.Pod) Status {
 			s.Started = &t
 		}
 	}
-	if reason, ok := job.Annotations[labels.EarlyStopped]; ok {
+	if reason, ok := job.Annotations[keys.EarlyStopped]; ok {
 		// Stopped by its search's driver: the Job is suspended, its pod
 		// deleted; why comes from the driver.
 		s.State, s.Reason, s.Message = EarlyStopped, "EarlyStopped", reason
@@ -206,4 +206,10 @@ func jobCondition(job *batchv1.Job, types ...batchv1.JobConditionType) *batchv1.
 		}
 	}
 	return nil
+}
+
+// ParamColumns returns the parameter names of statuses in first-seen
+// order: the parameter columns of a table of trials.
+func ParamColumns(statuses []Status) []string {
+	return params.Columns(statuses, func(s *Status) params.Params { return s.Params })
 }

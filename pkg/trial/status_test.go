@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -18,8 +18,8 @@ var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(name string, conds ...batchv1.JobCondition) *batchv1.Job {
 	return &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", CreationTimestamp: metav1.NewTime(t0),
-			Labels:      map[string]string{labels.Experiment: "exp"},
-			Annotations: map[string]string{labels.Index: "3", labels.Params: `{"lr":0.1,"act":"relu"}`}},
+			Labels:      map[string]string{keys.Experiment: "exp"},
+			Annotations: map[string]string{keys.Index: "3", keys.Params: `{"lr":0.1,"act":"relu"}`}},
 		Status: batchv1.JobStatus{Conditions: conds},
 	}
 }
@@ -27,7 +27,7 @@ func job(name string, conds ...batchv1.JobCondition) *batchv1.Job {
 func pod(name string, phase corev1.PodPhase, mutate ...func(*corev1.Pod)) corev1.Pod {
 	p := corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", CreationTimestamp: metav1.NewTime(t0),
-			Labels: map[string]string{labels.Trial: "t1"}},
+			Labels: map[string]string{keys.Trial: "t1"}},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "ml", Resources: corev1.ResourceRequirements{
 			Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("32Mi")}}}}},
 		Status: corev1.PodStatus{Phase: phase},
@@ -144,7 +144,7 @@ func TestFromJob(t *testing.T) {
 			got := FromJob(tc.job, tc.pods)
 			want := tc.want
 			want.Name, want.Namespace, want.Experiment, want.Index, want.Created, want.Attempt = "t1", "ns", "exp", 3, t0, 1
-			want.Labels = map[string]string{labels.Experiment: "exp"}
+			want.Labels = map[string]string{keys.Experiment: "exp"}
 			want.Params = got.Params
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("FromJob() (-want +got):\n%s", diff)
@@ -156,12 +156,12 @@ func TestFromJob(t *testing.T) {
 	}
 }
 
-func TestCollectKeepsTrialOrderAndCounts(t *testing.T) {
+func TestFromJobsKeepsTrialOrderAndCounts(t *testing.T) {
 	a, b := job("a"), job("b")
-	a.Annotations[labels.Index], b.Annotations[labels.Index] = "1", "0"
+	a.Annotations[keys.Index], b.Annotations[keys.Index] = "1", "0"
 	p := pod("a-x", corev1.PodRunning)
-	p.Labels[labels.Trial] = "a"
-	got := Collect([]batchv1.Job{*a, *b}, []corev1.Pod{p})
+	p.Labels[keys.Trial] = "a"
+	got := FromJobs([]batchv1.Job{*a, *b}, []corev1.Pod{p})
 	if got[0].Name != "b" || got[1].Name != "a" {
 		t.Fatalf("order = %s, %s; want b, a", got[0].Name, got[1].Name)
 	}

@@ -13,7 +13,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // writtenLine is the one line of a submit that could not write every trial.
@@ -30,7 +30,7 @@ func TestFaultAPIServerDuringSubmit(t *testing.T) {
 	ns := NewNamespace(t, "fault-submit")
 	file := WriteFile(t, "big.yaml", bigExperiment(1000))
 	count := func() int {
-		l, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment("big")})
+		l, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment("big")})
 		if err != nil {
 			return -1
 		}
@@ -85,7 +85,7 @@ func TestFaultAPIServerDuringSubmit(t *testing.T) {
 	}
 	want := map[string]string{}
 	for _, j := range rendered.Items {
-		want[j.Name] = j.Annotations[labels.SpecHash]
+		want[j.Name] = j.Annotations[keys.SpecHash]
 	}
 	l, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
@@ -99,9 +99,9 @@ func TestFaultAPIServerDuringSubmit(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("Job %s is not a trial of the file", j.Name)
-		case h == "" || j.Annotations[labels.SpecHash] != h:
-			t.Errorf("Job %s has spec hash %q, a fresh render %q", j.Name, j.Annotations[labels.SpecHash], h)
-		case j.Labels[labels.Experiment] != "big" || j.Annotations[labels.Params] == "" || j.Spec.Suspend == nil || !*j.Spec.Suspend:
+		case h == "" || j.Annotations[keys.SpecHash] != h:
+			t.Errorf("Job %s has spec hash %q, a fresh render %q", j.Name, j.Annotations[keys.SpecHash], h)
+		case j.Labels[keys.Experiment] != "big" || j.Annotations[keys.Params] == "" || j.Spec.Suspend == nil || !*j.Spec.Suspend:
 			t.Errorf("Job %s is half-written: labels %v, annotations %v", j.Name, j.Labels, j.Annotations)
 		}
 		delete(want, j.Name)

@@ -12,7 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // sigkillExperiment has two trials whose shell SIGKILLs its own process
@@ -77,7 +77,7 @@ func TestKillAtALimitReadsLikelyOOM(t *testing.T) {
 
 	// b's recorded peak: 1Mi of 32Mi
 	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{
-		labels.PeakUsage: `{"cpuMillicores":5,"memoryBytes":1048576,"samples":3}`}}})
+		keys.PeakUsage: `{"cpuMillicores":5,"memoryBytes":1048576,"samples":3}`}}})
 	if _, err := client.BatchV1().Jobs(ns).Patch(context.Background(), b, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}

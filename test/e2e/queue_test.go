@@ -10,7 +10,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // TestKueueQueue is issue #10's acceptance on the dev cluster's Kueue: a
@@ -33,13 +33,13 @@ func TestKueueQueue(t *testing.T) {
 	if n := strings.Count(r.Stdout, " created\n"); n != 8 {
 		t.Fatalf("submit created %d trials, want 8:\n%s", n, r)
 	}
-	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("kq")})
+	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: keys.ForExperiment("kq")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range jobs.Items {
-		if j.Labels[labels.KueueQueueName] != q {
-			t.Errorf("Job %s: queue label %q, want %q", j.Name, j.Labels[labels.KueueQueueName], q)
+		if j.Labels[keys.KueueQueueName] != q {
+			t.Errorf("Job %s: queue label %q, want %q", j.Name, j.Labels[keys.KueueQueueName], q)
 		}
 	}
 

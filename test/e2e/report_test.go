@@ -15,7 +15,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/test/headless"
 )
 
@@ -116,13 +116,13 @@ func TestReportInBrowser(t *testing.T) {
 		if r.Err != nil {
 			return false, r.String()
 		}
-		jobs, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment("rep")})
+		jobs, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment("rep")})
 		if err != nil {
 			return false, err.Error()
 		}
 		peak := map[string]bool{}
 		for _, j := range jobs.Items {
-			_, peak[j.Name] = j.Annotations[labels.PeakUsage]
+			_, peak[j.Name] = j.Annotations[keys.PeakUsage]
 		}
 		holders, peaks := holders[:0], 0
 		for _, tr := range s.Trials {
@@ -142,7 +142,7 @@ func TestReportInBrowser(t *testing.T) {
 		return len(holders) == 4 && peaks == 4 && s.CountOOM() == 1 && failed == 1,
 			fmt.Sprintf("%d of %d running trials with a recorded peak; %s\nreport --watch stderr:\n%s", peaks, len(holders), s.Describe(), werr.String())
 	})
-	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment("rep")})
+	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment("rep")})
 	if err != nil {
 		t.Fatal(err)
 	}

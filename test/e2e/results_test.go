@@ -12,7 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -122,14 +122,14 @@ func TestResultsRanksAndOutlivesPods(t *testing.T) {
 	}
 
 	// Every finished trial's metrics are now on its Job.
-	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("ranked")})
+	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: keys.ForExperiment("ranked")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range jobs.Items {
-		rec, err := ranking.DecodeRecord(j.Annotations[labels.Results])
+		rec, err := ranking.DecodeRecord(j.Annotations[keys.Results])
 		if err != nil || len(rec.Metrics) == 0 {
-			t.Errorf("Job %s: results annotation %q: %v", j.Name, j.Annotations[labels.Results], err)
+			t.Errorf("Job %s: results annotation %q: %v", j.Name, j.Annotations[keys.Results], err)
 		}
 	}
 

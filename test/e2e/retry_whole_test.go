@@ -15,7 +15,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // rtExperiment is issue 19's reproduction: trial k=2 fails by its own
@@ -201,7 +201,7 @@ func stripLikeIssue19(t *testing.T, ns, name string) {
 		t.Fatal(err)
 	}
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: old.Name, Labels: old.Labels, Annotations: old.Annotations}, Spec: old.Spec}
-	j.Annotations[labels.Attempts] = `[{"attempt":1,"state":"Failed"}]`
+	j.Annotations[keys.Attempts] = `[{"attempt":1,"state":"Failed"}]`
 	j.Spec.Selector = nil
 	delete(j.Spec.Template.Labels, batchv1.ControllerUidLabel)
 	delete(j.Spec.Template.Labels, batchv1.JobNameLabel)

@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // Sampler watches an experiment's Jobs and pods for the whole run and
@@ -49,7 +49,7 @@ func SampleExperiment(t testing.TB, ns, exp string) *Sampler {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	f := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithNamespace(ns),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = labels.ForExperiment(exp) }))
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = keys.ForExperiment(exp) }))
 	pods, jobs := f.Core().V1().Pods().Informer(), f.Batch().V1().Jobs().Informer()
 	s := &Sampler{HadPod: map[string]bool{}, Running: map[string]bool{}, Pods: map[string]map[string]bool{}, pods: pods.GetStore(), jobs: jobs.GetStore()}
 	h := cache.ResourceEventHandlerFuncs{
@@ -77,7 +77,7 @@ func (s *Sampler) sample() {
 	running := map[string]bool{}
 	for _, obj := range s.pods.List() {
 		p := obj.(*corev1.Pod)
-		tr := p.Labels[labels.Trial]
+		tr := p.Labels[keys.Trial]
 		if !s.HadPod[tr] {
 			s.FirstPod = append(s.FirstPod, tr)
 		}

@@ -13,7 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // TestSeedGrid submits the seed's own experiments.yaml unchanged: 24 Jobs
@@ -57,7 +57,7 @@ func TestSeedGrid(t *testing.T) {
 		t.Errorf("never saw a Pending trial with the scheduler's Insufficient cpu message")
 	}
 	// The rows of the seed's file, in order, became the Jobs' args.
-	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("seed")})
+	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: keys.ForExperiment("seed")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,14 +245,14 @@ spec:
 		t.Fatal(err)
 	}
 	for _, j := range left.Items {
-		if j.Labels[labels.Experiment] != "keep" {
-			t.Errorf("job %s of experiment %q left after delete", j.Name, j.Labels[labels.Experiment])
+		if j.Labels[keys.Experiment] != "keep" {
+			t.Errorf("job %s of experiment %q left after delete", j.Name, j.Labels[keys.Experiment])
 		}
 	}
 	if len(left.Items) != 3 {
 		t.Errorf("%d jobs left, want the 3 of experiment keep", len(left.Items))
 	}
-	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment("gone")})
+	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment("gone")})
 	if err != nil {
 		t.Fatal(err)
 	}

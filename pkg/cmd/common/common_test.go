@@ -15,8 +15,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func TestExperimentArg(t *testing.T) {
@@ -155,7 +155,7 @@ func TestExperimentNames(t *testing.T) {
 	job := func(name, exp string) *batchv1.Job {
 		j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "team", Labels: map[string]string{}}}
 		if exp != "" {
-			j.Labels[labels.Experiment] = exp
+			j.Labels[keys.Experiment] = exp
 		}
 		return j
 	}

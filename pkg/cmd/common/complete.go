@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -54,7 +54,7 @@ func experimentJobs(cmd *cobra.Command, getter kube.Getter, args []string) ([]ba
 	if err != nil {
 		return nil, false
 	}
-	jobs, err := kube.ListJobs(ctx, c, ns, labels.ForExperiment(exp))
+	jobs, err := kube.ListJobs(ctx, c, ns, keys.ForExperiment(exp))
 	return jobs, err == nil
 }
 
@@ -116,7 +116,7 @@ func ParamSelectorCandidates(jobs []batchv1.Job, toComplete string) ([]string, c
 	values := map[string]map[string]bool{}
 	var names []string
 	for _, j := range jobs {
-		ps, err := params.Decode(j.Annotations[labels.Params])
+		ps, err := params.Decode(j.Annotations[keys.Params])
 		if err != nil {
 			continue
 		}
@@ -162,7 +162,7 @@ func ParamSelectorCandidates(jobs []batchv1.Job, toComplete string) ([]string, c
 func MetricCandidates(jobs []batchv1.Job, toComplete string) []string {
 	seen := map[string]bool{}
 	for _, j := range jobs {
-		if r, err := ranking.DecodeRecord(j.Annotations[labels.Results]); err == nil {
+		if r, err := ranking.DecodeRecord(j.Annotations[keys.Results]); err == nil {
 			for m := range r.Metrics {
 				seen[m] = true
 			}

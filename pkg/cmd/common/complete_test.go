@@ -11,17 +11,17 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
 func job(name, paramsJSON, results string) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml",
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Params: paramsJSON, ranking.SpecAnnotation: `{"metric":"top5"}`}}}
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Params: paramsJSON, ranking.SpecAnnotation: `{"metric":"top5"}`}}}
 	if results != "" {
-		j.Annotations[labels.Results] = results
+		j.Annotations[keys.Results] = results
 	}
 	return j
 }

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/waiting"
 )
 
 func TestExitCode(t *testing.T) {
-	timeout := &ExitError{Code: 2, Err: errors.New("timed out")}
+	timeout := &waiting.ExitError{Code: 2, Err: errors.New("timed out")}
 	for _, c := range []struct {
 		err  error
 		want int
@@ -16,7 +18,7 @@ func TestExitCode(t *testing.T) {
 		{errors.New("boom"), 1},
 		{timeout, 2},
 		{fmt.Errorf("wait: %w", timeout), 2},
-		{&ExitError{Err: errors.New("no code")}, 1},
+		{&waiting.ExitError{Err: errors.New("no code")}, 1},
 	} {
 		if got := ExitCode(c.err); got != c.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)

@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // ExperimentKind is the resource name `list -o name` prints before an
@@ -33,7 +33,7 @@ func ExperimentArg(args []string) (string, error) {
 func ExperimentName(arg string) (string, error) {
 	name := arg
 	if kind, rest, ok := strings.Cut(name, "/"); ok {
-		if kind != ExperimentKind && kind != ExperimentKind+"s" && kind != ExperimentKind+"."+labels.Group {
+		if kind != ExperimentKind && kind != ExperimentKind+"s" && kind != ExperimentKind+"."+keys.Group {
 			return "", fmt.Errorf("%q is not an experiment: give NAME or %s/NAME", name, ExperimentKind)
 		}
 		name = rest
@@ -80,14 +80,14 @@ func ExperimentNames(ctx context.Context, getter kube.Getter) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := kube.ListJobs(ctx, c, ns, labels.AnyExperiment())
+	jobs, err := kube.ListJobs(ctx, c, ns, keys.AnyExperiment())
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var names []string
 	for _, j := range jobs {
-		n := j.Labels[labels.Experiment]
+		n := j.Labels[keys.Experiment]
 		if n != "" && !seen[n] {
 			seen[n] = true
 			names = append(names, n)

@@ -7,7 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -64,7 +64,7 @@ func (f *TrialFlags) Selector(exp string) (string, error) {
 // ExperimentSelector returns the label selector of experiment exp's
 // objects, narrowed by the user's label selector extra ("" for none).
 func ExperimentSelector(exp, extra string) (string, error) {
-	base := labels.ForExperiment(exp)
+	base := keys.ForExperiment(exp)
 	if extra == "" {
 		return base, nil
 	}
@@ -73,7 +73,7 @@ func ExperimentSelector(exp, extra string) (string, error) {
 		return "", fmt.Errorf("--selector: %w", err)
 	}
 	reqs, _ := sel.Requirements()
-	return k8slabels.SelectorFromSet(k8slabels.Set{labels.Experiment: exp}).Add(reqs...).String(), nil
+	return k8slabels.SelectorFromSet(k8slabels.Set{keys.Experiment: exp}).Add(reqs...).String(), nil
 }
 
 // Labels returns -l/--selector parsed; nil when it is not given.
@@ -91,7 +91,7 @@ func (f *TrialFlags) Labels() (k8slabels.Selector, error) {
 // KeepJobs returns the jobs that -l/--selector matches, in their order: the
 // selector is on the Jobs' labels, which their pods need not carry, so
 // commands list Jobs and pods by the experiment's label and narrow the Jobs
-// here (trial.Collect then ignores the other Jobs' pods).
+// here (trial.FromJobs then ignores the other Jobs' pods).
 func (f *TrialFlags) KeepJobs(jobs []batchv1.Job) ([]batchv1.Job, error) {
 	sel, err := f.Labels()
 	if sel == nil || err != nil {

@@ -84,11 +84,10 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Example:           example,
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
+			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
-			if err := o.Complete(args); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -105,9 +104,10 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	return cmd
 }
 
-// Complete reads the arguments and flags.
-func (o *Options) Complete(args []string) error {
-	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
+// Complete reads the arguments and --dry-run, and builds the client.
+func (o *Options) Complete(cmd *cobra.Command, args []string) error {
+	var err error
+	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
 		return err
 	}
 	if len(args) == 0 {
@@ -125,17 +125,25 @@ func (o *Options) Complete(args []string) error {
 			o.experiments = append(o.experiments, name)
 		}
 	}
-	if _, err := o.TrialFlags.Selector(o.experiments[0]); err != nil {
-		return err
-	}
-	if _, err := o.TrialFlags.Filter(o.experiments[0]); err != nil {
-		return err
-	}
-	var err error
 	if o.namespace, err = o.Getter.Namespace(); err != nil {
 		return err
 	}
 	o.client, err = o.Getter.KubernetesClientSet()
+	return err
+}
+
+// Validate checks -o and the trial selection flags; it does no I/O.
+func (o *Options) Validate() error {
+	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
+		return err
+	}
+	if len(o.experiments) == 0 {
+		return nil // Complete said an experiment is needed
+	}
+	if _, err := o.TrialFlags.Selector(o.experiments[0]); err != nil {
+		return err
+	}
+	_, err := o.TrialFlags.Filter(o.experiments[0])
 	return err
 }
 

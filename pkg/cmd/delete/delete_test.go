@@ -16,15 +16,15 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func objects() (*fake.Clientset, []string) {
 	meta := func(name, exp string) metav1.ObjectMeta {
 		m := metav1.ObjectMeta{Name: name, Namespace: "ml", Labels: map[string]string{}}
 		if exp != "" {
-			m.Labels[labels.Experiment] = exp
+			m.Labels[keys.Experiment] = exp
 		}
 		return m
 	}

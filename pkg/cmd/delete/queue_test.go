@@ -13,10 +13,10 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // TestDeleteWaitsForWorkloads: delete of a queued experiment waits until
@@ -25,7 +25,7 @@ import (
 func TestDeleteWaitsForWorkloads(t *testing.T) {
 	for _, gcAfter := range []int{2, -1} {
 		job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "q-1", Namespace: "ml", UID: "uid-q-1",
-			Labels: map[string]string{labels.Experiment: "q", labels.KueueQueueName: "team-a"}}}
+			Labels: map[string]string{keys.Experiment: "q", keys.KueueQueueName: "team-a"}}}
 		c := fake.NewClientset(job)
 		kubefake.AllowAll(c)
 		kueuefake.Serve(c, "v1beta2")

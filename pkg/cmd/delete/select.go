@@ -10,8 +10,8 @@ import (
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -52,7 +52,7 @@ func (o *Options) targets(ctx context.Context) ([]target, error) {
 			}
 			return nil, kube.ExperimentNotFound(exp, o.namespace)
 		}
-		statuses := trial.Collect(jobs, nil)
+		statuses := trial.FromJobs(jobs, nil)
 		t := target{experiment: exp, whole: !narrowed}
 		f, err := o.TrialFlags.Filter(exp)
 		if err != nil {
@@ -115,7 +115,7 @@ func (o *Options) listJobs(ctx context.Context, sel string) ([]batchv1.Job, erro
 }
 
 // base is the selector of every object of the target's experiment.
-func (t target) base() string { return labels.ForExperiment(t.experiment) }
+func (t target) base() string { return keys.ForExperiment(t.experiment) }
 
 // wholeAtOnce is the most Jobs one DeleteCollection of a whole experiment
 // removes. The API server deletes a collection one item at a time within
@@ -134,11 +134,11 @@ func (t target) selectors() []string {
 	var out []string
 	for start := 0; start < len(t.names); start += namesPerSelector {
 		chunk := t.names[start:min(start+namesPerSelector, len(t.names))]
-		exp, err := k8slabels.NewRequirement(labels.Experiment, selection.Equals, []string{t.experiment})
+		exp, err := k8slabels.NewRequirement(keys.Experiment, selection.Equals, []string{t.experiment})
 		if err != nil {
 			panic(err) // a valid experiment name is a valid label value
 		}
-		in, err := k8slabels.NewRequirement(labels.Trial, selection.In, chunk)
+		in, err := k8slabels.NewRequirement(keys.Trial, selection.In, chunk)
 		if err != nil {
 			panic(err) // trial names are valid label values
 		}
@@ -167,7 +167,7 @@ func (t target) count(jobs, pods []metav1.PartialObjectMetadata) int {
 		}
 	}
 	for _, p := range pods {
-		if gone[p.Labels[labels.Trial]] {
+		if gone[p.Labels[keys.Trial]] {
 			n++
 		}
 	}

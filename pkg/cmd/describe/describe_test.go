@@ -15,9 +15,9 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func experiment() *fake.Clientset {
@@ -31,13 +31,13 @@ func experiment() *fake.Clientset {
 		if !ok {
 			continue
 		}
-		j.Annotations[labels.TrialCount] = "4"
+		j.Annotations[keys.TrialCount] = "4"
 		switch j.Name {
 		case "oom-aaaaaaaa":
-			j.Annotations[labels.Attempts] = `[{"attempt":1,"state":"OOMKilled","reason":"OOMKilled","exitCode":137,"container":"ml","memoryLimits":{"ml":"32Mi"},"node":"node1","started":"2026-11-29T09:00:00Z","finished":"2026-11-29T09:00:05Z"}]`
-			j.Annotations[labels.Override] = `{"base":"hash-oom-aaaaaaaa","changes":[{"container":"ml","field":"limits.memory","from":"32Mi","to":"64Mi"}]}`
+			j.Annotations[keys.Attempts] = `[{"attempt":1,"state":"OOMKilled","reason":"OOMKilled","exitCode":137,"container":"ml","memoryLimits":{"ml":"32Mi"},"node":"node1","started":"2026-11-29T09:00:00Z","finished":"2026-11-29T09:00:05Z"}]`
+			j.Annotations[keys.Override] = `{"base":"hash-oom-aaaaaaaa","changes":[{"container":"ml","field":"limits.memory","from":"32Mi","to":"64Mi"}]}`
 		case "oom-bbbbbbbb":
-			j.Annotations[labels.Results] = `{"source":"log","pod":"oom-bbbbbbbb-abcde","metrics":{"test_accuracy":0.91}}`
+			j.Annotations[keys.Results] = `{"source":"log","pod":"oom-bbbbbbbb-abcde","metrics":{"test_accuracy":0.91}}`
 		}
 	}
 	ev := func(name, kind, obj, reason, msg string, at time.Time) runtime.Object {
@@ -171,7 +171,7 @@ func TestDescribeQueuedTrial(t *testing.T) {
 	}
 	suspended := true
 	job.UID = types.UID("uid-q-aaaaaaaa")
-	job.Labels[labels.KueueQueueName] = "team-a"
+	job.Labels[keys.KueueQueueName] = "team-a"
 	job.Spec.Suspend = &suspended
 	c := fake.NewClientset(objs...)
 	kueuefake.Serve(c, "v1beta2")

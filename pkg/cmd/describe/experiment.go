@@ -11,9 +11,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	kdescribe "k8s.io/kubectl/pkg/describe"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/status"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -22,14 +21,14 @@ import (
 // describeExperiment prints the experiment's summary from one List each
 // of its Jobs and pods.
 func (o *Options) describeExperiment(ctx context.Context) error {
-	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, keys.ForExperiment(o.experiment))
 	if err != nil {
 		return err
 	}
 	if len(jobs) == 0 {
 		return kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
-	statuses := trial.Collect(jobs, pods)
+	statuses := trial.FromJobs(jobs, pods)
 	return tabbed(o.Out, func(w io.Writer) { o.printExperiment(kdescribe.NewPrefixWriter(w), jobs, statuses) })
 }
 
@@ -72,7 +71,7 @@ func (o *Options) printExperiment(w kdescribe.PrefixWriter, jobs []batchv1.Job, 
 		}
 		return out
 	})
-	if spec := newestAnnotation(jobs, labels.ResultsSpec); spec != "" {
+	if spec := newestAnnotation(jobs, keys.ResultsSpec); spec != "" {
 		if s, err := ranking.DecodeSpec(spec); err == nil {
 			w.Write(kdescribe.LEVEL_0, "Results:\tmetric %s, goal %s, %d pattern(s)\n", orDash(s.Metric), orDash(s.Goal), len(s.Patterns))
 		}
@@ -117,7 +116,7 @@ func newestAnnotation(jobs []batchv1.Job, key string) string {
 
 // printParamSpace lists each parameter with its distinct values.
 func printParamSpace(w kdescribe.PrefixWriter, statuses []trial.Status) {
-	names := status.ParamNames(statuses)
+	names := trial.ParamColumns(statuses)
 	if len(names) == 0 {
 		return
 	}

@@ -16,13 +16,12 @@ import (
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 	kdescribe "k8s.io/kubectl/pkg/describe"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/events"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/trialevents"
 )
 
 // trialView is everything describe shows about one trial.
@@ -31,7 +30,7 @@ type trialView struct {
 	job    *batchv1.Job
 	pod    *corev1.Pod // the newest pod; nil when there is none
 	pods   int
-	events []events.TrialEvent
+	events []trialevents.Event
 	log    []string
 	logErr string
 }
@@ -39,13 +38,13 @@ type trialView struct {
 // describeTrial gathers the trial (one List each of its Jobs, pods and the
 // namespace's events, one log request) and prints it.
 func (o *Options) describeTrial(ctx context.Context) error {
-	sel := labels.ForExperiment(o.experiment) + "," + labels.Trial + "=" + o.trial
+	sel := keys.ForExperiment(o.experiment) + "," + keys.Trial + "=" + o.trial
 	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, sel)
 	if err != nil {
 		return err
 	}
 	if len(jobs) == 0 {
-		l, err := o.client.BatchV1().Jobs(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment(o.experiment), Limit: 1})
+		l, err := o.client.BatchV1().Jobs(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment(o.experiment), Limit: 1})
 		if err == nil && len(l.Items) == 0 {
 			return kube.ExperimentNotFound(o.experiment, o.namespace)
 		}
@@ -53,7 +52,7 @@ func (o *Options) describeTrial(ctx context.Context) error {
 	}
 	v := &trialView{job: &jobs[0], pods: len(pods), status: trial.FromJob(&jobs[0], pods)}
 	statuses := []trial.Status{v.status}
-	if err := common.ApplyKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
+	if err := trial.ReadKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
 		fmt.Fprintf(o.ErrOut, "warning: cannot read the trial's Kueue Workload: %v\n", err)
 	}
 	v.status = statuses[0]
@@ -66,7 +65,7 @@ func (o *Options) describeTrial(ctx context.Context) error {
 	if err != nil {
 		fmt.Fprintf(o.ErrOut, "warning: cannot list events: %v\n", err)
 	}
-	v.events = events.OfTrial(o.experiment, o.trial, jobs, pods, evs)
+	v.events = trialevents.OfTrial(o.experiment, o.trial, jobs, pods, evs)
 	o.readLog(ctx, v)
 	return tabbed(o.Out, func(w io.Writer) { o.printTrial(kdescribe.NewPrefixWriter(w), v) })
 }
@@ -135,8 +134,8 @@ func (o *Options) printTrial(w kdescribe.PrefixWriter, v *trialView) {
 	if d := s.Duration(now); d > 0 {
 		w.Write(kdescribe.LEVEL_0, "Duration:\t%s\n", duration.HumanDuration(d))
 	}
-	w.Write(kdescribe.LEVEL_0, "Spec Hash:\t%s\n", orNone(v.job.Annotations[labels.SpecHash]))
-	if ov, err := trial.DecodeOverride(v.job.Annotations[labels.Override]); err == nil && ov != nil {
+	w.Write(kdescribe.LEVEL_0, "Spec Hash:\t%s\n", orNone(v.job.Annotations[keys.SpecHash]))
+	if ov, err := trial.DecodeOverride(v.job.Annotations[keys.Override]); err == nil && ov != nil {
 		w.Write(kdescribe.LEVEL_0, "Retry Override:\n")
 		for _, c := range ov.Changes {
 			w.Write(kdescribe.LEVEL_1, "%s\n", c)
@@ -285,7 +284,7 @@ func printAttempts(w kdescribe.PrefixWriter, s *trial.Status, job *batchv1.Job, 
 
 // printResults shows the metrics `results` recorded on the Job.
 func printResults(w kdescribe.PrefixWriter, job *batchv1.Job, exp string) {
-	v, ok := job.Annotations[labels.Results]
+	v, ok := job.Annotations[keys.Results]
 	r, err := ranking.DecodeRecord(v)
 	if !ok || err != nil || len(r.Metrics) == 0 {
 		w.Write(kdescribe.LEVEL_0, "Metrics:\t<none recorded> (`kubectl mlexp results %s` reads and records them)\n", exp)
@@ -303,7 +302,7 @@ func printResults(w kdescribe.PrefixWriter, job *batchv1.Job, exp string) {
 }
 
 // printEvents shows the trial's events as kubectl describe does.
-func printEvents(w kdescribe.PrefixWriter, evs []events.TrialEvent, now time.Time) {
+func printEvents(w kdescribe.PrefixWriter, evs []trialevents.Event, now time.Time) {
 	if len(evs) == 0 {
 		w.Write(kdescribe.LEVEL_0, "Events:\t<none>\n")
 		return

@@ -17,9 +17,10 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/trialevents"
 )
 
 var long = templates.LongDesc(`
@@ -87,15 +88,9 @@ type GroupsResult struct {
 
 // EventsResult is what `events --raw -o json|yaml` prints.
 type EventsResult struct {
-	Experiment string       `json:"experiment"`
-	Namespace  string       `json:"namespace"`
-	Events     []TrialEvent `json:"events"`
-}
-
-// TrialEvent is one event with the trial it is about.
-type TrialEvent struct {
-	Trial string `json:"trial"`
-	eventagg.Event
+	Experiment string              `json:"experiment"`
+	Namespace  string              `json:"namespace"`
+	Events     []trialevents.Event `json:"events"`
 }
 
 // NewCmdEvents returns the events command.
@@ -182,7 +177,7 @@ func (o *Options) Run(ctx context.Context) error {
 		events []corev1.Event
 	)
 	g := kube.Reads()
-	sel := labels.ForExperiment(o.experiment)
+	sel := keys.ForExperiment(o.experiment)
 	g.Go(func() (err error) {
 		jobs, err = kube.ListJobs(ctx, o.client, o.namespace, sel)
 		return err
@@ -207,7 +202,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Watch {
 		return o.follow(ctx, m)
 	}
-	evs := o.pick(m, events, pods)
+	evs := m.Pick(events, pods, o.Types)
 	if o.Output != "" {
 		return common.PrintData(o.Out, o.Output, o.result(evs))
 	}
@@ -224,50 +219,22 @@ func (o *Options) Run(ctx context.Context) error {
 
 // members builds the experiment's membership test, or says the experiment
 // (or the --for trial) does not exist.
-func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*members, error) {
+func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*trialevents.Members, error) {
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
-	m := newMembers(o.experiment, jobs, pods)
+	m := trialevents.NewMembers(o.experiment, jobs, pods)
 	if o.For != "" {
-		if !m.jobs[o.For] {
+		if !m.HasJob(o.For) {
 			return nil, fmt.Errorf("--for: trial %q is not in experiment %q (see `kubectl mlexp status %s`)", o.For, o.experiment, o.experiment)
 		}
-		m.only = o.For
+		m.Only = o.For
 	}
-	m.follow = o.Watch
+	m.Follow = o.Watch
 	return m, nil
 }
 
-// pick keeps the events about the experiment's objects and of the wanted
-// types, with the OOM kills the pods' statuses record, oldest first.
-func (o *Options) pick(m *members, events []corev1.Event, pods []corev1.Pod) []TrialEvent {
-	var out []TrialEvent
-	for i := range events {
-		if te, ok := o.keep(m, eventagg.FromCore(&events[i])); ok {
-			out = append(out, te)
-		}
-	}
-	for i := range pods {
-		for _, ev := range oomEvents(m.jobOf(&pods[i]), &pods[i]) {
-			if te, ok := o.keep(m, ev); ok {
-				out = append(out, te)
-			}
-		}
-	}
-	sortTrialEvents(out)
-	return out
-}
-
-func (o *Options) keep(m *members, ev eventagg.Event) (TrialEvent, bool) {
-	t, ok := m.trialOf(ev.Object)
-	if !ok || !eventagg.HasType(ev, o.Types) {
-		return TrialEvent{}, false
-	}
-	return TrialEvent{Trial: t, Event: ev}, true
-}
-
-func (o *Options) aggregate(evs []TrialEvent) []eventagg.Group {
+func (o *Options) aggregate(evs []trialevents.Event) []eventagg.Group {
 	a := eventagg.NewAggregator(eventagg.NewNormalizer(o.experiment))
 	for _, e := range evs {
 		a.Add(e.Event)
@@ -275,10 +242,10 @@ func (o *Options) aggregate(evs []TrialEvent) []eventagg.Group {
 	return a.Groups()
 }
 
-func (o *Options) result(evs []TrialEvent) any {
+func (o *Options) result(evs []trialevents.Event) any {
 	if o.Raw {
 		if evs == nil {
-			evs = []TrialEvent{}
+			evs = []trialevents.Event{}
 		}
 		return EventsResult{Experiment: o.experiment, Namespace: o.namespace, Events: evs}
 	}

@@ -25,7 +25,6 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
 	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // fakeGetter is a kube.Getter over a fake clientset.
@@ -52,15 +51,9 @@ const (
 	t3 = "mnist-00000003"
 )
 
-func job(name string) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: name}}}
-}
+func job(name string) *batchv1.Job { return mlexpfake.Job("ns", "mnist", name) }
 
-func pod(name, trialName string) *corev1.Pod {
-	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: trialName}}}
-}
+func pod(name, trialName string) *corev1.Pod { return mlexpfake.Pod("ns", "mnist", trialName, name) }
 
 var uid int
 

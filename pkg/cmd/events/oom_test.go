@@ -15,8 +15,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // oomPod is a trial's pod whose container "ml" was OOMKilled at sec.
@@ -122,7 +122,7 @@ func TestEventsTellTheStatusStory(t *testing.T) {
 	far := oomPod(t3+"-ccccc", t3, 260)
 	far.Status.ContainerStatuses[0].State.Terminated.Reason = "Error"
 	sampled := job(t3)
-	sampled.Annotations = map[string]string{labels.PeakUsage: `{"memoryBytes":1048576,"samples":3}`}
+	sampled.Annotations = map[string]string{keys.PeakUsage: `{"memoryBytes":1048576,"samples":3}`}
 	objs := []runtime.Object{job(t1), job(t2), sampled, likely, process, far}
 	out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, "mnist", "--raw")
 	if err != nil {

@@ -3,7 +3,6 @@ package events
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/trialevents"
 )
 
 // Printer writes groups or events as kubectl-style tables. One Printer
@@ -42,7 +42,7 @@ func (p *Printer) PrintGroups(w io.Writer, gs []eventagg.Group) error {
 }
 
 // PrintRaw writes one row per event.
-func (p *Printer) PrintRaw(w io.Writer, evs []TrialEvent) error {
+func (p *Printer) PrintRaw(w io.Writer, evs []trialevents.Event) error {
 	rows := make([][]string, len(evs))
 	for i, e := range evs {
 		rows[i] = p.rawRow(e.Event)
@@ -106,18 +106,4 @@ func shortMessage(msg string) string {
 
 func oneLine(msg string) string {
 	return strings.Join(strings.Fields(msg), " ")
-}
-
-// sortTrialEvents orders events oldest first by when they were last seen.
-func sortTrialEvents(evs []TrialEvent) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if !a.Last.Equal(b.Last) {
-			return a.Last.Before(b.Last)
-		}
-		if a.Object.Name != b.Object.Name {
-			return a.Object.Name < b.Object.Name
-		}
-		return a.Reason < b.Reason
-	})
 }

@@ -8,8 +8,9 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/trialevents"
 )
 
 // queue hands events from the informer's goroutine to the printer without
@@ -49,11 +50,11 @@ func (q *queue) drain() []any {
 // updates, until ctx ends or the API server has not answered for
 // kube.ServerLossTimeout. Pods are watched for their OOM kills, which the
 // kubelet records in their status only.
-func (o *Options) follow(ctx context.Context, m *members) error {
+func (o *Options) follow(ctx context.Context, m *trialevents.Members) error {
 	reach := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut}.NewReach()
 	ctx, cancel := context.WithCancel(ctx)
 	evInf := kube.EventInformer(o.client, o.namespace, reach)
-	podInf := kube.PodInformer(o.client, o.namespace, labels.ForExperiment(o.experiment), reach)
+	podInf := kube.PodInformer(o.client, o.namespace, keys.ForExperiment(o.experiment), reach)
 	q := &queue{kick: make(chan struct{}, 1)}
 	handler := cache.ResourceEventHandlerFuncs{AddFunc: q.push, UpdateFunc: func(_, obj any) { q.push(obj) }}
 	for _, inf := range []cache.SharedIndexInformer{evInf, podInf} {
@@ -102,10 +103,10 @@ func (o *Options) follow(ctx context.Context, m *members) error {
 // fresh returns the experiment's events among objs (events, and pods'
 // OOM kills) not printed yet in this version, oldest first; pods also
 // join the experiment's members.
-func (o *Options) fresh(m *members, seen map[string]string, objs []any) []TrialEvent {
-	var out []TrialEvent
+func (o *Options) fresh(m *trialevents.Members, seen map[string]string, objs []any) []trialevents.Event {
+	var out []trialevents.Event
 	add := func(ev eventagg.Event, version string) {
-		te, ok := o.keep(m, ev)
+		te, ok := m.Keep(ev, o.Types)
 		if !ok || seen[te.ID] == version {
 			return
 		}
@@ -115,21 +116,21 @@ func (o *Options) fresh(m *members, seen map[string]string, objs []any) []TrialE
 	for _, obj := range objs {
 		switch x := obj.(type) {
 		case *corev1.Pod:
-			m.addPod(x)
-			for _, ev := range oomEvents(m.jobOf(x), x) {
+			m.AddPod(x)
+			for _, ev := range m.PodEvents(x) {
 				add(ev, "1")
 			}
 		case *corev1.Event:
 			add(eventagg.FromCore(x), x.ResourceVersion)
 		}
 	}
-	sortTrialEvents(out)
+	trialevents.Sort(out)
 	return out
 }
 
 // print writes events while following: each as a raw line, or the groups
 // they change, once each, in the state they are now in.
-func (o *Options) print(p *Printer, agg *eventagg.Aggregator, evs []TrialEvent) error {
+func (o *Options) print(p *Printer, agg *eventagg.Aggregator, evs []trialevents.Event) error {
 	if len(evs) == 0 && p.headed {
 		return nil
 	}

@@ -17,11 +17,12 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -47,6 +48,9 @@ type Options struct {
 	SortBy        string
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
+
+	namespace string // "" with --all-namespaces
+	client    kubernetes.Interface
 }
 
 // ExperimentList is what list prints with -o json, yaml, jsonpath,
@@ -83,8 +87,11 @@ func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		Short:   "List experiments with their trial counts by state",
 		Example: example,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Print.Validate(); err != nil {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -97,28 +104,36 @@ func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 	return cmd
 }
 
+// Complete reads the namespace and builds the client.
+func (o *Options) Complete(_ []string) error {
+	var err error
+	if o.namespace, err = o.Getter.Namespace(); err != nil {
+		return err
+	}
+	if o.AllNamespaces {
+		o.namespace = ""
+	}
+	o.client, err = o.Getter.KubernetesClientSet()
+	return err
+}
+
+// Validate checks the output flags.
+func (o *Options) Validate() error {
+	return o.Print.Validate()
+}
+
 // Run lists the experiments.
 func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ns, err := o.Getter.Namespace()
+	ns, c := o.namespace, o.client
+	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, keys.AnyExperiment())
 	if err != nil {
 		return err
 	}
-	if o.AllNamespaces {
-		ns = ""
-	}
-	c, err := o.Getter.KubernetesClientSet()
-	if err != nil {
-		return err
-	}
-	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, labels.AnyExperiment())
-	if err != nil {
-		return err
-	}
-	statuses := trial.Collect(jobs, pods)
-	if err := common.ApplyKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
+	statuses := trial.FromJobs(jobs, pods)
+	if err := trial.ReadKueue(ctx, o.Getter, c, ns, jobs, statuses); err != nil {
 		return err
 	}
 	exps := Group(statuses)

@@ -16,9 +16,9 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -26,7 +26,7 @@ var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(ns, exp, name string, age time.Duration, conds ...batchv1.JobCondition) *batchv1.Job {
 	return &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, CreationTimestamp: metav1.NewTime(now.Add(-age)),
-			Labels: map[string]string{labels.Experiment: exp, labels.Trial: name}},
+			Labels: map[string]string{keys.Experiment: exp, keys.Trial: name}},
 		Status: batchv1.JobStatus{Conditions: conds},
 	}
 }
@@ -41,6 +41,9 @@ func runListWith(t *testing.T, g *kubefake.Getter, all bool, output string) (str
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: g,
 		AllNamespaces: all, Print: common.PrintFlags{Output: output, Tables: []string{"wide"}}, Now: func() time.Time { return now }}
+	if err := o.Complete(nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := o.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +52,7 @@ func runListWith(t *testing.T, g *kubefake.Getter, all bool, output string) (str
 
 func TestListCountsTrialsByState(t *testing.T) {
 	done := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}
-	running := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "a-2-x", Namespace: "ml", Labels: map[string]string{labels.Experiment: "a", labels.Trial: "a-2"}},
+	running := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "a-2-x", Namespace: "ml", Labels: map[string]string{keys.Experiment: "a", keys.Trial: "a-2"}},
 		Status: corev1.PodStatus{Phase: corev1.PodRunning}}
 	c := fake.NewClientset(job("ml", "a", "a-1", time.Hour, done), job("ml", "a", "a-2", 2*time.Hour), job("ml", "a", "a-3", time.Hour),
 		job("ml", "b", "b-1", 3*time.Minute, done), job("other", "c", "c-1", time.Minute), running)
@@ -80,7 +83,7 @@ func TestListQueue(t *testing.T) {
 	queued := func(name string) *batchv1.Job {
 		j := job("ml", "q", name, time.Hour)
 		j.UID = types.UID("uid-" + name)
-		j.Labels[labels.KueueQueueName] = "team-a"
+		j.Labels[keys.KueueQueueName] = "team-a"
 		yes := true
 		j.Spec.Suspend = &yes
 		return j
@@ -144,6 +147,9 @@ func TestListShowLabels(t *testing.T) {
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
 		Getter: &kubefake.Getter{NS: "ml", Client: fake.NewClientset(a1, a2, b1)},
 		Print:  common.PrintFlags{ShowLabels: true}, Now: func() time.Time { return now }}
+	if err := o.Complete(nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := o.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +159,7 @@ func TestListShowLabels(t *testing.T) {
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("list --show-labels (-want +got):\n%s", diff)
 	}
-	if a1.Labels["owner"] != "kim" || a1.Labels[labels.Trial] != "a-1" {
+	if a1.Labels["owner"] != "kim" || a1.Labels[keys.Trial] != "a-1" {
 		t.Errorf("list changed a Job's labels: %v", a1.Labels)
 	}
 }

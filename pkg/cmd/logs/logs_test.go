@@ -16,8 +16,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 )
 
@@ -28,8 +28,8 @@ func experiment() []runtime.Object {
 		name := fmt.Sprintf("mnist-%08x", i)
 		meta := metav1.ObjectMeta{
 			Name: name, Namespace: "ns",
-			Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-			Annotations: map[string]string{labels.Params: p, labels.Index: fmt.Sprint(i)},
+			Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+			Annotations: map[string]string{keys.Params: p, keys.Index: fmt.Sprint(i)},
 		}
 		job := &batchv1.Job{ObjectMeta: meta}
 		job.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}

@@ -22,13 +22,13 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/report"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 var long = templates.LongDesc(`
@@ -46,7 +46,7 @@ var long = templates.LongDesc(`
 
 	Peak usage comes from metrics-server samples: --watch samples every running trial
 	until the experiment ends, then writes the report. With --record the peaks are also
-	written on the trials' Jobs (annotation ` + labels.PeakUsage + `), as "top -w --record"
+	written on the trials' Jobs (annotation ` + keys.PeakUsage + `), as "top -w --record"
 	does, so a later report shows them; without --record nothing is written.
 
 	-o chooses the format: html (the default) or markdown, the ranking table that
@@ -145,7 +145,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics (repeatable), as in results.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Sample the CPU and memory of running trials every --interval until every trial has finished (or Ctrl-C), then write the report.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between usage samples with --watch (metrics-server scrapes every ~15s).")
-	f.BoolVar(&o.Record, "record", false, "With --watch, also write each trial's peak usage on its Job (annotation "+labels.PeakUsage+"); the only write this command makes.")
+	f.BoolVar(&o.Record, "record", false, "With --watch, also write each trial's peak usage on its Job (annotation "+keys.PeakUsage+"); the only write this command makes.")
 	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up reading the experiment after this long (the --watch itself is not bounded).")
 }
@@ -210,7 +210,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rec := common.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
+	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
 	if o.Watch {
 		if err := o.watch(ctx, rec); err != nil {
 			return err
@@ -261,11 +261,11 @@ func logParams(jobs []batchv1.Job) ([]string, error) {
 }
 
 // limits returns each trial's CPU and memory limits from its Job's template.
-func limits(exp *collect.Experiment) map[string]usage.Resources {
-	out := make(map[string]usage.Resources, len(exp.Jobs))
+func limits(exp *collect.Experiment) map[string]cpumem.Resources {
+	out := make(map[string]cpumem.Resources, len(exp.Jobs))
 	for i := range exp.Jobs {
 		j := &exp.Jobs[i]
-		out[j.Name] = usage.PodLimits(&j.Spec.Template.Spec)
+		out[j.Name] = cpumem.PodLimits(&j.Spec.Template.Spec)
 	}
 	return out
 }

@@ -28,7 +28,7 @@ import (
 	metricsfake "k8s.io/metrics/pkg/client/clientset/versioned/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 type getter struct {
@@ -48,8 +48,8 @@ var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func job(name string, i int, paramsJSON string, done bool, ann map[string]string) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Index: fmt.Sprint(i), labels.Params: paramsJSON},
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Index: fmt.Sprint(i), keys.Params: paramsJSON},
 	}}
 	for k, v := range ann {
 		j.Annotations[k] = v
@@ -65,7 +65,7 @@ func job(name string, i int, paramsJSON string, done bool, ann map[string]string
 func pod(trialName string, phase corev1.PodPhase) *corev1.Pod {
 	p := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-			Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: trialName}},
+			Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName}},
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "ml"}}},
 		Status: corev1.PodStatus{Phase: phase},
 	}
@@ -310,9 +310,9 @@ spec:
 		want int // "log scale" in the lr panel's caption and on its parallel axis
 		note string
 	}{
-		"adaptive search, lr log-uniform": {ann: map[string]string{labels.Search: stored}, want: 2},
+		"adaptive search, lr log-uniform": {ann: map[string]string{keys.Search: stored}, want: 2},
 		"no stored search: guessed":       {ann: nil, want: 0},
-		"unreadable search: said":         {ann: map[string]string{labels.Search: "not base64!"}, want: 0, note: "The search stored on the Jobs could not be read (job mnist-"},
+		"unreadable search: said":         {ann: map[string]string{keys.Search: "not base64!"}, want: 0, note: "The search stored on the Jobs could not be read (job mnist-"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

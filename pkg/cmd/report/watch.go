@@ -7,19 +7,18 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // watch samples the usage of every running trial each interval (one List
 // of Jobs, pods and pod metrics per sample) until every trial has finished
 // or ctx ends; metrics that cannot be read are said once, and the watch
 // goes on to the end without them.
-func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
-	sel := labels.ForExperiment(o.experiment)
+func (o *Options) watch(ctx context.Context, rec *cpumem.PeakRecorder) error {
+	sel := keys.ForExperiment(o.experiment)
 	tick := time.NewTicker(o.Interval)
 	defer tick.Stop()
 	var metricsErr error
@@ -43,8 +42,8 @@ func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
 			if round == 0 {
 				rec.Seed(jobs)
 			}
-			statuses := trial.Collect(jobs, pods)
-			running := usage.Running(statuses, pods)
+			statuses := trial.FromJobs(jobs, pods)
+			running := cpumem.Running(statuses, pods)
 			if len(running) > 0 && metricsErr == nil {
 				l, err := o.metrics.MetricsV1beta1().PodMetricses(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 				switch {
@@ -54,7 +53,7 @@ func (o *Options) watch(ctx context.Context, rec *common.PeakRecorder) error {
 					metricsErr = err
 					fmt.Fprintf(o.ErrOut, "warning: usage not sampled: metrics API not available (%v); the report is written when the experiment ends\n", firstLine(err))
 				default:
-					rec.Observe(usage.Join(running, l.Items))
+					rec.Observe(cpumem.Join(running, l.Items))
 					rec.Flush(ctx, false)
 				}
 			}

@@ -13,7 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // kerasLog is a 10-epoch Keras-like log with a final test accuracy.
@@ -45,7 +45,7 @@ func BenchmarkResults1000(b *testing.B) {
 				name := fmt.Sprintf("mnist-%04d", i)
 				var ann map[string]string
 				if recorded {
-					ann = map[string]string{labels.Results: fmt.Sprintf(`{"source":"log","pod":"%s-x","metrics":{"test_accuracy":0.%04d,"test_loss":0.079}}`, name, 9000+i%1000)}
+					ann = map[string]string{keys.Results: fmt.Sprintf(`{"source":"log","pod":"%s-x","metrics":{"test_accuracy":0.%04d,"test_loss":0.079}}`, name, 9000+i%1000)}
 				}
 				objs = append(objs, job(name, i, fmt.Sprintf(`{"activation":"relu","dropout":0.%d}`, i%10), "ok", ann),
 					pod(name, corev1.PodSucceeded, `{"test_loss":0.079,"test_accuracy":0.97}`))

@@ -12,7 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
@@ -21,7 +21,7 @@ func TestPlanReads(t *testing.T) {
 	pending.Status.ContainerStatuses[0].State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
 	recorded := `{"source":"log","pod":"mnist-aaaa-x","metrics":{"test_accuracy":0.9}}`
 	c := fake.NewClientset(
-		job("mnist-aaaa", 0, `{}`, "ok", map[string]string{labels.Results: recorded}),
+		job("mnist-aaaa", 0, `{}`, "ok", map[string]string{keys.Results: recorded}),
 		pod("mnist-aaaa", corev1.PodSucceeded, ""),
 		job("mnist-pppp", 1, `{}`, "", nil),
 		pending,
@@ -44,7 +44,7 @@ func TestPlanReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := ranking.DecodeRecord(j.Annotations[labels.Results])
+	rec, err := ranking.DecodeRecord(j.Annotations[keys.Results])
 	if err != nil {
 		t.Fatal(err)
 	}

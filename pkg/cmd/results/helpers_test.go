@@ -22,7 +22,7 @@ import (
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -44,8 +44,8 @@ func (g getter) DynamicClient() (dynamic.Interface, error) {
 func job(name string, index int, paramsJSON, state string, ann map[string]string) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Index: fmt.Sprint(index), labels.Params: paramsJSON},
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Index: fmt.Sprint(index), keys.Params: paramsJSON},
 	}}
 	for k, v := range ann {
 		j.Annotations[k] = v
@@ -65,7 +65,7 @@ func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
 	p := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created.Add(time.Second)),
-			Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: trialName},
+			Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName},
 		},
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "sidecar"}, {Name: "ml"}}},
 		Status: corev1.PodStatus{Phase: phase},

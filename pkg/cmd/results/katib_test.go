@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
@@ -21,7 +21,7 @@ const katibSpec = `{"metric":"Validation-accuracy","goal":"max","target":0.85,"c
 // print Validation-accuracy in Katib's default form, Train-accuracy in the
 // form of the file's filter only, and a metric of no interest.
 func katibExperiment() (*fake.Clientset, *logs) {
-	ann := map[string]string{labels.ResultsSpec: katibSpec}
+	ann := map[string]string{keys.ResultsSpec: katibSpec}
 	c := fake.NewClientset(
 		job("mnist-aaaa", 0, `{"num-layers":1}`, "ok", ann),
 		job("mnist-bbbb", 1, `{"num-layers":2}`, "ok", ann),

@@ -17,8 +17,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -163,7 +163,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	o.TrialFlags.AddFlags(f, "Rank")
 	f.BoolVar(&o.Chart, "chart", false, "Draw a bar of the ranking metric, from zero, beside it in the table (default: on a terminal only).")
 	o.chartFlag = f.Lookup("chart")
-	f.BoolVar(&o.NoRecord, "no-record", false, "Write nothing: do not record finished trials' metrics on their Jobs (annotation "+labels.Results+").")
+	f.BoolVar(&o.NoRecord, "no-record", false, "Write nothing: do not record finished trials' metrics on their Jobs (annotation "+keys.Results+").")
 	f.BoolVar(&o.Refresh, "refresh", false, "Read the log of every trial whose pod exists, even when its metrics were recorded.")
 	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
 	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "Give up after this long.")

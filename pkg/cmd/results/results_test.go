@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
@@ -257,7 +257,7 @@ func TestResultsErrors(t *testing.T) {
 		"bad goal":      {args: []string{"mnist", "--goal", "up"}, want: `--goal: invalid goal "up": want max or min`},
 		"bad output":    {args: []string{"mnist", "-o", "xml"}, want: `--output: unknown format "xml" (allowed: wide, csv, markdown, json, yaml, jsonpath=`},
 		"bad pattern":   {args: []string{"mnist", "--pattern", "(?P<x>"}, want: `metric pattern "(?P<x>": `},
-		"no experiment": {args: []string{"other"}, want: `experiment "other" not found in namespace "ml" (no Jobs with label ` + labels.Experiment + `=other)`},
+		"no experiment": {args: []string{"other"}, want: `experiment "other" not found in namespace "ml" (no Jobs with label ` + keys.Experiment + `=other)`},
 		"no argument":   {args: nil, want: "an experiment name is required (see `kubectl mlexp list`)"},
 		"requests":      {args: []string{"mnist", "--max-log-requests", "0"}, want: "--max-log-requests must be at least 1, got 0"},
 	}

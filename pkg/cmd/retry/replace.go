@@ -12,8 +12,8 @@ import (
 	"k8s.io/client-go/util/retry"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // replace deletes each planned trial's Job with foreground propagation,
@@ -60,7 +60,7 @@ func (o *Options) replaceOne(ctx context.Context, w *kube.JobWatch, p *planned) 
 	jobs := o.client.BatchV1().Jobs(o.namespace)
 	policy := metav1.DeletePropagationForeground
 	del := metav1.DeleteOptions{PropagationPolicy: &policy, Preconditions: &metav1.Preconditions{UID: &p.old.UID}}
-	create := metav1.CreateOptions{FieldManager: labels.FieldManager}
+	create := metav1.CreateOptions{FieldManager: keys.FieldManager}
 	if o.dryRun == common.DryRunServer {
 		del.DryRun = []string{metav1.DryRunAll}
 		create.DryRun = []string{metav1.DryRunAll}

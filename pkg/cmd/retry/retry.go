@@ -14,8 +14,8 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -218,4 +218,4 @@ func (o *Options) notFound() error {
 }
 
 // experimentSelector returns the label selector of the whole experiment.
-func (o *Options) experimentSelector() string { return labels.ForExperiment(o.experiment) }
+func (o *Options) experimentSelector() string { return keys.ForExperiment(o.experiment) }

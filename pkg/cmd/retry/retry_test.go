@@ -16,8 +16,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -174,7 +174,7 @@ func TestRetryDryRunClientPrintsTheNewJobsAndWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"kind: Job", "name: oom-aaaaaaaa", "memory: 64Mi", labels.Attempts + ":", labels.Override + ":"} {
+	for _, want := range []string{"kind: Job", "name: oom-aaaaaaaa", "memory: 64Mi", keys.Attempts + ":", keys.Override + ":"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("yaml lacks %q:\n%s", want, out)
 		}

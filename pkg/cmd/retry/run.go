@@ -37,7 +37,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if len(jobs) == 0 {
 		return o.notFound()
 	}
-	statuses := trial.Collect(jobs, pods)
+	statuses := trial.FromJobs(jobs, pods)
 	kept, missing := o.filter.Apply(statuses)
 	if len(missing) > 0 {
 		return fmt.Errorf("no trial %s in experiment %q (see `%s`)", strings.Join(missing, ", "), o.experiment, o.hint.Command("status", o.experiment))

@@ -13,8 +13,8 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/yaml"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -33,7 +33,7 @@ func richExperiment() (*fake.Clientset, map[string]*batchv1.Job) {
 			x.Spec.Template.Spec = kubefake.RichPodSpec("32Mi", true)
 			x.Spec.Template.Annotations = map[string]string{"team": "vision"}
 			x.Annotations["batch.kubernetes.io/job-tracking"] = ""
-			x.Annotations[labels.Results] = `{"source":"log","metrics":{"loss":1}}`
+			x.Annotations[keys.Results] = `{"source":"log","metrics":{"loss":1}}`
 			jobs[x.Name] = x.DeepCopy()
 		case *corev1.Pod:
 			x.Spec = kubefake.RichPodSpec("32Mi", true)
@@ -59,7 +59,7 @@ func wantRetried(old *batchv1.Job, oom bool) *batchv1.Job {
 	want.UID, want.CreationTimestamp = "", old.CreationTimestamp
 	want.Annotations = map[string]string{}
 	for k, v := range old.Annotations {
-		if k != labels.Results && !strings.HasPrefix(k, "batch.kubernetes.io/") {
+		if k != keys.Results && !strings.HasPrefix(k, "batch.kubernetes.io/") {
 			want.Annotations[k] = v
 		}
 	}
@@ -82,9 +82,9 @@ func sameButAttempts(t *testing.T, want, got *batchv1.Job, oom bool) {
 	got.CreationTimestamp = want.CreationTimestamp // the fake tracker leaves it; a server sets its own
 	s := trial.FromJob(got, nil)
 	if len(s.Attempts) != 1 || (s.Attempts[0].State == trial.OOMKilled) != oom {
-		t.Errorf("%s: attempts annotation %q", got.Name, got.Annotations[labels.Attempts])
+		t.Errorf("%s: attempts annotation %q", got.Name, got.Annotations[keys.Attempts])
 	}
-	for _, k := range []string{labels.Attempts, labels.Override, labels.SpecHash} {
+	for _, k := range []string{keys.Attempts, keys.Override, keys.SpecHash} {
 		delete(got.Annotations, k)
 		delete(want.Annotations, k)
 	}

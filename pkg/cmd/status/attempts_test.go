@@ -13,8 +13,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func retriedExperiment() *fake.Clientset {
@@ -22,7 +22,7 @@ func retriedExperiment() *fake.Clientset {
 		kubefake.Trial{Name: "oom-aaaaaaaa", Index: 0, Params: `{"run":"hog"}`, State: "Succeeded", Memory: "64Mi"},
 		kubefake.Trial{Name: "oom-bbbbbbbb", Index: 1, Params: `{"run":"ok"}`, State: "Succeeded", Memory: "32Mi"},
 	)
-	objs[0].(*batchv1.Job).Annotations[labels.Attempts] =
+	objs[0].(*batchv1.Job).Annotations[keys.Attempts] =
 		`[{"attempt":1,"state":"OOMKilled","reason":"OOMKilled","exitCode":137,"container":"ml","memoryLimits":{"ml":"32Mi"}}]`
 	return fake.NewClientset(objs...)
 }

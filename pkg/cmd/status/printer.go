@@ -33,21 +33,9 @@ type TablePrinter struct {
 	ShowLabels bool
 }
 
-// ParamNames returns the union of parameter names in first-seen order.
-func ParamNames(statuses []trial.Status) []string {
-	var u params.NameUnion
-	for i := range statuses {
-		u.Add(statuses[i].Params)
-	}
-	return u.Names()
-}
-
 // Header returns the header cells for the given parameter names.
 func (p TablePrinter) Header(paramNames []string) []string {
-	h := []string{"TRIAL"}
-	for _, n := range paramNames {
-		h = append(h, strings.ToUpper(n))
-	}
+	h := append([]string{"TRIAL"}, params.Headers(paramNames)...)
 	h = append(h, "STATE")
 	if p.Queue {
 		h = append(h, "QUEUE")
@@ -71,15 +59,7 @@ func (p TablePrinter) Header(paramNames []string) []string {
 
 // Row returns the cells of one trial.
 func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
-	row := []string{s.Name}
-	for _, n := range paramNames {
-		v, ok := s.Params.Get(n)
-		if !ok {
-			row = append(row, "<none>")
-			continue
-		}
-		row = append(row, params.Format(v))
-	}
+	row := append([]string{s.Name}, s.Params.Cells(paramNames)...)
 	dur := "-"
 	if d := s.Duration(p.Now); d > 0 {
 		dur = duration.HumanDuration(d)
@@ -113,7 +93,7 @@ func (p TablePrinter) Row(s *trial.Status, paramNames []string) []string {
 func (p TablePrinter) Print(w io.Writer, statuses []trial.Status) error {
 	tw := printers.GetNewTabWriter(w)
 	p.Attempts = p.Attempts || AnyRetried(statuses)
-	names := ParamNames(statuses)
+	names := trial.ParamColumns(statuses)
 	p.Queue = p.Queue || AnyQueued(statuses)
 	if !p.NoHeaders {
 		fmt.Fprintln(tw, strings.Join(p.Header(names), "\t"))

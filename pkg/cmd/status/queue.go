@@ -10,9 +10,9 @@ import (
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -26,7 +26,7 @@ type workloadWatch struct {
 // watchKueue decides whether status -w needs Kueue's Workloads: one List
 // of at most one Job of the experiment naming a queue, then discovery.
 func (o *Options) watchKueue(ctx context.Context, sel string) (*workloadWatch, error) {
-	l, err := o.client.BatchV1().Jobs(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel + "," + labels.KueueQueueName, Limit: 1})
+	l, err := o.client.BatchV1().Jobs(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel + "," + keys.KueueQueueName, Limit: 1})
 	if err != nil || len(l.Items) == 0 {
 		return nil, err
 	}

@@ -23,8 +23,8 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 const noQuota = "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 500m more needed"
@@ -33,7 +33,7 @@ const noQuota = "couldn't assign flavors to pod set main: insufficient unused qu
 func queuedTrialJob(name, index string, suspended bool) *batchv1.Job {
 	j := trialJob(name, index, `{"lr":0.`+index+`}`)
 	j.UID = types.UID("uid-" + name)
-	j.Labels[labels.KueueQueueName] = "team-a"
+	j.Labels[keys.KueueQueueName] = "team-a"
 	j.Spec.Suspend = &suspended
 	return j
 }

@@ -18,8 +18,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -150,7 +150,7 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	o.selector = labels.ForExperiment(o.experiment)
+	o.selector = keys.ForExperiment(o.experiment)
 	if _, err := o.TrialFlags.Selector(o.experiment); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := common.ApplyKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
+	if err := trial.ReadKueue(ctx, o.Getter, o.client, o.namespace, jobs, statuses); err != nil {
 		return err
 	}
 	if err := common.SortItems(statuses, o.SortBy); err != nil {
@@ -230,7 +230,7 @@ func (o *Options) collect(jobs []batchv1.Job, pods []corev1.Pod) ([]trial.Status
 	if len(jobs) == 0 {
 		return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
 	}
-	statuses, missing := o.filter.Apply(trial.Collect(jobs, pods))
+	statuses, missing := o.filter.Apply(trial.FromJobs(jobs, pods))
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
 	}
@@ -283,7 +283,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 			return true, nil
 		}
 		jobs, _ = o.TrialFlags.KeepJobs(jobs)
-		statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
+		statuses, _ := o.filter.Apply(trial.FromJobs(jobs, pods))
 		if err := kw.apply(jobs, statuses); err != nil {
 			return true, err
 		}
@@ -292,7 +292,7 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 		p.Queue = queue
 		var rows [][]string
 		if first {
-			names, attempts = ParamNames(statuses), AnyRetried(statuses)
+			names, attempts = trial.ParamColumns(statuses), AnyRetried(statuses)
 		}
 		p.Attempts = attempts
 		if first {

@@ -16,8 +16,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -25,15 +25,15 @@ var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 func trialJob(name string, index, paramsJSON string) *batchv1.Job {
 	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-5 * time.Minute)),
-		Labels:      map[string]string{labels.Experiment: "mnist", labels.Trial: name},
-		Annotations: map[string]string{labels.Index: index, labels.Params: paramsJSON},
+		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
+		Annotations: map[string]string{keys.Index: index, keys.Params: paramsJSON},
 	}}
 }
 
 func trialPod(job, name string, mutate func(*corev1.Pod)) *corev1.Pod {
 	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-4 * time.Minute)),
-		Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: job},
+		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: job},
 	}}
 	mutate(p)
 	return p

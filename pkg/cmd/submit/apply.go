@@ -18,8 +18,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Run applies the rendered trials, or prints them for --dry-run=client.
@@ -39,14 +39,14 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	// The plan reads labels and annotations only: a metadata-only List.
-	existing, err := kube.ListJobMeta(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name))
+	existing, err := kube.ListJobMeta(ctx, o.client, o.namespace, keys.ForExperiment(o.exp.Name))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
 	// The trials a retry re-created are checked in full: the pod template
 	// a retry wrote may not be the file's although the hash says it is.
 	// Those configured in place are written from their whole Job.
-	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), NeedFull(o.trials, existing))
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, keys.ForExperiment(o.exp.Name), NeedFull(o.trials, existing))
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
@@ -234,7 +234,7 @@ func (o *Options) applyOne(ctx context.Context, i int, a Action, cur *batchv1.Jo
 // same file got there first) is applied instead, as every write was
 // before: idempotent, and an error if that Job runs something else.
 func (o *Options) createJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job, error) {
-	opts := metav1.CreateOptions{FieldManager: labels.FieldManager}
+	opts := metav1.CreateOptions{FieldManager: keys.FieldManager}
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
@@ -257,7 +257,7 @@ func (o *Options) unchangedInFull(ctx context.Context, plan Plan, jobs []*batchv
 			names = append(names, o.trials[i].Name)
 		}
 	}
-	full, err := kube.FetchJobs(ctx, o.client, o.namespace, labels.ForExperiment(o.exp.Name), names)
+	full, err := kube.FetchJobs(ctx, o.client, o.namespace, keys.ForExperiment(o.exp.Name), names)
 	if err != nil {
 		return fmt.Errorf("list jobs of experiment %q: %w", o.exp.Name, err)
 	}
@@ -277,7 +277,7 @@ func (o *Options) applyJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job,
 		return nil, err
 	}
 	force := true
-	opts := metav1.PatchOptions{FieldManager: labels.FieldManager, Force: &force}
+	opts := metav1.PatchOptions{FieldManager: keys.FieldManager, Force: &force}
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}

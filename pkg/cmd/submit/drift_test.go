@@ -10,8 +10,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // stripLikeIssue19 re-creates trial name's Job as a retry of issue 19
@@ -25,7 +25,7 @@ func stripLikeIssue19(t *testing.T, c *fake.Clientset, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j.Annotations[labels.Attempts] == "" {
+	if j.Annotations[keys.Attempts] == "" {
 		t.Fatalf("%s was not retried", name)
 	}
 	for i := range j.Spec.Template.Spec.Containers {

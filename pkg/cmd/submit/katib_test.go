@@ -14,8 +14,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 )
 
@@ -66,9 +66,9 @@ func TestKatibExamplesDryRun(t *testing.T) {
 			var got []string
 			seen := map[string]bool{}
 			for i, j := range list.Items {
-				p, err := params.Decode(j.Annotations[labels.Params])
+				p, err := params.Decode(j.Annotations[keys.Params])
 				if err != nil || len(p) != 2 || p[0].Name != "lr" || p[1].Name != "momentum" {
-					t.Fatalf("Job %s params %q: %v", j.Name, j.Annotations[labels.Params], err)
+					t.Fatalf("Job %s params %q: %v", j.Name, j.Annotations[keys.Params], err)
 				}
 				lr, m := params.Format(p[0].Value), params.Format(p[1].Value)
 				got = append(got, lr+" "+m)
@@ -107,12 +107,12 @@ func checkKatibJob(t *testing.T, j *batchv1.Job, exp string, index int, lr, mome
 		t.Errorf("Job %s/%s: want namespace kubeflow (the file's) and a name starting %s-", j.Namespace, j.Name, exp)
 	}
 	for _, m := range []map[string]string{j.Labels, j.Spec.Template.Labels} {
-		want := map[string]string{labels.Experiment: exp, labels.Trial: j.Name, labels.ManagedBy: labels.ManagedByValue}
+		want := map[string]string{keys.Experiment: exp, keys.Trial: j.Name, keys.ManagedBy: keys.ManagedByValue}
 		if diff := cmp.Diff(want, m); diff != "" {
 			t.Errorf("Job %s labels (-want +got):\n%s", j.Name, diff)
 		}
 	}
-	if got := j.Annotations[labels.Index]; got != strconv.Itoa(index) {
+	if got := j.Annotations[keys.Index]; got != strconv.Itoa(index) {
 		t.Errorf("Job %s index %s, want %d", j.Name, got, index)
 	}
 	pod := j.Spec.Template.Spec
@@ -127,7 +127,7 @@ func checkKatibJob(t *testing.T, j *batchv1.Job, exp string, index int, lr, mome
 	if got := j.Spec.Template.Annotations["kubectl.kubernetes.io/default-container"]; got != "training-container" {
 		t.Errorf("Job %s: default container %q, want the primary container", j.Name, got)
 	}
-	if got := j.Annotations[labels.ResultsSpec]; got != `{"metric":"loss","goal":"min","target":0.001}` {
+	if got := j.Annotations[keys.ResultsSpec]; got != `{"metric":"loss","goal":"min","target":0.001}` {
 		t.Errorf("Job %s results spec %s", j.Name, got)
 	}
 }

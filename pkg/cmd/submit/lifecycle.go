@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	waitcmd "github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/waiting"
 )
 
 // warnTTL says in one line what a ttlSecondsAfterFinished in the template
@@ -37,7 +37,7 @@ func (o *Options) warnTTL() {
 }
 
 // noteOverridden says which replaced trials keep the resources a retry
-// gave them (labels.Override), since the file says otherwise.
+// gave them (keys.Override), since the file says otherwise.
 func (o *Options) noteOverridden(plan Plan) {
 	var kept []string
 	for i, a := range plan.Actions {
@@ -47,7 +47,7 @@ func (o *Options) noteOverridden(plan Plan) {
 	}
 	if len(kept) > 0 {
 		fmt.Fprintf(o.ErrOut, "%d replaced trial(s) keep the resources a retry gave them (annotation %s): %s\n",
-			len(kept), labels.Override, abbreviate(kept, 5))
+			len(kept), keys.Override, abbreviate(kept, 5))
 	}
 }
 
@@ -65,10 +65,10 @@ func (o *Options) waitFor(ctx context.Context) error {
 	if o.Output != "" {
 		out = o.ErrOut // stdout holds the objects
 	}
-	w := &waitcmd.Waiter{
+	w := &waiting.Waiter{
 		Out: out, ErrOut: o.ErrOut, Client: o.client, Namespace: o.namespace, Experiment: o.exp.Name,
-		Selector: labels.ForExperiment(o.exp.Name), Filter: trial.Filter{Names: names},
-		For: trial.ForSucceeded, Timeout: o.Timeout,
+		Selector: keys.ForExperiment(o.exp.Name), Filter: trial.Filter{Names: names},
+		For: waiting.ForSucceeded, Timeout: o.Timeout,
 	}
 	return w.Wait(ctx)
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/retry"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // oomFile is a three-trial experiment whose template says image and memory.
@@ -53,7 +53,7 @@ func oomKill(t *testing.T, c *fake.Clientset) string {
 		t.Fatal(err)
 	}
 	for _, j := range jobs.Items {
-		if !strings.Contains(j.Annotations[labels.Params], "hog") {
+		if !strings.Contains(j.Annotations[keys.Params], "hog") {
 			continue
 		}
 		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: "BackoffLimitExceeded"}}

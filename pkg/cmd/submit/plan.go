@@ -7,8 +7,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -77,7 +77,7 @@ func NeedFull(trials []render.Trial, existing []metav1.PartialObjectMetadata) []
 		if !ok {
 			continue
 		}
-		if m.Annotations[labels.Attempts] != "" || configurable(m.Annotations, t.Job.Annotations) {
+		if m.Annotations[keys.Attempts] != "" || configurable(m.Annotations, t.Job.Annotations) {
 			out = append(out, t.Name)
 		}
 	}
@@ -87,7 +87,7 @@ func NeedFull(trials []render.Trial, existing []metav1.PartialObjectMetadata) []
 // configurable reports whether a Job's annotations differ from the
 // rendered ones in what changes in place: the results spec, the trial count.
 func configurable(live, rendered map[string]string) bool {
-	return live[labels.ResultsSpec] != rendered[labels.ResultsSpec] || live[labels.TrialCount] != rendered[labels.TrialCount]
+	return live[keys.ResultsSpec] != rendered[keys.ResultsSpec] || live[keys.TrialCount] != rendered[keys.TrialCount]
 }
 
 // MakePlan compares the rendered trials with the metadata of the
@@ -111,7 +111,7 @@ func MakePlan(trials []render.Trial, existing []metav1.PartialObjectMetadata, fu
 			p.Overridden = append(p.Overridden, t.Name)
 		}
 		var drift []string
-		if live, inFull := full[t.Name]; inFull && ok && old.Annotations[labels.Attempts] != "" {
+		if live, inFull := full[t.Name]; inFull && ok && old.Annotations[keys.Attempts] != "" {
 			var err error
 			if drift, err = trial.Drift(t.Job, live); err != nil {
 				return Plan{}, err
@@ -120,7 +120,7 @@ func MakePlan(trials []render.Trial, existing []metav1.PartialObjectMetadata, fu
 		switch {
 		case !ok:
 			p.Actions[i] = Create
-		case old.Annotations[labels.SpecHash] != t.Job.Annotations[labels.SpecHash]:
+		case old.Annotations[keys.SpecHash] != t.Job.Annotations[keys.SpecHash]:
 			p.Actions[i] = Replace
 			p.Changed = append(p.Changed, t.Name)
 		case len(drift) > 0:

@@ -11,8 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
 
@@ -41,7 +41,7 @@ func (o *Options) checkQueues(ctx context.Context) error {
 	if !kc.API.Installed() {
 		fmt.Fprintf(o.ErrOut, "warning: this cluster does not serve Kueue's API (%s): the trials are created suspended with label %s=%s "+
 			"and nothing will admit them until Kueue is installed; `%s` releases them by hand\n",
-			kueue.Group, labels.KueueQueueName, strings.Join(names, ","), o.hint.Command("resume", o.exp.Name))
+			kueue.Group, keys.KueueQueueName, strings.Join(names, ","), o.hint.Command("resume", o.exp.Name))
 		return nil
 	}
 	lqs, err := kueue.ListLocalQueues(ctx, kc.Dynamic, kc.API, o.namespace)
@@ -76,7 +76,7 @@ func (o *Options) queueSource() string {
 	case o.exp.Queue != "":
 		return o.Filename + ": spec.queue"
 	}
-	return o.Filename + ": label " + labels.KueueQueueName
+	return o.Filename + ": label " + keys.KueueQueueName
 }
 
 // queueNames returns the distinct LocalQueues the trials name, sorted.
@@ -84,7 +84,7 @@ func queueNames(trials []render.Trial) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, t := range trials {
-		if q := t.Job.Labels[labels.KueueQueueName]; q != "" && !seen[q] {
+		if q := t.Job.Labels[keys.KueueQueueName]; q != "" && !seen[q] {
 			seen[q] = true
 			out = append(out, q)
 		}
@@ -138,7 +138,7 @@ func (o *Options) configure(ctx context.Context, t render.Trial, cur *batchv1.Jo
 // field manager, which an apply that leaves them out does not remove; ""
 // reads as absent everywhere (ranking.DecodeSpec, MakePlan's comparison).
 func clearDropped(job, cur *batchv1.Job) {
-	for _, k := range []string{labels.ResultsSpec, labels.TrialCount} {
+	for _, k := range []string{keys.ResultsSpec, keys.TrialCount} {
 		if _, ok := job.Annotations[k]; !ok && cur.Annotations[k] != "" {
 			job.Annotations[k] = ""
 		}

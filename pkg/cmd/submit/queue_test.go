@@ -13,9 +13,9 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // smallFile writes a 2-trial experiment with the given spec.results metric.
@@ -43,7 +43,7 @@ spec:
 
 func listJobs(t *testing.T, c *fake.Clientset) []batchv1.Job {
 	t.Helper()
-	l, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("q")})
+	l, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{LabelSelector: keys.ForExperiment("q")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestSubmitQueue(t *testing.T) {
 		t.Fatalf("%d Jobs, want 2", len(jobs))
 	}
 	for _, j := range jobs {
-		if j.Labels[labels.KueueQueueName] != "team-a" || !suspended(&j) {
-			t.Errorf("Job %s: queue label %q, suspend %v; want team-a and suspended", j.Name, j.Labels[labels.KueueQueueName], j.Spec.Suspend)
+		if j.Labels[keys.KueueQueueName] != "team-a" || !suspended(&j) {
+			t.Errorf("Job %s: queue label %q, suspend %v; want team-a and suspended", j.Name, j.Labels[keys.KueueQueueName], j.Spec.Suspend)
 		}
 	}
 	if n := len(dyn.Actions()); n != 1 {
@@ -111,7 +111,7 @@ func TestSubmitQueueWithoutKueueWarns(t *testing.T) {
 		t.Errorf("want one warning that Kueue is absent:\n%s", errOut)
 	}
 	for _, j := range listJobs(t, c) {
-		if !suspended(&j) || j.Labels[labels.KueueQueueName] != "team-a" {
+		if !suspended(&j) || j.Labels[keys.KueueQueueName] != "team-a" {
 			t.Errorf("Job %s not created suspended and labelled", j.Name)
 		}
 	}
@@ -200,8 +200,8 @@ func TestSubmitConfigureKeepsRunState(t *testing.T) {
 		if suspended(&j) != want {
 			t.Errorf("Job %s: suspend = %v after re-submit, want %v", j.Name, suspended(&j), want)
 		}
-		if j.Annotations[labels.ResultsSpec] != `{"metric":"loss"}` {
-			t.Errorf("Job %s: results spec not configured: %s", j.Name, j.Annotations[labels.ResultsSpec])
+		if j.Annotations[keys.ResultsSpec] != `{"metric":"loss"}` {
+			t.Errorf("Job %s: results spec not configured: %s", j.Name, j.Annotations[keys.ResultsSpec])
 		}
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
@@ -159,15 +159,15 @@ func TestSubmitCreateWhoseAnswerWasLost(t *testing.T) {
 	}
 	rendered := map[string]string{}
 	for _, tr := range o.trials {
-		rendered[tr.Name] = tr.Job.Annotations[labels.SpecHash]
+		rendered[tr.Name] = tr.Job.Annotations[keys.SpecHash]
 	}
 	l, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range l.Items {
-		if h := rendered[j.Name]; h == "" || j.Annotations[labels.SpecHash] != h {
-			t.Errorf("Job %s: spec hash %q, rendered %q", j.Name, j.Annotations[labels.SpecHash], h)
+		if h := rendered[j.Name]; h == "" || j.Annotations[keys.SpecHash] != h {
+			t.Errorf("Job %s: spec hash %q, rendered %q", j.Name, j.Annotations[keys.SpecHash], h)
 		}
 		delete(rendered, j.Name)
 	}
@@ -224,8 +224,8 @@ spec:
 		t.Fatal(err)
 	}
 	for _, j := range l.Items {
-		if s, err := ranking.DecodeSpec(j.Annotations[labels.ResultsSpec]); err != nil || !s.IsZero() {
-			t.Errorf("Job %s: results spec %q (%v), want none", j.Name, j.Annotations[labels.ResultsSpec], err)
+		if s, err := ranking.DecodeSpec(j.Annotations[keys.ResultsSpec]); err != nil || !s.IsZero() {
+			t.Errorf("Job %s: results spec %q (%v), want none", j.Name, j.Annotations[keys.ResultsSpec], err)
 		}
 	}
 }

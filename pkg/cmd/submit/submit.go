@@ -15,10 +15,9 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
-	waitcmd "github.com/mlexp/kubectl-mlexp/pkg/cmd/wait"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
 
@@ -50,7 +49,7 @@ var long = templates.LongDesc(`
 	continues it from any machine (see its help: one driver at a time holds a Lease).
 
 	With --wait, submit then waits for the file's trials like 'kubectl mlexp wait':
-	` + waitcmd.ExitCodesHelp + `
+	` + common.WaitExitCodesHelp + `
 
 	A trial that 'kubectl mlexp retry' re-ran with other resources keeps them: the
 	override it recorded (annotation mlexp.dev/override) is applied to the rendered
@@ -180,7 +179,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
 	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
-	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+labels.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
+	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+keys.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
 	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
 	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until `kubectl mlexp resume` releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")

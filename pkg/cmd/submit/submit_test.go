@@ -10,8 +10,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 const seedFile = "../../../examples/seed-experiments.yaml"
@@ -39,7 +39,7 @@ func TestSubmitSeedIsIdempotent(t *testing.T) {
 	if n := strings.Count(out, " created\n"); n != 24 {
 		t.Fatalf("first submit created %d trials, want 24:\n%s", n, out)
 	}
-	jobs, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{LabelSelector: labels.ForExperiment("seed")})
+	jobs, err := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{LabelSelector: keys.ForExperiment("seed")})
 	if err != nil || len(jobs.Items) != 24 {
 		t.Fatalf("jobs in cluster = %d, %v; want 24", len(jobs.Items), err)
 	}
@@ -155,7 +155,7 @@ spec:
 	}
 	jobs, _ := c.BatchV1().Jobs("ml").List(context.Background(), metav1.ListOptions{})
 	for _, j := range jobs.Items {
-		if got := j.Annotations[labels.ResultsSpec]; got != `{"metric":"loss"}` {
+		if got := j.Annotations[keys.ResultsSpec]; got != `{"metric":"loss"}` {
 			t.Errorf("job %s results-spec = %s", j.Name, got)
 		}
 	}

@@ -21,9 +21,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -94,7 +94,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
-	statuses := trial.Collect(jobs, nil)
+	statuses := trial.FromJobs(jobs, nil)
 	kc := &kueue.Client{}
 	if kueue.UsesQueue(jobs) {
 		if kc, err = kueue.NewClient(ctx, o.Getter, o.client); err != nil {
@@ -193,7 +193,7 @@ func (o *Options) write(ctx context.Context, kc *kueue.Client, actions []Action)
 // patch writes one action: a merge patch of the Job's spec.suspend, or of
 // the Workload's spec.active.
 func (o *Options) patch(ctx context.Context, kc *kueue.Client, a Action) error {
-	opts := metav1.PatchOptions{FieldManager: labels.FieldManager}
+	opts := metav1.PatchOptions{FieldManager: keys.FieldManager}
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}

@@ -21,8 +21,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue/kueuefake"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -34,8 +34,8 @@ func trialJob(i int, state string) *batchv1.Job {
 	name := fmt.Sprintf("exp-%08d", i)
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml", UID: types.UID("uid-" + name),
 		CreationTimestamp: metav1.NewTime(t0.Add(time.Duration(i) * time.Second)),
-		Labels:            map[string]string{labels.Experiment: "exp", labels.Trial: name},
-		Annotations:       map[string]string{labels.Index: fmt.Sprint(i), labels.Params: fmt.Sprintf(`{"n":%d}`, i)}}}
+		Labels:            map[string]string{keys.Experiment: "exp", keys.Trial: name},
+		Annotations:       map[string]string{keys.Index: fmt.Sprint(i), keys.Params: fmt.Sprintf(`{"n":%d}`, i)}}}
 	yes := true
 	switch state {
 	case "susp":
@@ -44,7 +44,7 @@ func trialJob(i int, state string) *batchv1.Job {
 		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}
 	case "queued":
 		j.Spec.Suspend = &yes
-		j.Labels[labels.KueueQueueName] = "team-a"
+		j.Labels[keys.KueueQueueName] = "team-a"
 	}
 	return j
 }

@@ -13,10 +13,10 @@ import (
 	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // Result is one frame of top; it is what `top -o json|yaml|jsonpath|...`
@@ -30,11 +30,11 @@ type Result struct {
 	// Summary counts the experiment's trials by state.
 	Summary map[string]int `json:"summary"`
 	// Trials has one row per running trial: the list's items.
-	Trials []usage.Row  `json:"items"`
-	Total  usage.Total  `json:"total"`
-	Nodes  []usage.Node `json:"nodes,omitempty"`
-	Notes  []string     `json:"notes,omitempty"`
-	counts trial.Counts `json:"-"`
+	Trials []cpumem.Row  `json:"items"`
+	Total  cpumem.Total  `json:"total"`
+	Nodes  []cpumem.Node `json:"nodes,omitempty"`
+	Notes  []string      `json:"notes,omitempty"`
+	counts trial.Counts  `json:"-"`
 }
 
 // errMetricsUnavailable marks the metrics API missing or down.
@@ -49,7 +49,7 @@ func (o *Options) listOnce(ctx context.Context) ([]batchv1.Job, []corev1.Pod, []
 	)
 	g := kube.Reads()
 	g.Go(func() (err error) {
-		jobs, pods, err = kube.ListJobsAndPods(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment))
+		jobs, pods, err = kube.ListJobsAndPods(ctx, o.client, o.namespace, keys.ForExperiment(o.experiment))
 		return err
 	})
 	g.Go(func() (err error) {
@@ -62,7 +62,7 @@ func (o *Options) listOnce(ctx context.Context) ([]batchv1.Job, []corev1.Pod, []
 
 // listPodMetrics lists the metrics of the experiment's pods in one call.
 func (o *Options) listPodMetrics(ctx context.Context) ([]metricsv1beta1.PodMetrics, error) {
-	l, err := o.metrics.MetricsV1beta1().PodMetricses(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: labels.ForExperiment(o.experiment)})
+	l, err := o.metrics.MetricsV1beta1().PodMetricses(o.namespace).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment(o.experiment)})
 	if err != nil {
 		return nil, metricsError(err, o.namespace)
 	}
@@ -96,25 +96,25 @@ type nodeCache struct {
 // node usage (and nodes when needed) for the nodes running trials.
 func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.Pod, pm []metricsv1beta1.PodMetrics, nc *nodeCache) Result {
 	jobs, _ = o.TrialFlags.KeepJobs(jobs) // checked in Complete
-	statuses, _ := o.filter.Apply(trial.Collect(jobs, pods))
+	statuses, _ := o.filter.Apply(trial.FromJobs(jobs, pods))
 	res := Result{APIVersion: common.APIVersion, Kind: "TrialUsageList", Experiment: o.experiment, Namespace: o.namespace,
-		Summary: map[string]int{}, Trials: []usage.Row{}, counts: trial.Count(statuses)}
+		Summary: map[string]int{}, Trials: []cpumem.Row{}, counts: trial.Count(statuses)}
 	for st, n := range res.counts {
 		res.Summary[strings.ToLower(string(st))] = n
 	}
-	running := usage.Running(statuses, pods)
+	running := cpumem.Running(statuses, pods)
 	if len(running) > 0 {
-		res.Trials = usage.Join(running, pm)
+		res.Trials = cpumem.Join(running, pm)
 	}
-	usage.Sort(res.Trials, o.sortBy)
-	res.Total = usage.Sum(res.Trials)
+	cpumem.Sort(res.Trials, o.sortBy)
+	res.Total = cpumem.Sum(res.Trials)
 	if n := res.Total.NoSample; n > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("metrics-server has no sample yet for %d running %s (it scrapes every ~15s)", n, plural(n, "trial")))
 	}
-	if names := usage.NodeNames(res.Trials); len(names) > 0 {
+	if names := cpumem.NodeNames(res.Trials); len(names) > 0 {
 		nodes, nm, note := o.listNodes(ctx, names, nc)
 		if nodes != nil || nm != nil {
-			res.Nodes = usage.Nodes(res.Trials, nodes, nm)
+			res.Nodes = cpumem.Nodes(res.Trials, nodes, nm)
 		}
 		if note != "" {
 			res.Notes = append(res.Notes, note)

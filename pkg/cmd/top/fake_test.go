@@ -16,7 +16,7 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 	metricsfake "k8s.io/metrics/pkg/client/clientset/versioned/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // fakeGetter is a kube.Getter over fake clientsets.
@@ -75,14 +75,14 @@ func rl(cpu, mem string) corev1.ResourceList {
 }
 
 func expLabels(exp, trialName string) map[string]string {
-	return map[string]string{labels.Experiment: exp, labels.Trial: trialName}
+	return map[string]string{keys.Experiment: exp, keys.Trial: trialName}
 }
 
 // job returns a trial Job of experiment "mnist" with params lr and index i.
 func job(name string, i int, lr string) *batchv1.Job {
 	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: "ns", Labels: expLabels("mnist", name),
-		Annotations: map[string]string{labels.Params: `{"lr":` + lr + `}`, labels.Index: fmt.Sprint(i)},
+		Annotations: map[string]string{keys.Params: `{"lr":` + lr + `}`, keys.Index: fmt.Sprint(i)},
 	}}
 }
 

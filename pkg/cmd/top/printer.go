@@ -8,8 +8,8 @@ import (
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/printers"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // pending fills the usage cells of a trial metrics-server has no sample for.
@@ -33,15 +33,13 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 		return nil
 	}
 	tw := printers.GetNewTabWriter(w)
-	names := paramNames(r.Trials)
+	names := params.Columns(r.Trials, func(row *cpumem.Row) params.Params { return row.Params })
 	if !p.NoHeaders {
 		h := []string{"TRIAL"}
 		if p.Containers {
 			h = append(h, "CONTAINER")
 		}
-		for _, n := range names {
-			h = append(h, strings.ToUpper(n))
-		}
+		h = append(h, params.Headers(names)...)
 		h = append(h, "CPU(cores)", "CPU%LIMIT", "MEMORY(bytes)", "MEMORY%LIMIT", "REQUESTS", "LIMITS", "NODE")
 		if p.ShowLabels {
 			h = append(h, "LABELS")
@@ -49,15 +47,7 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, row := range r.Trials {
-		lead := []string{row.Trial}
-		for _, n := range names {
-			v, ok := row.Params.Get(n)
-			if !ok {
-				lead = append(lead, "<none>")
-				continue
-			}
-			lead = append(lead, params.Format(v))
-		}
+		lead := append([]string{row.Trial}, row.Params.Cells(names)...)
 		var tail []string
 		if p.ShowLabels {
 			tail = []string{k8slabels.FormatLabels(row.Labels)}
@@ -86,7 +76,7 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 	if t.NoSample == t.Trials {
 		u = nil
 	}
-	nodes := len(usage.NodeNames(r.Trials))
+	nodes := len(cpumem.NodeNames(r.Trials))
 	total = append(total, usageCells(u, t.Requests, t.Limits, t.CPULimitPercent, t.MemoryLimitPercent, fmt.Sprint(nodes, " ", plural(nodes, "node")))...)
 	fmt.Fprintln(tw, strings.Join(total, "\t"))
 	if err := tw.Flush(); err != nil {
@@ -100,7 +90,7 @@ func (p TablePrinter) Print(w io.Writer, r Result) error {
 	return p.printNodes(w, r.Nodes)
 }
 
-func (p TablePrinter) printNodes(w io.Writer, nodes []usage.Node) error {
+func (p TablePrinter) printNodes(w io.Writer, nodes []cpumem.Node) error {
 	tw := printers.GetNewTabWriter(w)
 	if !p.NoHeaders {
 		fmt.Fprintln(tw, "NODE\tTRIALS\tCPU(cores)\tCPU%\tMEMORY(bytes)\tMEMORY%")
@@ -108,7 +98,7 @@ func (p TablePrinter) printNodes(w io.Writer, nodes []usage.Node) error {
 	for _, n := range nodes {
 		cpu, mem := "<unknown>", "<unknown>"
 		if n.Usage != nil {
-			cpu, mem = orDash(n.Usage.CPU, usage.FormatCPU), orDash(n.Usage.Memory, usage.FormatMemory)
+			cpu, mem = orDash(n.Usage.CPU, cpumem.FormatCPU), orDash(n.Usage.Memory, cpumem.FormatMemory)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", n.Name, n.Trials, cpu, pct(n.CPUPercent), mem, pct(n.MemoryPercent))
 	}
@@ -117,21 +107,21 @@ func (p TablePrinter) printNodes(w io.Writer, nodes []usage.Node) error {
 
 // usageCells renders CPU, CPU%LIMIT, MEMORY, MEMORY%LIMIT, REQUESTS, LIMITS
 // and NODE; a nil usage shows <pending>.
-func usageCells(u *usage.Resources, req, lim usage.Resources, cpuPct, memPct *float64, node string) []string {
+func usageCells(u *cpumem.Resources, req, lim cpumem.Resources, cpuPct, memPct *float64, node string) []string {
 	cpu, cpuP, mem, memP := pending, pending, pending, pending
 	if u != nil {
-		cpu, mem = orDash(u.CPU, usage.FormatCPU), orDash(u.Memory, usage.FormatMemory)
+		cpu, mem = orDash(u.CPU, cpumem.FormatCPU), orDash(u.Memory, cpumem.FormatMemory)
 		cpuP, memP = pct(cpuPct), pct(memPct)
 	}
 	return []string{cpu, cpuP, mem, memP, pair(req), pair(lim), node}
 }
 
 // pair renders "cpu/memory", "-" for an unset part, "-" when both are.
-func pair(r usage.Resources) string {
+func pair(r cpumem.Resources) string {
 	if r.CPU == nil && r.Memory == nil {
 		return "-"
 	}
-	return orDash(r.CPU, usage.FormatCPU) + "/" + orDash(r.Memory, usage.FormatMemory)
+	return orDash(r.CPU, cpumem.FormatCPU) + "/" + orDash(r.Memory, cpumem.FormatMemory)
 }
 
 func orDash(v *int64, format func(int64) string) string {
@@ -145,14 +135,5 @@ func pct(p *float64) string {
 	if p == nil {
 		return "-"
 	}
-	return usage.FormatPercent(*p)
-}
-
-// paramNames returns the union of the rows' parameter names in first-seen order.
-func paramNames(rows []usage.Row) []string {
-	var u params.NameUnion
-	for i := range rows {
-		u.Add(rows[i].Params)
-	}
-	return u.Names()
+	return cpumem.FormatPercent(*p)
 }

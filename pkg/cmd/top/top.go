@@ -18,10 +18,10 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 var long = templates.LongDesc(`
@@ -75,7 +75,7 @@ type Options struct {
 	Watch      bool
 	Interval   time.Duration
 	Containers bool
-	// Record writes each trial's peak usage on its Job (labels.PeakUsage).
+	// Record writes each trial's peak usage on its Job (keys.PeakUsage).
 	Record bool
 	// IsTerminal says whether a writer is a terminal (watch redraws it);
 	// tests replace it.
@@ -86,7 +86,7 @@ type Options struct {
 
 	experiment string
 	namespace  string
-	sortBy     usage.SortBy
+	sortBy     cpumem.SortBy
 	sortPath   string
 	filter     trial.Filter
 	client     kubernetes.Interface
@@ -124,7 +124,7 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Refresh every --interval until every trial has finished or Ctrl-C: redraw a terminal, or print successive tables separated by a blank line; it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between refreshes with --watch.")
 	f.BoolVar(&o.Containers, "containers", false, "Print one row per container.")
-	f.BoolVar(&o.Record, "record", false, "Write each running trial's peak CPU and memory seen so far on its Job (annotation "+labels.PeakUsage+") for the report command; without it top writes nothing.")
+	f.BoolVar(&o.Record, "record", false, "Write each running trial's peak CPU and memory seen so far on its Job (annotation "+keys.PeakUsage+") for the report command; without it top writes nothing.")
 	return cmd
 }
 
@@ -148,7 +148,7 @@ func (o *Options) Complete(args []string) error {
 // sortKeys are top's named --sort-by keys.
 func sortKeys() []string {
 	var out []string
-	for _, k := range usage.SortKeys {
+	for _, k := range cpumem.SortKeys {
 		out = append(out, string(k))
 	}
 	return out
@@ -162,7 +162,7 @@ func (o *Options) Validate() error {
 	var err error
 	if strings.HasPrefix(o.SortBy, ".") || strings.HasPrefix(o.SortBy, "{") {
 		o.sortPath = o.SortBy
-	} else if o.sortBy, err = usage.ParseSortBy(o.SortBy); err != nil {
+	} else if o.sortBy, err = cpumem.ParseSortBy(o.SortBy); err != nil {
 		return err
 	}
 	if o.Watch && o.Interval <= 0 {
@@ -233,8 +233,8 @@ func printNotes(w io.Writer, notes []string) {
 }
 
 // recorder returns the peak recorder of --record, seeded from the Jobs.
-func (o *Options) recorder(jobs []batchv1.Job) *common.PeakRecorder {
-	rec := common.NewPeakRecorder(o.client, o.ErrOut, o.Record, 16)
+func (o *Options) recorder(jobs []batchv1.Job) *cpumem.PeakRecorder {
+	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, 16)
 	rec.Seed(jobs)
 	return rec
 }

@@ -10,9 +10,9 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/cpumem"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -40,7 +40,7 @@ func (v *view) set(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 	v.jobs, v.pods = jobs, pods
 	v.mu.Unlock()
 	v.first.Do(func() { close(v.changed) })
-	if len(jobs) > 0 && trial.Count(trial.Collect(jobs, pods)).Finished() {
+	if len(jobs) > 0 && trial.Count(trial.FromJobs(jobs, pods)).Finished() {
 		v.once.Do(func() { close(v.finished) })
 	}
 	return false, nil
@@ -62,7 +62,7 @@ func (o *Options) watch(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() {
 		opts := kube.WatchOptions{LossTimeout: o.LossTimeout, Warn: o.ErrOut}
-		errc <- kube.WatchJobsAndPodsWith(ctx, o.client, o.namespace, labels.ForExperiment(o.experiment), opts, v.set)
+		errc <- kube.WatchJobsAndPodsWith(ctx, o.client, o.namespace, keys.ForExperiment(o.experiment), opts, v.set)
 	}()
 	select {
 	case <-ctx.Done():
@@ -79,7 +79,7 @@ func (o *Options) watch(ctx context.Context) error {
 		screen   frameState
 		lastErr  string
 		finished = v.finished
-		rec      *common.PeakRecorder
+		rec      *cpumem.PeakRecorder
 	)
 	if o.Record {
 		defer func() {

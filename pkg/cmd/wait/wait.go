@@ -14,15 +14,8 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+	"github.com/mlexp/kubectl-mlexp/pkg/waiting"
 )
-
-// ExitCodesHelp documents the exit status of `wait` and `submit --wait`.
-const ExitCodesHelp = `Exit status: 0 when every trial succeeded (with --for=finished: when every trial
-	has finished, whatever the outcome); 1 when a trial failed (they are named on stderr
-	with their reasons; a failure wins over a timeout, since it is already certain) or on
-	any other error; 2 when --timeout passed before every trial finished and none had
-	failed ("timed out waiting for the condition on experiment/NAME").`
 
 var long = templates.LongDesc(`
 	Wait until every trial of an experiment has finished, like kubectl wait, printing one
@@ -31,7 +24,7 @@ var long = templates.LongDesc(`
 	finished, whatever the outcome. --trial, --param-selector and -l/--selector wait
 	for some trials only. With --fail-fast the first failure ends a --for=succeeded wait.
 
-	` + ExitCodesHelp + `
+	` + common.WaitExitCodesHelp + `
 
 	A trial whose Job is deleted before it finishes (delete, ttlSecondsAfterFinished)
 	counts as failed. A retried trial counts with its newest run.
@@ -66,12 +59,12 @@ type Options struct {
 	Timeout  time.Duration
 	FailFast bool
 
-	waiter Waiter
+	waiter waiting.Waiter
 }
 
 // NewCmdWait returns the wait command.
 func NewCmdWait(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, For: string(trial.ForSucceeded)}
+	o := &Options{IOStreams: streams, Getter: getter, For: string(waiting.ForSucceeded)}
 	cmd := &cobra.Command{
 		Use:               "wait EXPERIMENT",
 		Short:             "Wait for an experiment's trials to finish; the exit status says if they all succeeded",
@@ -112,8 +105,10 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	w.FailFast, w.Timeout = o.FailFast, o.Timeout
-	w.For, err = trial.ParseCondition(o.For)
-	return err
+	if w.For, err = waiting.ParseCondition(o.For); err != nil {
+		return fmt.Errorf("--for: %w", err)
+	}
+	return nil
 }
 
 // Validate checks the flags.

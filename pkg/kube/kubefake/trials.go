@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // T0 is when simulated trials are created.
@@ -56,8 +56,8 @@ func trialObjects(ns, exp string, t Trial) (*batchv1.Job, *corev1.Pod) {
 	uid := types.UID("uid-" + t.Name)
 	meta := func(name string) metav1.ObjectMeta {
 		return metav1.ObjectMeta{Name: name, Namespace: ns, CreationTimestamp: metav1.NewTime(T0),
-			Labels:      map[string]string{labels.Experiment: exp, labels.Trial: t.Name, labels.ManagedBy: labels.ManagedByValue},
-			Annotations: map[string]string{labels.Params: params, labels.Index: fmt.Sprint(t.Index)}}
+			Labels:      map[string]string{keys.Experiment: exp, keys.Trial: t.Name, keys.ManagedBy: keys.ManagedByValue},
+			Annotations: map[string]string{keys.Params: params, keys.Index: fmt.Sprint(t.Index)}}
 	}
 	c := corev1.Container{Name: "ml", Image: "localhost/mlexp/toolbox:dev", Command: []string{"sh", "-c", "true"}}
 	if t.Memory != "" {
@@ -71,7 +71,7 @@ func trialObjects(ns, exp string, t Trial) (*batchv1.Job, *corev1.Pod) {
 			RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{c}}},
 	}}
 	job.UID = uid
-	job.Annotations[labels.SpecHash] = fmt.Sprintf("hash-%s", t.Name)
+	job.Annotations[keys.SpecHash] = fmt.Sprintf("hash-%s", t.Name)
 	job.Spec.Template.Name = ""
 	job.Spec.Template.Labels[batchv1.ControllerUidLabel] = string(uid)
 	job.Spec.Template.Labels[batchv1.JobNameLabel] = t.Name

@@ -13,8 +13,8 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 // Serve makes c's discovery report Kueue's API in version (v1beta2 or
@@ -51,11 +51,11 @@ func Workload(version string, job *batchv1.Job, mutate ...func(*kueue.Workload))
 		ObjectMeta: metav1.ObjectMeta{
 			Name: "job-" + job.Name + "-1a2b3", Namespace: job.Namespace, UID: types.UID("wl-" + string(job.UID)),
 			CreationTimestamp: job.CreationTimestamp,
-			Labels:            map[string]string{labels.KueueJobUID: string(job.UID)},
+			Labels:            map[string]string{keys.KueueJobUID: string(job.UID)},
 			OwnerReferences: []metav1.OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: job.Name, UID: job.UID,
 				Controller: &yes, BlockOwnerDeletion: &yes}},
 		},
-		Spec: kueue.WorkloadSpec{QueueName: job.Labels[labels.KueueQueueName]},
+		Spec: kueue.WorkloadSpec{QueueName: job.Labels[keys.KueueQueueName]},
 	}
 	for _, m := range mutate {
 		m(w)

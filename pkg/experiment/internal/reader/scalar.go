@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // wantNames describes each Want in messages.
@@ -115,7 +115,7 @@ func (c *compiler) literal(y *yaml.Node, want model.Want, t reflect.Type, path s
 // checkMetaKey returns why key may not be a label or annotation key of a
 // Template, or "".
 func checkMetaKey(key string) string {
-	if strings.HasPrefix(key, "mlexp.dev/") || key == labels.ManagedBy {
+	if strings.HasPrefix(key, "mlexp.dev/") || key == keys.ManagedBy {
 		return "key " + strconv.Quote(key) + " is reserved: kubectl-mlexp sets it"
 	}
 	if errs := validation.IsQualifiedName(key); len(errs) > 0 {

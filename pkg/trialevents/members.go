@@ -1,4 +1,4 @@
-package events
+package trialevents
 
 import (
 	"regexp"
@@ -7,7 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
 // podSuffix is what the Job controller appends to a Job's name to name its
@@ -19,26 +19,28 @@ var podSuffix = regexp.MustCompile(`^-(?:[0-9]+-)?[a-z0-9]{5}$`)
 // digits of a hash.
 var workloadName = regexp.MustCompile(`^job-(.+)-[0-9a-f]{5}$`)
 
-// members tells which events are about the experiment's objects: its Jobs
+// Members tells which events are about the experiment's objects: its Jobs
 // and pods by name (from one List each), and pods already deleted whose
 // name is a trial's name plus the Job controller's suffix.
-type members struct {
+type Members struct {
 	exp  string
 	jobs map[string]bool
 	// byName holds the Jobs of the first List, for what their pods'
 	// OOM kills need (trial.MemoryKills).
 	byName map[string]*batchv1.Job
 	pods   map[string]string // pod name -> trial name
-	// trialName matches a trial name of the experiment; when follow is
-	// set, Jobs created after the Lists (and their pods) are members too.
+	// trialName matches a trial name of the experiment, for Follow.
 	trialName *regexp.Regexp
-	follow    bool
-	// only keeps the events of one trial when set (--for).
-	only string
+	// Follow makes Jobs created after the Lists (and their pods) members
+	// too: a watch sees them.
+	Follow bool
+	// Only keeps the events of one trial when set.
+	Only string
 }
 
-func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
-	m := &members{
+// NewMembers returns the membership of experiment exp's Jobs and pods.
+func NewMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *Members {
+	m := &Members{
 		exp:       exp,
 		jobs:      make(map[string]bool, len(jobs)),
 		byName:    make(map[string]*batchv1.Job, len(jobs)),
@@ -50,14 +52,14 @@ func newMembers(exp string, jobs []batchv1.Job, pods []corev1.Pod) *members {
 		m.byName[jobs[i].Name] = &jobs[i]
 	}
 	for i := range pods {
-		m.addPod(&pods[i])
+		m.AddPod(&pods[i])
 	}
 	return m
 }
 
-// addPod records the trial of one of the experiment's pods.
-func (m *members) addPod(p *corev1.Pod) {
-	t := p.Labels[labels.Trial]
+// AddPod records the trial of one of the experiment's pods.
+func (m *Members) AddPod(p *corev1.Pod) {
+	t := p.Labels[keys.Trial]
 	if t == "" {
 		t = p.Labels[batchv1.JobNameLabel]
 	}
@@ -66,26 +68,29 @@ func (m *members) addPod(p *corev1.Pod) {
 
 // jobOf returns the Job of pod's trial as the first List saw it, nil for a
 // Job created since (--watch) or a pod of no trial.
-func (m *members) jobOf(p *corev1.Pod) *batchv1.Job {
+func (m *Members) jobOf(p *corev1.Pod) *batchv1.Job {
 	return m.byName[m.pods[p.Name]]
 }
 
+// HasJob reports whether the Lists saw the Job of trial name.
+func (m *Members) HasJob(name string) bool { return m.jobs[name] }
+
 // isTrial reports whether name is a trial of the experiment.
-func (m *members) isTrial(name string) bool {
-	return m.jobs[name] || (m.follow && m.trialName.MatchString(name))
+func (m *Members) isTrial(name string) bool {
+	return m.jobs[name] || (m.Follow && m.trialName.MatchString(name))
 }
 
 // trialOf returns the trial an event's object belongs to, and whether it
-// belongs to the experiment (and to the --for trial, if any).
-func (m *members) trialOf(o eventagg.Object) (string, bool) {
+// belongs to the experiment (and to the Only trial, if any).
+func (m *Members) trialOf(o eventagg.Object) (string, bool) {
 	t, ok := m.lookup(o)
-	if !ok || (m.only != "" && t != m.only) {
+	if !ok || (m.Only != "" && t != m.Only) {
 		return "", false
 	}
 	return t, true
 }
 
-func (m *members) lookup(o eventagg.Object) (string, bool) {
+func (m *Members) lookup(o eventagg.Object) (string, bool) {
 	switch o.Kind {
 	case "Job":
 		return o.Name, m.isTrial(o.Name)

@@ -1,6 +1,13 @@
-package trial
+// Package waiting waits for an experiment's trials to finish (or its
+// adaptive search to end), as `wait` and `submit --wait` do: the
+// condition, the verdict on the trials, the exit status it asks for.
+package waiting
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
+)
 
 // Condition is what `wait` waits for.
 type Condition string
@@ -13,13 +20,13 @@ const (
 	ForFinished Condition = "finished"
 )
 
-// ParseCondition reads a --for value.
+// ParseCondition reads a condition (wait --for).
 func ParseCondition(v string) (Condition, error) {
 	switch Condition(v) {
 	case ForSucceeded, ForFinished:
 		return Condition(v), nil
 	}
-	return "", fmt.Errorf("--for: unknown condition %q (allowed: succeeded, finished)", v)
+	return "", fmt.Errorf("unknown condition %q (allowed: succeeded, finished)", v)
 }
 
 // Exit codes of `wait` and `submit --wait`.
@@ -39,14 +46,14 @@ type Verdict struct {
 	// condition can no longer be met.
 	Done bool
 	// Failed are the trials that failed, in trial order.
-	Failed []Status
+	Failed []trial.Status
 	// Unfinished are the trials still pending, running or suspended.
-	Unfinished []Status
+	Unfinished []trial.Status
 }
 
 // Decide looks at the current trials. With failFast and ForSucceeded, one
 // failure ends the wait at once.
-func Decide(statuses []Status, cond Condition, failFast bool) Verdict {
+func Decide(statuses []trial.Status, cond Condition, failFast bool) Verdict {
 	var v Verdict
 	for _, s := range statuses {
 		switch {

@@ -1,4 +1,4 @@
-package common
+package trial
 
 import (
 	"context"
@@ -8,13 +8,12 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/kueue"
-	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
-// ApplyKueue refines the statuses of trials submitted to a Kueue queue
+// ReadKueue refines the statuses of trials submitted to a Kueue queue
 // from namespace ns's Workloads (queued, admitted, evicted, their place in
-// line): one discovery GET and one List, only when some Job names a queue.
-func ApplyKueue(ctx context.Context, getter kube.Getter, c kubernetes.Interface, ns string, jobs []batchv1.Job, statuses []trial.Status) error {
+// line), as ApplyKueue does with what it reads: one discovery GET and one List, only when some Job names a queue.
+func ReadKueue(ctx context.Context, getter kube.Getter, c kubernetes.Interface, ns string, jobs []batchv1.Job, statuses []Status) error {
 	if !kueue.UsesQueue(jobs) {
 		return nil
 	}
@@ -26,6 +25,6 @@ func ApplyKueue(ctx context.Context, getter kube.Getter, c kubernetes.Interface,
 	if err != nil {
 		return err
 	}
-	trial.ApplyKueue(statuses, jobs, trial.KueueView{Installed: kc.API.Installed(), Workloads: wls})
+	ApplyKueue(statuses, jobs, KueueView{Installed: kc.API.Installed(), Workloads: wls})
 	return nil
 }

@@ -1,4 +1,4 @@
-package usage
+package cpumem
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 // Peak is the highest CPU and memory one trial's pod was seen using, over
 // the metrics-server samples taken while `top -w --record` or
 // `report --watch` ran. It is recorded on the trial's Job (annotation
-// labels.PeakUsage) so it outlives the pod.
+// keys.PeakUsage) so it outlives the pod.
 type Peak struct {
 	// CPU is the highest CPU sample in millicores; nil when none was taken.
 	CPU *int64 `json:"cpuMillicores,omitempty"`

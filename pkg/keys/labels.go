@@ -1,7 +1,8 @@
-// Package labels names the label and annotation keys that tie Kubernetes
-// objects to an experiment. Every command selects by these keys; nothing else
-// records which objects belong to which experiment.
-package labels
+// Package keys names the label and annotation keys that tie Kubernetes
+// objects to an experiment, and the selectors built from them. Every
+// command selects by these keys; nothing else records which objects belong
+// to which experiment.
+package keys
 
 import (
 	"k8s.io/apimachinery/pkg/labels"
@@ -43,7 +44,7 @@ const (
 
 	// PeakUsage is the annotation on a trial's Job where `top -w --record`
 	// and `report --watch --record` write the highest CPU and memory its pod
-	// was seen using (usage.Peak JSON), so the report can set it against the
+	// was seen using (cpumem.Peak JSON), so the report can set it against the
 	// trial's limits after the pod is gone.
 	PeakUsage = "mlexp.dev/peak-usage"
 

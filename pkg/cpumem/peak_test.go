@@ -1,4 +1,4 @@
-package usage
+package cpumem
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
@@ -60,7 +60,7 @@ func TestPodLimits(t *testing.T) {
 func TestPeakReadsBackInTrial(t *testing.T) {
 	mem := int64(30 << 20)
 	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{
-		labels.PeakUsage: Peak{}.Add(Resources{Memory: &mem}).Encode()}}}
+		keys.PeakUsage: Peak{}.Add(Resources{Memory: &mem}).Encode()}}}
 	if got, ok := trial.PeakMemory(job); !ok || got != mem {
 		t.Errorf("trial.PeakMemory = %d, %v; want %d", got, ok, mem)
 	}

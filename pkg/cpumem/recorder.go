@@ -1,4 +1,4 @@
-package common
+package cpumem
 
 import (
 	"context"
@@ -13,14 +13,13 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
-	"github.com/mlexp/kubectl-mlexp/pkg/labels"
-	"github.com/mlexp/kubectl-mlexp/pkg/usage"
 )
 
 // PeakFieldManager names the writer of the peak-usage annotation in
 // managedFields, apart from submit's server-side apply.
-const PeakFieldManager = labels.FieldManager + "-usage"
+const PeakFieldManager = keys.FieldManager + "-usage"
 
 // PeakRaise is how much a peak must grow, relative to what its Job
 // records, before a watcher writes it again (the last write is exact).
@@ -28,7 +27,7 @@ const PeakRaise = 1.05
 
 // PeakRecorder keeps each trial's peak CPU and memory over the samples of
 // a watch, starting from what the Jobs recorded, and, when Record is set,
-// writes raised peaks on the Jobs (annotation labels.PeakUsage).
+// writes raised peaks on the Jobs (annotation keys.PeakUsage).
 type PeakRecorder struct {
 	Client      kubernetes.Interface
 	ErrOut      io.Writer
@@ -36,16 +35,16 @@ type PeakRecorder struct {
 	MaxRequests int
 
 	mu        sync.Mutex
-	peaks     map[string]usage.Peak // trial -> peak seen
-	written   map[string]usage.Peak // trial -> peak on its Job
-	ns        map[string]string     // trial -> namespace
+	peaks     map[string]Peak   // trial -> peak seen
+	written   map[string]Peak   // trial -> peak on its Job
+	ns        map[string]string // trial -> namespace
 	forbidden atomic.Bool
 }
 
 // NewPeakRecorder returns a recorder seeded with the peaks the Jobs record.
 func NewPeakRecorder(c kubernetes.Interface, errOut io.Writer, record bool, maxRequests int) *PeakRecorder {
 	return &PeakRecorder{Client: c, ErrOut: errOut, Record: record, MaxRequests: max(1, maxRequests),
-		peaks: map[string]usage.Peak{}, written: map[string]usage.Peak{}, ns: map[string]string{}}
+		peaks: map[string]Peak{}, written: map[string]Peak{}, ns: map[string]string{}}
 }
 
 // Seed reads the peaks recorded on jobs (a bad annotation counts as none).
@@ -55,11 +54,11 @@ func (r *PeakRecorder) Seed(jobs []batchv1.Job) {
 	for i := range jobs {
 		j := &jobs[i]
 		r.ns[j.Name] = j.Namespace
-		v, ok := j.Annotations[labels.PeakUsage]
+		v, ok := j.Annotations[keys.PeakUsage]
 		if !ok {
 			continue
 		}
-		p, err := usage.DecodePeak(v)
+		p, err := DecodePeak(v)
 		if err != nil {
 			continue
 		}
@@ -69,7 +68,7 @@ func (r *PeakRecorder) Seed(jobs []batchv1.Job) {
 }
 
 // Observe adds one sample of each row that has one.
-func (r *PeakRecorder) Observe(rows []usage.Row) {
+func (r *PeakRecorder) Observe(rows []Row) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, row := range rows {
@@ -81,10 +80,10 @@ func (r *PeakRecorder) Observe(rows []usage.Row) {
 }
 
 // Peaks returns a copy of every trial's peak.
-func (r *PeakRecorder) Peaks() map[string]usage.Peak {
+func (r *PeakRecorder) Peaks() map[string]Peak {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make(map[string]usage.Peak, len(r.peaks))
+	out := make(map[string]Peak, len(r.peaks))
 	for k, v := range r.peaks {
 		out[k] = v
 	}
@@ -106,7 +105,7 @@ func (r *PeakRecorder) Flush(ctx context.Context, final bool) {
 		}
 	}
 	sort.Strings(todo)
-	vals := make(map[string]usage.Peak, len(todo))
+	vals := make(map[string]Peak, len(todo))
 	for _, name := range todo {
 		vals[name] = r.peaks[name]
 	}
@@ -120,7 +119,7 @@ func (r *PeakRecorder) Flush(ctx context.Context, final bool) {
 			if r.forbidden.Load() {
 				return nil
 			}
-			err := kube.AnnotateJob(gctx, r.Client, r.namespace(name), name, map[string]string{labels.PeakUsage: vals[name].Encode()}, PeakFieldManager)
+			err := kube.AnnotateJob(gctx, r.Client, r.namespace(name), name, map[string]string{keys.PeakUsage: vals[name].Encode()}, PeakFieldManager)
 			switch {
 			case err == nil:
 				r.mu.Lock()
@@ -158,7 +157,7 @@ func (r *PeakRecorder) SetNamespace(trial, ns string) {
 }
 
 // due reports whether peak p is worth writing over the recorded one.
-func due(p, written usage.Peak, final bool) bool {
+func due(p, written Peak, final bool) bool {
 	if p.IsZero() {
 		return false
 	}

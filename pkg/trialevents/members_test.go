@@ -1,4 +1,4 @@
-package events
+package trialevents
 
 import (
 	"testing"
@@ -7,12 +7,18 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/eventagg"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+)
+
+const (
+	t1 = "mnist-00000001"
+	t2 = "mnist-00000002"
 )
 
 func TestMembers(t *testing.T) {
 	const long = "mnist-00000001aaaaaaaa"
-	jobs := []batchv1.Job{*job(t1), *job(long)}
-	pods := []corev1.Pod{*pod("renamed-pod", t1)}
+	jobs := []batchv1.Job{*kubefake.Job("ns", "mnist", t1), *kubefake.Job("ns", "mnist", long)}
+	pods := []corev1.Pod{*kubefake.Pod("ns", "mnist", t1, "renamed-pod")}
 	tests := []struct {
 		kind, name string
 		follow     bool
@@ -43,8 +49,8 @@ func TestMembers(t *testing.T) {
 		{kind: "Job", name: long, only: t1, ok: false},
 	}
 	for _, tc := range tests {
-		m := newMembers("mnist", jobs, pods)
-		m.follow, m.only = tc.follow, tc.only
+		m := NewMembers("mnist", jobs, pods)
+		m.Follow, m.Only = tc.follow, tc.only
 		got, ok := m.trialOf(eventagg.Object{Kind: tc.kind, Name: tc.name})
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("trialOf(%s/%s, follow=%v, only=%q) = %q, %v; want %q, %v", tc.kind, tc.name, tc.follow, tc.only, got, ok, tc.want, tc.ok)

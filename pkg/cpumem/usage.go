@@ -1,9 +1,9 @@
-// Package usage joins what metrics.k8s.io measured for an experiment's
+// Package cpumem joins what metrics.k8s.io measured for an experiment's
 // pods with what those pods asked for (requests) and may not exceed
 // (limits), so a person can see which trial is busy and which is about to
 // be OOMKilled. It sums totals, sorts rows and summarizes nodes; it never
 // talks to a cluster.
-package usage
+package cpumem
 
 import (
 	corev1 "k8s.io/api/core/v1"

@@ -1,4 +1,4 @@
-package labels
+package keys
 
 // Keys of a trial's life after submit: its earlier attempts, the resource
 // override a retry made, and what lets `results` tell which trials are gone.

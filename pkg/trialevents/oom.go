@@ -1,4 +1,4 @@
-package events
+package trialevents
 
 import (
 	"strconv"
@@ -16,14 +16,14 @@ import (
 // than from the events API.
 const PodStatusSource = "pod status"
 
-// oomEvents returns one event per container termination of pod that ran
+// OOMEvents returns one event per container termination of pod that ran
 // out of memory (trial.MemoryKills: OOMKilled, ProcessOOMKilled,
 // LikelyOOMKilled), in the words of the trial's status. The kubelet
 // records no event when a container hits its memory limit (only
 // node-problem-detector does, on the Node), so without these an OOM kill
 // would be missing from the experiment's events. job, the pod's trial's
 // Job, may be nil when it is not known.
-func oomEvents(job *batchv1.Job, pod *corev1.Pod) []eventagg.Event {
+func OOMEvents(job *batchv1.Job, pod *corev1.Pod) []eventagg.Event {
 	var out []eventagg.Event
 	for _, k := range trial.MemoryKills(job, pod) {
 		t := k.Terminated

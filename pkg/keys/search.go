@@ -1,4 +1,4 @@
-package labels
+package keys
 
 // The keys of an adaptive search, on its trial Jobs: with the parameters
 // and the index, they are the search's whole state (pkg/drive).

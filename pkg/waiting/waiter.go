@@ -1,4 +1,4 @@
-package wait
+package waiting
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -34,7 +33,7 @@ type Waiter struct {
 	Filter trial.Filter
 	// For is the condition; FailFast ends a --for=succeeded wait at the
 	// first failure.
-	For      trial.Condition
+	For      Condition
 	FailFast bool
 	// Timeout bounds the wait; 0 waits until the condition is decided.
 	Timeout time.Duration
@@ -45,7 +44,7 @@ type Waiter struct {
 // Wait watches the trials (one List and one watch each of Jobs and pods,
 // whatever their number) until the condition is decided, the timeout
 // passes or ctx ends. It returns nil when the condition is met, else an
-// error whose common.ExitCode is trial.ExitFailed or trial.ExitTimeout.
+// error whose ExitCode is ExitFailed or ExitTimeout.
 func (w *Waiter) Wait(ctx context.Context) error {
 	if w.Now == nil {
 		w.Now = time.Now
@@ -68,7 +67,7 @@ func (w *Waiter) Wait(ctx context.Context) error {
 	}
 	if !t.seen {
 		// The context ended before the first view.
-		return w.interrupted(ctx, wctx, trial.Verdict{})
+		return w.interrupted(ctx, wctx, Verdict{})
 	}
 	fmt.Fprintln(w.ErrOut, trial.Summarize(t.all))
 	v := t.verdict
@@ -80,23 +79,23 @@ func (w *Waiter) Wait(ctx context.Context) error {
 	}
 	timedOut := !v.Done
 	switch v.ExitCode(w.For, timedOut) {
-	case trial.ExitFailed:
+	case ExitFailed:
 		msg := fmt.Sprintf("%d of %d trials failed: %s", len(v.Failed), len(t.all), describe(v.Failed, 5))
 		if len(v.Unfinished) > 0 {
 			msg += fmt.Sprintf("; %d not finished", len(v.Unfinished))
 		}
-		return &common.ExitError{Code: trial.ExitFailed, Err: errors.New(msg)}
-	case trial.ExitTimeout:
-		return &common.ExitError{Code: trial.ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s: %d of %d trials have not finished: %s",
+		return &ExitError{Code: ExitFailed, Err: errors.New(msg)}
+	case ExitTimeout:
+		return &ExitError{Code: ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s: %d of %d trials have not finished: %s",
 			w.Experiment, len(v.Unfinished), len(t.all), describe(v.Unfinished, 5))}
 	}
 	return nil
 }
 
 // interrupted is the error of a wait stopped by Ctrl-C or its caller.
-func (w *Waiter) interrupted(ctx, wctx context.Context, v trial.Verdict) error {
+func (w *Waiter) interrupted(ctx, wctx context.Context, v Verdict) error {
 	if wctx.Err() != nil && ctx.Err() == nil {
-		return &common.ExitError{Code: trial.ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s", w.Experiment)}
+		return &ExitError{Code: ExitTimeout, Err: fmt.Errorf("timed out waiting for the condition on experiment/%s", w.Experiment)}
 	}
 	return fmt.Errorf("interrupted while waiting for experiment %s (%d trials not finished)", w.Experiment, len(v.Unfinished))
 }
@@ -112,12 +111,12 @@ type tracker struct {
 	last    map[string]trial.Status // every trial seen, as last seen
 	printed map[string]bool         // trial name + creation time: its end was printed
 	all     []trial.Status
-	verdict trial.Verdict
+	verdict Verdict
 }
 
 // changed takes one view of the Jobs and pods and decides.
 func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
-	kept, missing := t.w.Filter.Apply(trial.Collect(jobs, pods))
+	kept, missing := t.w.Filter.Apply(trial.FromJobs(jobs, pods))
 	if !t.seen {
 		t.seen = true
 		if len(jobs) == 0 {
@@ -158,7 +157,7 @@ func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
 			fmt.Fprintln(t.w.Out, line(s, now))
 		}
 	}
-	t.verdict = trial.Decide(t.all, t.w.For, t.w.FailFast)
+	t.verdict = Decide(t.all, t.w.For, t.w.FailFast)
 	if err := t.searchVerdict(jobs); err != nil {
 		return true, err
 	}
@@ -189,9 +188,9 @@ func (t *tracker) searchResult() error {
 	v := t.search
 	switch {
 	case v.End == nil:
-		return &common.ExitError{Code: trial.ExitFailed, Err: fmt.Errorf("the search of experiment %s has not ended (%d trials finished) and no driver drives it; continue it with: kubectl mlexp tune %s", t.w.Experiment, v.Finished, t.w.Experiment)}
+		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("the search of experiment %s has not ended (%d trials finished) and no driver drives it; continue it with: kubectl mlexp tune %s", t.w.Experiment, v.Finished, t.w.Experiment)}
 	case v.End.Failed:
-		return &common.ExitError{Code: trial.ExitFailed, Err: fmt.Errorf("the search of experiment %s failed: %s", t.w.Experiment, v.End.Message)}
+		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("the search of experiment %s failed: %s", t.w.Experiment, v.End.Message)}
 	}
 	fmt.Fprintf(t.w.ErrOut, "the search ended: %s\n", v.End.Message)
 	return nil
@@ -245,3 +244,19 @@ func why(s *trial.Status) string {
 	}
 	return string(s.State) + ": " + r
 }
+
+// ExitError is an error that asks for a given exit status: a wait tells a
+// failed trial (ExitFailed) from a timeout (ExitTimeout) by it.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+// Error implements error.
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ExitCode returns the exit status the error asks for.
+func (e *ExitError) ExitCode() int { return e.Code }
