@@ -5,7 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
+	"github.com/mlexp/kubectl-mlexp/pkg/labels"
 )
 
 func TestHelpListsEveryCommand(t *testing.T) {
@@ -21,13 +29,8 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			t.Errorf("--help does not list %q:\n%s", c, out.String())
 		}
 	}
-	if !strings.Contains(out.String(), "kubectl mlexp [command]") {
-		t.Errorf("usage does not read as a kubectl plugin:\n%s", out.String())
-	}
-	for _, f := range []string{"--kubeconfig", "--context", "--namespace"} {
-		if !strings.Contains(out.String(), f) {
-			t.Errorf("--help lacks kubectl's %s flag", f)
-		}
+	if !strings.Contains(out.String(), "kubectl mlexp [flags] [options]") || !strings.Contains(out.String(), `Use "kubectl mlexp options"`) {
+		t.Errorf("usage does not read as a kubectl plugin (kubectl mlexp ..., global flags behind options):\n%s", out.String())
 	}
 }
 
@@ -43,6 +46,105 @@ func TestEveryCommandHasExamples(t *testing.T) {
 		}
 		if c.Short == "" || strings.Contains(c.Short, "Not implemented") {
 			t.Errorf("command %q has no short description", c.Name())
+		}
+	}
+}
+
+// Help reads as written for users: no flag description whose backticks
+// cobra would turn into a value name, no paragraph that starts with a
+// stray space (kubectl's markdown renderer indents them), no in-house word.
+func TestHelpTextReadsCleanly(t *testing.T) {
+	root := NewCmdMlexp(genericiooptions.NewTestIOStreamsDiscard())
+	inHouse := []string{"Seed format", "seed's", "native format", "Calls:"}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if strings.Contains(f.Usage, "`") {
+				t.Errorf("%s --%s: a backtick in %q makes cobra print a value name", c.CommandPath(), f.Name, f.Usage)
+			}
+		})
+		for i, line := range strings.Split(c.Long, "\n") {
+			if strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "  ") {
+				t.Errorf("%s: line %d of its help starts with a stray space: %q", c.CommandPath(), i+1, line)
+			}
+		}
+		help := c.Long + c.Short + c.Example
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) { help += f.Usage })
+		for _, w := range inHouse {
+			if strings.Contains(help, w) {
+				t.Errorf("%s: its help says %q, a word of ours, not a user's", c.CommandPath(), w)
+			}
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+}
+
+// As kubectl: a verb's help lists its own flags and points at
+// "kubectl mlexp options" for the global ones, which that command lists.
+func TestGlobalFlagsBehindOptions(t *testing.T) {
+	run := func(args ...string) string {
+		var out bytes.Buffer
+		root := NewCmdMlexp(genericiooptions.IOStreams{Out: &out, ErrOut: &out})
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs(args)
+		if err := root.Execute(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	help := run("status", "--help")
+	if strings.Contains(help, "--kubeconfig") || !strings.Contains(help, `Use "kubectl mlexp options" for a list of global command-line options`) {
+		t.Errorf("status --help shows the global flags or no pointer to options:\n%s", help)
+	}
+	if !strings.Contains(help, "--watch") {
+		t.Errorf("status --help lacks its own --watch:\n%s", help)
+	}
+	opts := run("options")
+	for _, f := range []string{"--kubeconfig", "--context", "--namespace", "--server-loss-timeout"} {
+		if !strings.Contains(opts, f) {
+			t.Errorf("options lacks %s:\n%s", f, opts)
+		}
+	}
+}
+
+// Every verb that names trials completes them, as logs and status do:
+// describe's TRIAL, retry's TRIAL... (those not yet given), delete's
+// --trial; wait --for completes its values, not file names.
+func TestVerbsCompleteTrials(t *testing.T) {
+	mk := func(name string) *batchv1.Job {
+		return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml",
+			Labels: map[string]string{labels.Experiment: "mnist", labels.Trial: name}}}
+	}
+	c := fake.NewClientset(mk("mnist-1a2b3c4d"), mk("mnist-9e9e9e9e"))
+	getter := &kubefake.Getter{NS: "ml", Client: c}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"describe", "mnist", "1"}, []string{"1a2b3c4d"}},
+		{[]string{"retry", "mnist", ""}, []string{"1a2b3c4d", "9e9e9e9e", "mnist-1a2b3c4d", "mnist-9e9e9e9e"}},
+		{[]string{"retry", "mnist", "1a2b3c4d", "mnist-"}, []string{"mnist-9e9e9e9e"}},
+		{[]string{"delete", "mnist", "--trial", "9"}, []string{"9e9e9e9e"}},
+		{[]string{"wait", "mnist", "--for", ""}, []string{"succeeded", "finished"}},
+	} {
+		root := &cobra.Command{Use: "kubectl-mlexp"}
+		for _, s := range Subcommands(getter, genericiooptions.NewTestIOStreamsDiscard()) {
+			root.AddCommand(s)
+		}
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&bytes.Buffer{})
+		root.SetArgs(append([]string{cobra.ShellCompRequestCmd}, tc.args...))
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if got := lines[:len(lines)-1]; strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%v: completed %q, want %q", tc.args, got, tc.want)
 		}
 	}
 }

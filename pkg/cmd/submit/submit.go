@@ -119,7 +119,7 @@ type Options struct {
 	Prune       bool
 	Force       bool
 	Concurrency int
-	// Wait waits for the trials to finish, as `kubectl mlexp wait` does.
+	// Wait waits for the trials to finish, as 'kubectl mlexp wait' does.
 	Wait    bool
 	Timeout time.Duration
 	Queue   string
@@ -178,11 +178,11 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed, or whose Job no longer runs what the file renders (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
-	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
+	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as 'kubectl mlexp wait' does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
 	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+labels.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
 	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
-	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until `kubectl mlexp resume` releases it (existing trials keep their state).")
+	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until 'kubectl mlexp resume' releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
