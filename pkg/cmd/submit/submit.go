@@ -72,10 +72,14 @@ var long = templates.LongDesc(`
 	them, all or --count N at a time, in the experiment's order.
 
 	A Kubeflow Katib Experiment (apiVersion kubeflow.org/v1beta1) runs as it is, without
-	Katib: grid and random searches become one Job per trial; what needs Katib's controller
-	(parallelTrialCount, maxFailedTrialCount, early stopping) is reported as not enforced,
-	and other algorithms are refused. See docs/katib.md; "kubectl mlexp convert" writes the
-	file in the mlexp format.
+	Katib: grid and random searches become one Job per trial, created at once (--drive
+	creates them parallelTrialCount at a time, honouring maxTrialCount and
+	maxFailedTrialCount). Adaptive searches (tpe, multivariate-tpe, bayesianoptimization,
+	cmaes, sobol, hyperband) and early stopping (medianstop) are driven from here: submit
+	creates the first parallelTrialCount trials, then stays in the foreground, creating
+	each next trial as one finishes; after Ctrl-C, "kubectl mlexp tune EXPERIMENT"
+	continues the search from any machine. See docs/search.md and docs/katib.md;
+	"kubectl mlexp convert" writes the file in the mlexp format.
 
 	A namespace in the file (metadata.namespace) is used as kubectl uses one: the trials go
 	there when -n is not given, and a different -n is an error.`)
@@ -153,7 +157,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Short:   "Render one Job per trial and apply them",
 		Long:    long,
 		Example: example,
-		Args:    cobra.NoArgs,
+		Args:    common.FileFlagArgs("submit"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
@@ -214,6 +218,9 @@ func (o *Options) Complete(ctx context.Context) error {
 	}
 	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
 		return err
+	}
+	if o.Drive && o.exp.Search == nil {
+		return fmt.Errorf("--drive: %s has no search to drive (no parallel trials or maximum to honour): write its parameters as spec.search with algorithm: grid or random (docs/search.md)", o.Filename)
 	}
 	trials, warnings, err := render.Render(o.exp)
 	for _, w := range warnings {

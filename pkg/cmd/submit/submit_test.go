@@ -160,3 +160,28 @@ spec:
 		}
 	}
 }
+
+// --drive of a file with no search (the list format, spec.parameters) is
+// an error naming the flag and the way to write it, not silently ignored;
+// nothing is sent.
+func TestSubmitDriveWithoutSearchIsAnError(t *testing.T) {
+	c := newClient()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	_, _, err := runSubmit(t, g, "-f", seedFile, "--command", "python train.py", "--drive")
+	if err == nil || !strings.Contains(err.Error(), "--drive") || !strings.Contains(err.Error(), "spec.search") {
+		t.Fatalf("err = %v, want a --drive error pointing at spec.search", err)
+	}
+	if n := len(c.Actions()); n != 0 {
+		t.Errorf("%d API calls, want 0: %v", n, c.Actions())
+	}
+}
+
+// "submit exp.yaml" (the file as an argument, as kubectl apply users type
+// it) says to pass it with -f.
+func TestSubmitFileArgumentSaysDashF(t *testing.T) {
+	g := &kubefake.Getter{NS: "ml", Client: newClient()}
+	_, _, err := runSubmit(t, g, "exp.yaml")
+	if err == nil || !strings.Contains(err.Error(), "kubectl mlexp submit -f exp.yaml") {
+		t.Fatalf("err = %v, want a hint to use -f", err)
+	}
+}
