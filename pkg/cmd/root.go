@@ -2,6 +2,7 @@
 package cmd
 
 import (
+	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -70,6 +71,9 @@ func NewCmdMlexp(streams genericiooptions.IOStreams) *cobra.Command {
 	for _, sub := range Subcommands(getter, streams) {
 		root.AddCommand(sub)
 	}
+	for _, sub := range root.Commands() {
+		locateMissing(sub, getter)
+	}
 	root.AddCommand(versioncmd.NewCmdVersion(streams))
 	// As kubectl: each verb's help shows its own flags, and the global
 	// ones (--kubeconfig, -n, ...) are listed by "kubectl mlexp options".
@@ -130,4 +134,25 @@ func registerGlobalCompletions(root *cobra.Command, flags *genericclioptions.Con
 	_ = root.RegisterFlagCompletionFunc("context", from(completion.ListContextsInConfig))
 	_ = root.RegisterFlagCompletionFunc("cluster", from(completion.ListClustersInConfig))
 	_ = root.RegisterFlagCompletionFunc("user", from(completion.ListUsersInConfig))
+}
+
+// locateMissing makes c's "experiment not found" error say in which
+// namespaces the experiment does exist (one List across namespaces, made
+// only when the experiment is missing).
+func locateMissing(c *cobra.Command, getter kube.Getter) {
+	run := c.RunE
+	if run == nil {
+		return
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if kube.IsNotFound(err) {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			err = kube.Locate(ctx, getter, err)
+		}
+		return err
+	}
 }

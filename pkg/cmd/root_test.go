@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -145,6 +146,37 @@ func TestVerbsCompleteTrials(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 		if got := lines[:len(lines)-1]; strings.Join(got, ",") != strings.Join(tc.want, ",") {
 			t.Errorf("%v: completed %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// A command whose experiment is missing from the namespace says where it
+// does exist, so that the hint can be pasted (the first hour's "toy" in
+// ux-toy); an experiment that exists nowhere gets the plain error.
+func TestNotFoundSaysWhereItExists(t *testing.T) {
+	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "toy-1a2b3c4d", Namespace: "ux-toy",
+		Labels: map[string]string{labels.Experiment: "toy", labels.Trial: "toy-1a2b3c4d"}}}
+	getter := &kubefake.Getter{NS: "default", Client: fake.NewClientset(j)}
+	for _, tc := range []struct{ exp, want string }{
+		{"toy", `it exists in namespace "ux-toy": add -n ux-toy`},
+		{"nope", `experiment "nope" not found in namespace "default"`},
+	} {
+		root := &cobra.Command{Use: "kubectl-mlexp"}
+		for _, s := range Subcommands(getter, genericiooptions.NewTestIOStreamsDiscard()) {
+			locateMissing(s, getter)
+			root.AddCommand(s)
+		}
+		for _, verb := range []string{"status", "results", "describe", "wait"} {
+			root.SetArgs([]string{verb, tc.exp})
+			root.SetOut(&bytes.Buffer{})
+			root.SetErr(&bytes.Buffer{})
+			err := root.ExecuteContext(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s %s: err = %v, want it to say %q", verb, tc.exp, err, tc.want)
+			}
+			if tc.exp == "nope" && err != nil && strings.Contains(err.Error(), "exists in") {
+				t.Errorf("%s nope: %v", verb, err)
+			}
 		}
 	}
 }
