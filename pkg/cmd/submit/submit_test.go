@@ -185,3 +185,16 @@ func TestSubmitFileArgumentSaysDashF(t *testing.T) {
 		t.Fatalf("err = %v, want a hint to use -f", err)
 	}
 }
+
+// A dry run without -o shows the values each trial would run with.
+func TestSubmitDryRunShowsParameters(t *testing.T) {
+	g := &kubefake.Getter{NS: "ml", Client: newClient()}
+	out, _, err := runSubmit(t, g, "-f", seedFile, "--command", "python train.py", "--dry-run=client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(first, " created (dry run)  script=registry.test/k8s-ml:model01,arg1=10,arg2=softmax,arg3=0.2") {
+		t.Errorf("first line %q lacks the trial's parameters", first)
+	}
+}
