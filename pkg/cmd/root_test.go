@@ -180,3 +180,17 @@ func TestNotFoundSaysWhereItExists(t *testing.T) {
 		}
 	}
 }
+
+// One flag, one default: --max-log-requests means the same in every verb.
+func TestMaxLogRequestsOneDefault(t *testing.T) {
+	root := NewCmdMlexp(genericiooptions.NewTestIOStreamsDiscard())
+	defaults := map[string][]string{}
+	for _, c := range root.Commands() {
+		if f := c.Flags().Lookup("max-log-requests"); f != nil {
+			defaults[f.DefValue] = append(defaults[f.DefValue], c.Name())
+		}
+	}
+	if len(defaults) != 1 {
+		t.Errorf("--max-log-requests defaults differ between verbs: %v", defaults)
+	}
+}
