@@ -110,14 +110,5 @@ func oneLine(msg string) string {
 
 // sortTrialEvents orders events oldest first by when they were last seen.
 func sortTrialEvents(evs []TrialEvent) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if !a.Last.Equal(b.Last) {
-			return a.Last.Before(b.Last)
-		}
-		if a.Object.Name != b.Object.Name {
-			return a.Object.Name < b.Object.Name
-		}
-		return a.Reason < b.Reason
-	})
+	sort.SliceStable(evs, func(i, j int) bool { return eventagg.Before(evs[i].Event, evs[j].Event) })
 }
