@@ -89,15 +89,34 @@ func FromCore(e *corev1.Event) Event {
 }
 
 // SortByTime orders events oldest first by when they were last seen, as
-// kubectl events lists them.
+// kubectl events lists them (see Before).
 func SortByTime(events []Event) {
-	sort.SliceStable(events, func(i, j int) bool {
-		a, b := events[i], events[j]
-		if !a.Last.Equal(b.Last) {
-			return a.Last.Before(b.Last)
-		}
+	sort.SliceStable(events, func(i, j int) bool { return Before(events[i], events[j]) })
+}
+
+// lifecycle ranks the reasons of a pod's start in the order they happen.
+var lifecycle = map[string]int{"Scheduled": 1, "Pulling": 2, "Pulled": 3, "Created": 4, "Started": 5}
+
+// Before reports whether a was last seen before b. Times are compared to
+// the second: the kubelet's old-style events (Pulled, Created, Started)
+// carry whole seconds while the scheduler's Scheduled has microseconds, so
+// within one second a pod's start is ordered as it happens, then by object
+// name and reason.
+func Before(a, b Event) bool {
+	ta, tb := a.Last.Truncate(time.Second), b.Last.Truncate(time.Second)
+	if !ta.Equal(tb) {
+		return ta.Before(tb)
+	}
+	if ra, rb := lifecycle[a.Reason], lifecycle[b.Reason]; ra != rb && ra > 0 && rb > 0 {
+		return ra < rb
+	}
+	if !a.Last.Equal(b.Last) {
+		return a.Last.Before(b.Last)
+	}
+	if a.Object.Name != b.Object.Name {
 		return a.Object.Name < b.Object.Name
-	})
+	}
+	return a.Reason < b.Reason
 }
 
 // FilterTypes keeps the events whose type is one of types (all when types is empty).

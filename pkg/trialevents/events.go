@@ -66,14 +66,5 @@ func OfTrial(exp, name string, jobs []batchv1.Job, pods []corev1.Pod, events []c
 
 // Sort orders events oldest first by when they were last seen.
 func Sort(evs []Event) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if !a.Last.Equal(b.Last) {
-			return a.Last.Before(b.Last)
-		}
-		if a.Object.Name != b.Object.Name {
-			return a.Object.Name < b.Object.Name
-		}
-		return a.Reason < b.Reason
-	})
+	sort.SliceStable(evs, func(i, j int) bool { return eventagg.Before(evs[i].Event, evs[j].Event) })
 }

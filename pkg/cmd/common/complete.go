@@ -2,6 +2,7 @@ package common
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -90,6 +91,31 @@ func CompleteTrials(getter kube.Getter) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		return completeTrialFlag(getter)(cmd, args, toComplete)
+	}
+}
+
+// CompleteTrialList completes the TRIAL... arguments after EXPERIMENT
+// (retry's): the experiment first, then any of its trials not yet given.
+func CompleteTrialList(getter kube.Getter) cobra.CompletionFunc {
+	experiments := CompleteExperiments(getter)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			return experiments(cmd, args, toComplete)
+		}
+		names, dir := completeTrialFlag(getter)(cmd, args[:1], toComplete)
+		exp, _ := ExperimentArg(args)
+		hash := func(n string) string { return strings.TrimPrefix(n, exp+"-") }
+		given := make([]string, 0, len(args)-1)
+		for _, a := range args[1:] {
+			given = append(given, hash(a))
+		}
+		var out []string
+		for _, n := range names {
+			if !slices.Contains(given, hash(n)) {
+				out = append(out, n)
+			}
+		}
+		return out, dir
 	}
 }
 

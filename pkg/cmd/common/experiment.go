@@ -96,3 +96,15 @@ func ExperimentNames(ctx context.Context, getter kube.Getter) ([]string, error) 
 	sort.Strings(names)
 	return names, nil
 }
+
+// FileFlagArgs refuses arguments of a verb that reads its file from -f,
+// with the command line the user probably meant (cobra says "unknown
+// command" otherwise).
+func FileFlagArgs(verb string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return fmt.Errorf("%s takes no arguments: pass the experiment file with -f, as in \"kubectl mlexp %s -f %s\"", verb, verb, args[0])
+	}
+}

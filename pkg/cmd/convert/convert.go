@@ -63,7 +63,7 @@ func NewCmdConvert(streams genericiooptions.IOStreams) *cobra.Command {
 		Short:   "Print an experiment file (Katib's, the blog post's) in the mlexp format",
 		Long:    long,
 		Example: example,
-		Args:    cobra.NoArgs,
+		Args:    common.FileFlagArgs("convert"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Complete(); err != nil {
 				return err

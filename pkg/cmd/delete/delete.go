@@ -101,6 +101,7 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.BoolVar(&o.Wait, "wait", o.Wait, "Wait until the deleted Jobs and their pods are gone.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
 	f.BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat an experiment that does not exist as deleted.")
+	common.RegisterTrialCompletions(cmd, getter)
 	return cmd
 }
 

@@ -31,7 +31,7 @@ var long = templates.LongDesc(`
 	submitted, its parameters, images and resources, retried trials, trials without a
 	Job, and why trials wait or failed, grouped.
 
-	Calls: one List each of the trial's (or experiment's) Jobs and pods; for a trial,
+	API requests: one List each of the trial's (or experiment's) Jobs and pods; for a trial,
 	one List of the namespace's events and one log request.`)
 
 var example = templates.Examples(`
@@ -70,7 +70,7 @@ func newCmdDescribe(getter kube.Getter, streams genericiooptions.IOStreams, now 
 		Long:              long,
 		Example:           example,
 		Args:              cobra.MaximumNArgs(2),
-		ValidArgsFunction: common.CompleteExperiments(getter),
+		ValidArgsFunction: common.CompleteTrials(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err

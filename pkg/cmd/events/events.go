@@ -41,7 +41,7 @@ var long = templates.LongDesc(`
 	seen, by default), so an old experiment has few or none: the state of
 	its trials, from their Jobs and pods, is in 'kubectl mlexp status'.
 
-	Calls: one List each of the experiment's Jobs, its pods and the events of
+	API requests: one List each of the experiment's Jobs, its pods and the events of
 	the namespace (filtered here). With --watch, the events are watched after
 	that List.`)
 

@@ -27,6 +27,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/report"
 )
@@ -104,7 +105,7 @@ var formats = []string{"html", "markdown"}
 
 // NewOptions returns the command's options with their defaults.
 func NewOptions(getter kube.Getter, streams genericiooptions.IOStreams) *Options {
-	return &Options{IOStreams: streams, Getter: getter, Output: formats[0], Interval: 15 * time.Second, MaxRequests: 16, Timeout: 5 * time.Minute, Now: time.Now}
+	return &Options{IOStreams: streams, Getter: getter, Output: formats[0], Interval: 15 * time.Second, MaxRequests: logstream.DefaultMaxRequests, Timeout: 5 * time.Minute, Now: time.Now}
 }
 
 // NewCmdReport returns the report command.

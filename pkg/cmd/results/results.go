@@ -19,6 +19,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
@@ -78,8 +79,9 @@ var example = templates.Examples(`
 	# A table to paste into a pull request
 	kubectl mlexp results mnist -o markdown`)
 
-// DefaultMaxRequests caps the concurrent log reads and Job patches.
-const DefaultMaxRequests = 16
+// DefaultMaxRequests caps the concurrent log reads and Job patches: the
+// default of --max-log-requests in every verb (logs' too).
+const DefaultMaxRequests = logstream.DefaultMaxRequests
 
 // OpenLogFunc opens the log of one container of a pod.
 type OpenLogFunc = collect.OpenLogFunc

@@ -52,7 +52,7 @@ var long = templates.LongDesc(`
 	just before the writes: the same command, args, env, volumes, tolerations, affinity,
 	probes and security context; only the resources above and the attempt history change.
 
-	Calls: one List each of the experiment's Jobs, its pods and the nodes, one List of
+	API requests: one List each of the experiment's Jobs, its pods and the nodes, one List of
 	the chosen trials' Jobs in full, one watch of the Jobs while they are replaced, and
 	one delete and one create per trial (--concurrency at a time).`)
 
@@ -109,7 +109,7 @@ func NewCmdRetry(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.
 		Short:             "Re-run failed trials, OOMKilled ones with more memory",
 		Long:              long,
 		Example:           example,
-		ValidArgsFunction: common.CompleteExperiments(getter),
+		ValidArgsFunction: common.CompleteTrialList(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err

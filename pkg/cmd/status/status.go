@@ -49,7 +49,7 @@ var long = templates.LongDesc(`
 	insufficient unused quota ...), Admitted, Evicted, Preempted, or Deactivated for a
 	trial suspended through Kueue.
 
-	Calls: one List each of the experiment's Jobs and pods, plus, when a Job names a
+	API requests: one List each of the experiment's Jobs and pods, plus, when a Job names a
 	queue, one discovery GET and one List of the namespace's Workloads.`)
 
 var example = templates.Examples(`

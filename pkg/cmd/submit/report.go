@@ -28,7 +28,12 @@ func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string
 			fmt.Fprintln(o.Out, o.summary(actions))
 		} else {
 			for i, j := range jobs {
-				fmt.Fprintf(o.Out, "job.batch/%s %s%s\n", j.Name, actions[i], o.dryRun.Suffix())
+				line := fmt.Sprintf("job.batch/%s %s%s", j.Name, actions[i], o.dryRun.Suffix())
+				if o.dryRun == common.DryRunClient && i < len(o.trials) && len(o.trials[i].Params) > 0 {
+					// What a dry run is for: the values the trial would run with.
+					line += "  " + o.trials[i].Params.String()
+				}
+				fmt.Fprintln(o.Out, line)
 			}
 		}
 	}

@@ -71,10 +71,14 @@ var long = templates.LongDesc(`
 	them, all or --count N at a time, in the experiment's order.
 
 	A Kubeflow Katib Experiment (apiVersion kubeflow.org/v1beta1) runs as it is, without
-	Katib: grid and random searches become one Job per trial; what needs Katib's controller
-	(parallelTrialCount, maxFailedTrialCount, early stopping) is reported as not enforced,
-	and other algorithms are refused. See docs/katib.md; "kubectl mlexp convert" writes the
-	file in the mlexp format.
+	Katib: grid and random searches become one Job per trial, created at once (--drive
+	creates them parallelTrialCount at a time, honouring maxTrialCount and
+	maxFailedTrialCount). Adaptive searches (tpe, multivariate-tpe, bayesianoptimization,
+	cmaes, sobol, hyperband) and early stopping (medianstop) are driven from here: submit
+	creates the first parallelTrialCount trials, then stays in the foreground, creating
+	each next trial as one finishes; after Ctrl-C, "kubectl mlexp tune EXPERIMENT"
+	continues the search from any machine. See docs/search.md and docs/katib.md;
+	"kubectl mlexp convert" writes the file in the mlexp format.
 
 	A namespace in the file (metadata.namespace) is used as kubectl uses one: the trials go
 	there when -n is not given, and a different -n is an error.`)
@@ -118,7 +122,7 @@ type Options struct {
 	Prune       bool
 	Force       bool
 	Concurrency int
-	// Wait waits for the trials to finish, as `kubectl mlexp wait` does.
+	// Wait waits for the trials to finish, as 'kubectl mlexp wait' does.
 	Wait    bool
 	Timeout time.Duration
 	Queue   string
@@ -152,7 +156,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Short:   "Render one Job per trial and create them",
 		Long:    long,
 		Example: example,
-		Args:    cobra.NoArgs,
+		Args:    common.FileFlagArgs("submit"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
@@ -177,11 +181,11 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed, or whose Job no longer runs what the file renders (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
-	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as `kubectl mlexp wait` does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
+	f.BoolVar(&o.Wait, "wait", false, "After applying, wait for the trials to finish as 'kubectl mlexp wait' does: exit status 0 if all succeeded, 1 if one failed, 2 on --timeout.")
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
 	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+keys.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
 	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
-	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until `kubectl mlexp resume` releases it (existing trials keep their state).")
+	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until 'kubectl mlexp resume' releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
@@ -213,6 +217,9 @@ func (o *Options) Complete(ctx context.Context) error {
 	}
 	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
 		return err
+	}
+	if o.Drive && o.exp.Search == nil {
+		return fmt.Errorf("--drive: %s has no search to drive (no parallel trials or maximum to honour): write its parameters as spec.search with algorithm: grid or random (docs/search.md)", o.Filename)
 	}
 	trials, warnings, err := render.Render(o.exp)
 	for _, w := range warnings {

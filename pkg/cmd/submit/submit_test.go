@@ -160,3 +160,41 @@ spec:
 		}
 	}
 }
+
+// --drive of a file with no search (the list format, spec.parameters) is
+// an error naming the flag and the way to write it, not silently ignored;
+// nothing is sent.
+func TestSubmitDriveWithoutSearchIsAnError(t *testing.T) {
+	c := newClient()
+	g := &kubefake.Getter{NS: "ml", Client: c}
+	_, _, err := runSubmit(t, g, "-f", seedFile, "--command", "python train.py", "--drive")
+	if err == nil || !strings.Contains(err.Error(), "--drive") || !strings.Contains(err.Error(), "spec.search") {
+		t.Fatalf("err = %v, want a --drive error pointing at spec.search", err)
+	}
+	if n := len(c.Actions()); n != 0 {
+		t.Errorf("%d API calls, want 0: %v", n, c.Actions())
+	}
+}
+
+// "submit exp.yaml" (the file as an argument, as kubectl apply users type
+// it) says to pass it with -f.
+func TestSubmitFileArgumentSaysDashF(t *testing.T) {
+	g := &kubefake.Getter{NS: "ml", Client: newClient()}
+	_, _, err := runSubmit(t, g, "exp.yaml")
+	if err == nil || !strings.Contains(err.Error(), "kubectl mlexp submit -f exp.yaml") {
+		t.Fatalf("err = %v, want a hint to use -f", err)
+	}
+}
+
+// A dry run without -o shows the values each trial would run with.
+func TestSubmitDryRunShowsParameters(t *testing.T) {
+	g := &kubefake.Getter{NS: "ml", Client: newClient()}
+	out, _, err := runSubmit(t, g, "-f", seedFile, "--command", "python train.py", "--dry-run=client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(first, " created (dry run)  script=registry.test/k8s-ml:model01,arg1=10,arg2=softmax,arg3=0.2") {
+		t.Errorf("first line %q lacks the trial's parameters", first)
+	}
+}

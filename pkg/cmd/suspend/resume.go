@@ -20,7 +20,7 @@ var resumeLong = templates.LongDesc(`
 	run is Kueue's decision. On a cluster that does not serve Kueue's API, trials labelled
 	for a queue are released by hand, with a warning.
 
-	Calls: one List of the experiment's Jobs (and of the namespace's Workloads when it
+	API requests: one List of the experiment's Jobs (and of the namespace's Workloads when it
 	uses a queue), then one patch per trial, 16 at a time.`)
 
 var resumeExample = templates.Examples(`

@@ -21,7 +21,7 @@ var suspendLong = templates.LongDesc(`
 	spec.suspend: their Workload is deactivated (spec.active: false), Kueue evicts it and
 	suspends the Job; kubectl mlexp resume puts it back in its queue.
 
-	Calls: one List of the experiment's Jobs (and of the namespace's Workloads when it
+	API requests: one List of the experiment's Jobs (and of the namespace's Workloads when it
 	uses a queue), then one patch per trial, 16 at a time.`)
 
 var suspendExample = templates.Examples(`

@@ -36,7 +36,7 @@ var long = templates.LongDesc(`
 	metrics-server samples every pod about every 15 seconds: a trial that
 	just started reads pending in its usage columns until its first sample.
 
-	Calls: one List each of the experiment's Jobs, its pods and its pods'
+	API requests: one List each of the experiment's Jobs, its pods and its pods'
 	metrics, plus one List each of nodes and node metrics when trials run.
 	With --watch the Jobs and pods are watched, and each refresh lists the
 	pod and node metrics only.

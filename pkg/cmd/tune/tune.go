@@ -14,6 +14,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
+	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 )
 
 var long = templates.LongDesc(`
@@ -59,7 +60,7 @@ type Options struct {
 
 // NewCmdTune returns the tune command.
 func NewCmdTune(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, MaxRequests: 8}
+	o := &Options{IOStreams: streams, Getter: getter, MaxRequests: logstream.DefaultMaxRequests}
 	cmd := &cobra.Command{
 		Use:               "tune EXPERIMENT",
 		Short:             "Drive an adaptive search until it ends: continue it from any machine",

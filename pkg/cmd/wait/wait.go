@@ -33,7 +33,7 @@ var long = templates.LongDesc(`
 	on stderr and goes on; it ends with an error after --server-loss-timeout without
 	an answer.
 
-	Calls: one List and one watch each of the experiment's Jobs and pods, whatever
+	API requests: one List and one watch each of the experiment's Jobs and pods, whatever
 	the number of trials; nothing is polled.`)
 
 var example = templates.Examples(`
@@ -85,6 +85,7 @@ func NewCmdWait(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 	f := cmd.Flags()
 	o.TrialFlags.AddFlags(f, "Wait for")
 	f.StringVar(&o.For, "for", o.For, "The condition: succeeded (every trial succeeded) or finished (every trial ended, whatever the outcome).")
+	_ = cmd.RegisterFlagCompletionFunc("for", common.CompleteWords("succeeded", "finished"))
 	f.DurationVar(&o.Timeout, "timeout", 0, "Give up after this long, with exit status 2; 0 waits until the condition is decided.")
 	f.BoolVar(&o.FailFast, "fail-fast", false, "With --for=succeeded, stop at the first failed trial (exit status 1).")
 	return cmd
