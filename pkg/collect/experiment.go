@@ -116,7 +116,10 @@ func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.
 			return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector", o.Experiment, o.Namespace)
 		}
 	}
-	statuses, missing := o.Filter.Apply(trial.FromJobs(jobs, pods))
+	statuses, missing, err := o.Filter.Apply(trial.FromJobs(jobs, pods))
+	if err != nil {
+		return nil, err
+	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.Experiment, strings.Join(missing, ", "), o.Experiment)
 	}

@@ -97,8 +97,12 @@ func notFound(cfg *Config) error {
 	return kube.ExperimentNotFound(cfg.Experiment, cfg.Namespace)
 }
 
-// checkSelection fails when --trial names unknown trials or no trial is chosen.
+// checkSelection fails when --param-selector names an unknown parameter,
+// --trial names unknown trials or no trial is chosen.
 func checkSelection(cfg *Config, sel *Selection) error {
+	if sel.Err != nil {
+		return sel.Err
+	}
 	if len(sel.Missing) > 0 {
 		return fmt.Errorf("experiment %q has no trial %s (see `kubectl mlexp status %s`)",
 			cfg.Experiment, strings.Join(sel.Missing, ", "), cfg.Experiment)

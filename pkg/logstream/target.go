@@ -69,6 +69,8 @@ type Selection struct {
 	Pods int
 	// Missing are names in Filter.Trials that name no trial.
 	Missing []string
+	// Err says Filter.Selector names a parameter no trial has.
+	Err error
 	// Settled says every chosen trial has finished and every chosen pod
 	// is done too, so no new log line can appear.
 	Settled bool
@@ -77,10 +79,6 @@ type Selection struct {
 // Select applies the filter to the experiment's Jobs and pods.
 func (f *Filter) Select(jobs []batchv1.Job, pods []corev1.Pod) Selection {
 	var sel Selection
-	wanted := map[string]bool{}
-	for _, n := range f.Trials {
-		wanted[n] = true
-	}
 	if f.Labels != nil && !f.Labels.Empty() {
 		var kept []batchv1.Job
 		for _, j := range jobs {
@@ -90,17 +88,12 @@ func (f *Filter) Select(jobs []batchv1.Job, pods []corev1.Pod) Selection {
 		}
 		jobs = kept
 	}
-	seen := map[string]bool{}
+	tf := trial.Filter{Names: f.Trials, Params: f.Selector}
+	kept, missing, err := tf.Apply(trial.FromJobs(jobs, pods))
+	sel.Missing, sel.Err = missing, err
 	byJob := trial.PodsByJob(pods)
 	sel.Settled = true
-	for _, st := range trial.FromJobs(jobs, pods) {
-		seen[st.Name] = true
-		if len(wanted) > 0 && !wanted[st.Name] {
-			continue
-		}
-		if !f.Selector.Matches(st.Params) {
-			continue
-		}
+	for _, st := range kept {
 		sel.Trials = append(sel.Trials, st)
 		if !st.State.Finished() {
 			sel.Settled = false
@@ -115,11 +108,6 @@ func (f *Filter) Select(jobs []batchv1.Job, pods []corev1.Pod) Selection {
 				sel.Settled = false
 			}
 			sel.Targets = append(sel.Targets, f.targets(&st, p)...)
-		}
-	}
-	for _, n := range f.Trials {
-		if !seen[n] {
-			sel.Missing = append(sel.Missing, n)
 		}
 	}
 	return sel

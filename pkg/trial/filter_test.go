@@ -31,7 +31,10 @@ func TestFilterApply(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			kept, missing := tc.filter.Apply(all)
+			kept, missing, err := tc.filter.Apply(all)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var got []string
 			for _, s := range kept {
 				got = append(got, s.Name)
@@ -41,6 +44,45 @@ func TestFilterApply(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.wantMissing, missing); diff != "" {
 				t.Errorf("missing (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFilterUnknownParam(t *testing.T) {
+	all := []Status{
+		{Name: "mnist-1", Experiment: "mnist", Params: params.Params{{Name: "activation", Value: "relu"}, {Name: "dropout", Value: 0.2}}},
+		{Name: "mnist-2", Experiment: "mnist", Params: params.Params{{Name: "lr", Value: 0.1}}},
+	}
+	sel := func(s string) params.Selector {
+		out, err := params.ParseSelector(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	cases := map[string]struct {
+		statuses []Status
+		selector string
+		wantErr  string
+	}{
+		"typo": {all, "activaton=relu",
+			`--param-selector: experiment "mnist" has no parameter "activaton" (did you mean "activation"?); its parameters: activation, dropout, lr`},
+		"far from any name": {all, "batch_size=32",
+			`--param-selector: experiment "mnist" has no parameter "batch_size"; its parameters: activation, dropout, lr`},
+		"known to one trial only": {all, "lr=0.1", ""},
+		"no trials":               {nil, "activaton=relu", ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := Filter{Params: sel(tc.selector)}
+			_, _, err := f.Apply(tc.statuses)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr {
+				t.Errorf("error = %q, want %q", got, tc.wantErr)
 			}
 		})
 	}

@@ -116,7 +116,10 @@ type tracker struct {
 
 // changed takes one view of the Jobs and pods and decides.
 func (t *tracker) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) {
-	kept, missing := t.w.Filter.Apply(trial.FromJobs(jobs, pods))
+	kept, missing, err := t.w.Filter.Apply(trial.FromJobs(jobs, pods))
+	if err != nil {
+		return true, err
+	}
 	if !t.seen {
 		t.seen = true
 		if len(jobs) == 0 {

@@ -69,7 +69,10 @@ func (o *Options) targets(ctx context.Context) ([]target, error) {
 		for i := range jobs {
 			byName[jobs[i].Name] = i
 		}
-		kept, _ := f.Apply(statuses)
+		kept, _, err := f.Apply(statuses)
+		if err != nil {
+			return nil, err
+		}
 		for _, s := range kept {
 			if o.Failed && s.State != trial.Failed && s.State != trial.OOMKilled {
 				continue

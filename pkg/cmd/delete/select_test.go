@@ -89,6 +89,7 @@ func TestDeleteChecksEverythingBeforeDeleting(t *testing.T) {
 		"bad argument":        {[]string{"x", "job/x"}, `"job/x" is not an experiment`},
 		"bad label selector":  {[]string{"x", "-l", "a=(b"}, "--selector: "},
 		"bad param selector":  {[]string{"x", "--param-selector", "act"}, "--param-selector: "},
+		"unknown parameter":   {[]string{"x", "y", "--param-selector", "acts!=relu", "--wait=false"}, `--param-selector: experiment "x" has no parameter "acts" (did you mean "act"?); its parameters: act`},
 		"no experiment named": {nil, "an experiment name is required"},
 	} {
 		t.Run(name, func(t *testing.T) {

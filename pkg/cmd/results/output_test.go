@@ -1,13 +1,18 @@
 package results
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 )
 
@@ -42,6 +47,32 @@ func TestResultsPrinters(t *testing.T) {
 	out, _ = runOn(t, false, c, l, "--no-record", "--param-selector", "activation!=relu", "--trial", "bbbb", "-o", "jsonpath={.items[*].name}")
 	if want := "mnist-bbbb"; out != want {
 		t.Errorf("--param-selector and --trial: %q, want %q", out, want)
+	}
+}
+
+func TestResultsUnknownParameter(t *testing.T) {
+	c, l := experiment()
+	var out, errOut bytes.Buffer
+	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: getter{c}, MaxRequests: DefaultMaxRequests,
+		OpenLog: l.open, IsTerminal: func(io.Writer) bool { return false }}
+	cmd := &cobra.Command{}
+	o.AddFlags(cmd)
+	if err := cmd.Flags().Parse([]string{"--no-record", "--param-selector", "dropuot!=0.2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Complete([]string{"mnist"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	err := o.Run(context.Background())
+	want := `--param-selector: experiment "mnist" has no parameter "dropuot" (did you mean "dropout"?); its parameters: activation, dropout`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed results for a selector that names no parameter:\n%s", out.String())
 	}
 }
 

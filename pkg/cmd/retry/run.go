@@ -38,7 +38,10 @@ func (o *Options) Run(ctx context.Context) error {
 		return o.notFound()
 	}
 	statuses := trial.FromJobs(jobs, pods)
-	kept, missing := o.filter.Apply(statuses)
+	kept, missing, err := o.filter.Apply(statuses)
+	if err != nil {
+		return err
+	}
 	if len(missing) > 0 {
 		return fmt.Errorf("no trial %s in experiment %q (see `%s`)", strings.Join(missing, ", "), o.experiment, o.hint.Command("status", o.experiment))
 	}

@@ -103,6 +103,7 @@ func TestStatusFlagErrors(t *testing.T) {
 		`--trial: experiment "mnist" has no trial mnist-zzzz`: {"mnist", "--trial", "zzzz"},
 		"--sort-by: .params is a map":                         {"mnist", "--sort-by", ".params"},
 		`--output: unknown format "csv"`:                      {"mnist", "-o", "csv"},
+		`--param-selector: experiment "mnist" has no parameter "activaton" (did you mean "activation"?); its parameters: activation, dropout`: {"mnist", "--param-selector", "activaton=relu"},
 	} {
 		_, _, err := runStatus(t, args...)
 		if err == nil || !strings.HasPrefix(err.Error(), want) {

@@ -230,7 +230,10 @@ func (o *Options) collect(jobs []batchv1.Job, pods []corev1.Pod) ([]trial.Status
 	if len(jobs) == 0 {
 		return nil, fmt.Errorf("no trial of experiment %q in namespace %q matches --selector %s", o.experiment, o.namespace, o.TrialFlags.LabelSelector)
 	}
-	statuses, missing := o.filter.Apply(trial.FromJobs(jobs, pods))
+	statuses, missing, err := o.filter.Apply(trial.FromJobs(jobs, pods))
+	if err != nil {
+		return nil, err
+	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("--trial: experiment %q has no trial %s (see `kubectl mlexp status %s`)", o.experiment, strings.Join(missing, ", "), o.experiment)
 	}
@@ -283,7 +286,10 @@ func (o *Options) watch(ctx context.Context, sel string) error {
 			return true, nil
 		}
 		jobs, _ = o.TrialFlags.KeepJobs(jobs)
-		statuses, _ := o.filter.Apply(trial.FromJobs(jobs, pods))
+		statuses, _, err := o.filter.Apply(trial.FromJobs(jobs, pods))
+		if err != nil {
+			return true, err
+		}
 		if err := kw.apply(jobs, statuses); err != nil {
 			return true, err
 		}

@@ -106,7 +106,10 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		trial.ApplyKueue(statuses, jobs, trial.KueueView{Installed: kc.API.Installed(), Workloads: wls})
 	}
-	kept, missing := o.filter.Apply(statuses)
+	kept, missing, err := o.filter.Apply(statuses)
+	if err != nil {
+		return err
+	}
 	if len(missing) > 0 {
 		return fmt.Errorf("--trial: %s not in experiment %q (see `kubectl mlexp status %s`)", strings.Join(missing, ", "), o.experiment, o.experiment)
 	}

@@ -94,9 +94,12 @@ type nodeCache struct {
 
 // build joins one view of Jobs, pods and pod metrics into a frame, listing
 // node usage (and nodes when needed) for the nodes running trials.
-func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.Pod, pm []metricsv1beta1.PodMetrics, nc *nodeCache) Result {
+func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.Pod, pm []metricsv1beta1.PodMetrics, nc *nodeCache) (Result, error) {
 	jobs, _ = o.TrialFlags.KeepJobs(jobs) // checked in Complete
-	statuses, _ := o.filter.Apply(trial.FromJobs(jobs, pods))
+	statuses, _, err := o.filter.Apply(trial.FromJobs(jobs, pods))
+	if err != nil {
+		return Result{}, err
+	}
 	res := Result{APIVersion: common.APIVersion, Kind: "TrialUsageList", Experiment: o.experiment, Namespace: o.namespace,
 		Summary: map[string]int{}, Trials: []cpumem.Row{}, counts: trial.Count(statuses)}
 	for st, n := range res.counts {
@@ -120,7 +123,7 @@ func (o *Options) build(ctx context.Context, jobs []batchv1.Job, pods []corev1.P
 			res.Notes = append(res.Notes, note)
 		}
 	}
-	return res
+	return res, nil
 }
 
 // listNodes lists node metrics, and nodes unless the cache covers names;

@@ -187,7 +187,10 @@ func (o *Options) Run(ctx context.Context) error {
 		return o.notFound()
 	}
 	var nc nodeCache
-	res := o.build(ctx, jobs, pods, podMetrics, &nc)
+	res, err := o.build(ctx, jobs, pods, podMetrics, &nc)
+	if err != nil {
+		return err
+	}
 	if o.Record {
 		rec := o.recorder(jobs)
 		rec.Observe(res.Trials)

@@ -114,7 +114,10 @@ func (o *Options) watch(ctx context.Context) error {
 			}
 		default:
 			lastErr = ""
-			res := o.build(ctx, jobs, pods, pm, &nc)
+			res, err := o.build(ctx, jobs, pods, pm, &nc)
+			if err != nil {
+				return err
+			}
 			if o.Record {
 				if rec == nil {
 					rec = o.recorder(jobs)

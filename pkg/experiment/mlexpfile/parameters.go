@@ -8,6 +8,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/internal/reader"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
+	"github.com/mlexp/kubectl-mlexp/pkg/suggest"
 )
 
 // parameters parses spec.parameters into a space.
@@ -248,7 +249,7 @@ func (p *parser) dist(kv reader.Field) (space.Dist, error) {
 	f := fields[0]
 	if !reader.Contains(distributions, f.Key) {
 		hint := ""
-		if c := reader.Closest(f.Key, distributions); c != "" {
+		if c := suggest.Closest(f.Key, distributions); c != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", c)
 		}
 		return d, p.Errorf(f.KeyN, "unknown distribution %q for %q: want uniform, logUniform, intUniform or choice%s", f.Key, kv.Key, hint)

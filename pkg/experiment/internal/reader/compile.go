@@ -16,6 +16,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/subst"
+	"github.com/mlexp/kubectl-mlexp/pkg/suggest"
 )
 
 var (
@@ -322,7 +323,7 @@ func (c *compiler) compileString(y *yaml.Node, path string) (subst.Template, err
 	}, c.p.Opts.Getenv)
 	var unknown *subst.UnknownParam
 	if errors.As(err, &unknown) {
-		unknown.Like = Closest(unknown.Name, c.names)
+		unknown.Like = suggest.Closest(unknown.Name, c.names)
 	}
 	if err != nil {
 		return t, c.p.Errorf(y, "Job %s: %v", path, err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mlexp/kubectl-mlexp/pkg/suggest"
 )
 
 // Warnf formats a warning about the file at n, as FILE:LINE: MESSAGE.
@@ -16,7 +18,7 @@ func (p *Reader) Warnf(n *yaml.Node, format string, args ...any) string {
 
 // Hint returns ` (did you mean "x"?)` for the known word closest to s.
 func Hint(s string, known []string) string {
-	if c := Closest(s, known); c != "" {
+	if c := suggest.Closest(s, known); c != "" {
 		return " (did you mean " + Quote(c) + "?)"
 	}
 	return ""

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment/model"
 	"github.com/mlexp/kubectl-mlexp/pkg/space"
+	"github.com/mlexp/kubectl-mlexp/pkg/suggest"
 )
 
 // Reader reads one experiment file; the reader of each format embeds it.
@@ -263,7 +264,7 @@ func Contains(list []string, s string) bool {
 // Suggest returns ` (did you mean "x"?)` for the known name closest to s,
 // or the list of known names when none is close.
 func Suggest(s string, known []string) string {
-	if best := Closest(s, known); best != "" {
+	if best := suggest.Closest(s, known); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	if len(known) <= 8 {
@@ -272,42 +273,4 @@ func Suggest(s string, known []string) string {
 		return " (known fields: " + strings.Join(sorted, ", ") + ")"
 	}
 	return ""
-}
-
-// Closest returns the known name closest to s, or "" when none is close.
-func Closest(s string, known []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, k := range known {
-		if strings.EqualFold(k, s) {
-			return k
-		}
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
