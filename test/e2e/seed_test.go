@@ -159,7 +159,7 @@ func TestOOMKilledTrial(t *testing.T) {
 		t.Errorf("retry --dry-run=client printed:\n%s\nwant:\n%s", r.Stdout, want)
 	}
 	var ev rawEvents
-	if err := json.Unmarshal([]byte(MustMlexp(t, ns, "events", "oom", "--raw", "--for", hog.Name, "-o", "json").Stdout), &ev); err != nil {
+	if err := json.Unmarshal([]byte(MustMlexp(t, ns, "events", "oom", "--raw", "--trial", hog.Name, "-o", "json").Stdout), &ev); err != nil {
 		t.Fatal(err)
 	}
 	seen := false

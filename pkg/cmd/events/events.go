@@ -53,7 +53,7 @@ var example = templates.Examples(`
 	kubectl mlexp events mnist --type Warning
 
 	# Every event, one per line, of one trial
-	kubectl mlexp events mnist --raw --for mnist-0123abcd
+	kubectl mlexp events mnist --raw --trial mnist-0123abcd
 
 	# Follow new events as they come
 	kubectl mlexp events mnist -w`)
@@ -66,7 +66,7 @@ type Options struct {
 	Raw       bool
 	Watch     bool
 	Types     []string
-	For       string
+	Trial     string
 	NoHeaders bool
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
@@ -123,8 +123,11 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 	f.BoolVar(&o.Raw, "raw", false, "List events one by one, oldest first, instead of grouping them.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C; a watch that breaks is resumed, and it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
 	f.StringArrayVar(&o.Types, "type", nil, "Only events of this type: Warning or Normal (repeatable).")
-	f.StringVar(&o.For, "for", "", "Only the events of this trial's Job and pods (the hash part of its name is enough).")
-	_ = cmd.RegisterFlagCompletionFunc("for", common.CompleteTrials(getter))
+	f.StringVar(&o.Trial, "trial", "", "Only the events of this trial's Job and pods (the hash part of its name is enough).")
+	_ = cmd.RegisterFlagCompletionFunc("trial", common.CompleteTrials(getter))
+	// --for was this flag's first name; every other verb says --trial.
+	f.StringVar(&o.Trial, "for", "", "")
+	_ = f.MarkDeprecated("for", "use --trial")
 	_ = cmd.RegisterFlagCompletionFunc("type", common.CompleteWords(corev1.EventTypeWarning, corev1.EventTypeNormal))
 	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("json", "yaml"))
 	common.RefuseAllNamespaces(cmd)
@@ -139,8 +142,8 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.For != "" {
-		o.For = trial.FullName(o.experiment, o.For)
+	if o.Trial != "" {
+		o.Trial = trial.FullName(o.experiment, o.Trial)
 	}
 	return nil
 }
@@ -218,17 +221,17 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 // members builds the experiment's membership test, or says the experiment
-// (or the --for trial) does not exist.
+// (or the --trial trial) does not exist.
 func (o *Options) members(jobs []batchv1.Job, pods []corev1.Pod) (*trialevents.Members, error) {
 	if len(jobs) == 0 {
 		return nil, kube.ExperimentNotFound(o.experiment, o.namespace)
 	}
 	m := trialevents.NewMembers(o.experiment, jobs, pods)
-	if o.For != "" {
-		if !m.HasJob(o.For) {
-			return nil, fmt.Errorf("--for: trial %q is not in experiment %q (see `kubectl mlexp status %s`)", o.For, o.experiment, o.experiment)
+	if o.Trial != "" {
+		if !m.HasJob(o.Trial) {
+			return nil, fmt.Errorf("--trial: trial %q is not in experiment %q (see `kubectl mlexp status %s`)", o.Trial, o.experiment, o.experiment)
 		}
-		m.Only = o.For
+		m.Only = o.Trial
 	}
 	m.Follow = o.Watch
 	return m, nil

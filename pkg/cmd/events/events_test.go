@@ -129,7 +129,7 @@ Warning   FailedScheduling       x15     2 pods               5m           10s  
 `,
 		},
 		"warnings of one trial": {
-			args: []string{"mnist", "--type", "warning", "--for", t3},
+			args: []string{"mnist", "--type", "warning", "--trial", t3},
 			wantOut: `TYPE      REASON             COUNT   OBJECTS                    FIRST SEEN   LAST SEEN   MESSAGE
 Warning   FailedScheduling   x12     pod/mnist-00000003-ccccc   4m50s        10s         0/1 nodes are available: 1 Insufficient cpu. ...
 `,
@@ -145,7 +145,7 @@ Warning   FailedScheduling   x12     pod/mnist-00000003-ccccc   4m50s        10s
 `,
 		},
 		"a trial whose pod is gone": {
-			args: []string{"mnist", "--for", t2, "--type", "Normal", "--type", "Warning", "--raw"},
+			args: []string{"mnist", "--trial", t2, "--type", "Normal", "--type", "Warning", "--raw"},
 			wantOut: `LAST SEEN   TYPE      REASON                 OBJECT                     MESSAGE
 4m55s       Normal    Scheduled              pod/mnist-00000002-bbbbb   Successfully assigned ns/mnist-00000002-bbbbb to n1
 3m20s       Warning   BackoffLimitExceeded   job/mnist-00000002         Job has reached the specified backoff limit
@@ -174,7 +174,7 @@ func TestEventsErrors(t *testing.T) {
 		want string
 	}{
 		"no such experiment": {[]string{"other"}, `experiment "other" not found in namespace "ns" (no Jobs with label mlexp.dev/experiment=other)`},
-		"no such trial":      {[]string{"mnist", "--for", "mnist-00000009"}, "--for: trial \"mnist-00000009\" is not in experiment \"mnist\" (see `kubectl mlexp status mnist`)"},
+		"no such trial":      {[]string{"mnist", "--trial", "mnist-00000009"}, "--trial: trial \"mnist-00000009\" is not in experiment \"mnist\" (see `kubectl mlexp status mnist`)"},
 		"bad type":           {[]string{"mnist", "--type", "Error"}, `--type: unknown event type "Error" (allowed: Warning, Normal)`},
 		"watch with json":    {[]string{"mnist", "-w", "-o", "json"}, `--watch prints tables: it cannot be used with --output json`},
 	}
@@ -323,6 +323,7 @@ func TestEventsWorkloads(t *testing.T) {
 	if !strings.Contains(out, "Pending") || !strings.Contains(out, "x4") || !strings.Contains(out, "2 workloads") {
 		t.Errorf("want one Pending group of 4 events about 2 workloads:\n%s", out)
 	}
+	// --for, the flag's deprecated first name, still works.
 	out, _, err = run(t, &fakeGetter{kube: kubefake.NewClientset(objs...)}, "mnist", "--raw", "--for", t1)
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ Warning   OOMKilled              x2      2 pods               100s         50s  
 `,
 		},
 		"raw, one trial": {
-			args: []string{"mnist", "--raw", "--for", t2},
+			args: []string{"mnist", "--raw", "--trial", t2},
 			want: `LAST SEEN   TYPE      REASON      OBJECT                     MESSAGE
 50s         Warning   OOMKilled   pod/mnist-00000002-bbbbb   ` + msg + `
 `,
