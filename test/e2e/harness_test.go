@@ -39,7 +39,12 @@ metadata:
 spec:
   parameters:
     ` + params + `
-  template:
+` + toolboxTemplate(script)
+}
+
+// toolboxTemplate is spec.template of a toolbox experiment running script.
+func toolboxTemplate(script string) string {
+	return `  template:
     spec:
       backoffLimit: 0
       template:

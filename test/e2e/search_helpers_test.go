@@ -30,22 +30,7 @@ metadata:
 spec:
   search:
 ` + search + `
-  template:
-    spec:
-      backoffLimit: 0
-      template:
-        spec:
-          restartPolicy: Never
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: ml
-            image: ` + ToolboxImage + `
-            imagePullPolicy: Never
-            command: [sh, -c, '` + script + `']
-            resources:
-              requests: {cpu: 10m, memory: 8Mi}
-              limits: {cpu: 100m, memory: 16Mi}
-  results:
+` + toolboxTemplate(script) + `  results:
     metric: loss
     goal: min
 `

@@ -14,6 +14,7 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/params"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
+	"github.com/mlexp/kubectl-mlexp/pkg/trial"
 )
 
 // completionTimeout bounds the one List a completion makes: a shell waits.
@@ -104,14 +105,13 @@ func CompleteTrialList(getter kube.Getter) cobra.CompletionFunc {
 		}
 		names, dir := completeTrialFlag(getter)(cmd, args[:1], toComplete)
 		exp, _ := ExperimentArg(args)
-		hash := func(n string) string { return strings.TrimPrefix(n, exp+"-") }
 		given := make([]string, 0, len(args)-1)
 		for _, a := range args[1:] {
-			given = append(given, hash(a))
+			given = append(given, trial.FullName(exp, a))
 		}
 		var out []string
 		for _, n := range names {
-			if !slices.Contains(given, hash(n)) {
+			if !slices.Contains(given, trial.FullName(exp, n)) {
 				out = append(out, n)
 			}
 		}
