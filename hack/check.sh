@@ -18,6 +18,14 @@ cleanup() {
 	if [ "$started" = 1 ]; then
 		step "dev-cluster-down"
 		make -s dev-cluster-down || rc=1
+		# down leaves the machine as it found it: no link, NAT chain or mount of ours.
+		left=$( { ip -o link show 2>/dev/null | grep -oE 'mlexp[-a-z0-9]*' || true; }
+			{ iptables -w -t nat -S 2>/dev/null | grep -o 'MLEXP-DEV[-A-Z]*' || true; }
+			{ grep -o " $MLEXP_DEV_DIR[^ ]*" /proc/self/mountinfo || true; } )
+		if [ -n "$left" ]; then
+			echo "dev-cluster-down left behind:" $left >&2
+			rc=1
+		fi
 	fi
 	step "check finished with status $rc; the tests of every run:"
 	if [ -s "$record" ]; then

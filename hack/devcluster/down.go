@@ -184,6 +184,9 @@ func Teardown(l Layout) error {
 		if err := deleteCNILinks(); err != nil {
 			errs = append(errs, err)
 		}
+		if err := deleteServiceNAT(); err != nil {
+			errs = append(errs, err)
+		}
 		if cg := removeCgroups(); len(cg) > 0 {
 			errs = append(errs, fmt.Errorf("cgroups not removed: %s", strings.Join(cg, " ")))
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // Packages are the Debian packages up installs when missing.
-var Packages = []string{"containerd", "runc", "containernetworking-plugins", "busybox-static", "iproute2"}
+var Packages = []string{"containerd", "runc", "containernetworking-plugins", "busybox-static", "iproute2", "iptables"}
 
 // missingPackages lists the packages dpkg does not report as installed.
 func missingPackages(pkgs []string) []string {

@@ -43,8 +43,8 @@ const (
 	PodCIDR = "10.217.64.0/20"
 	// ServiceCIDR is the range of Service cluster IPs.
 	ServiceCIDR = "10.217.128.0/20"
-	// ClusterDNSIP is the nameserver pods are given. No DNS server runs (pods have no route
-	// anyway); setting it spares every pod a MissingClusterDNS warning event.
+	// ClusterDNSIP is the nameserver pods are given. No DNS server runs (pods route only to
+	// the API server's ClusterIP); setting it spares every pod a MissingClusterDNS warning event.
 	ClusterDNSIP = "10.217.128.10"
 	// NodeName is the name of the one node.
 	NodeName = "mlexp-dev"

@@ -25,7 +25,7 @@ func defaultLayout(t *testing.T) Layout {
 
 func TestStampsPinned(t *testing.T) {
 	want := map[string]string{
-		"containerd":              "c971c741d8fa87be",
+		"containerd":              "9b272da184f2dc7f",
 		"etcd":                    "74c907ca86268360",
 		"kube-apiserver":          "547b8c0e24cc2daa",
 		"kube-controller-manager": "e654999e7ad4e6f8",

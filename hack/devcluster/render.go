@@ -53,9 +53,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 		l.join("containerd", "opt"), PauseImage, l.CNIConfDir(), l.RuncRoot())
 }
 
-// RenderCNIConfig renders the pod network: a bridge that is no gateway and masquerades
-// nothing (so no forwarding is turned on and nothing leaves the machine), host-local IPAM
-// keeping its state under the state dir.
+// RenderCNIConfig renders the pod network: a bridge that is no default gateway and
+// masquerades nothing (so no forwarding is turned on and nothing leaves the machine),
+// host-local IPAM keeping its state under the state dir and giving pods one route, to
+// ServiceCIDR through PodGateway (the bridge's address, see podnet.go), so in-cluster
+// clients reach the API server.
 func RenderCNIConfig(l Layout) string {
 	return fmt.Sprintf(`{
   "cniVersion": "0.4.0",
@@ -70,13 +72,14 @@ func RenderCNIConfig(l Layout) string {
       "ipam": {
         "type": "host-local",
         "dataDir": %q,
-        "ranges": [[{"subnet": %q}]]
+        "ranges": [[{"subnet": %q, "gateway": %q}]],
+        "routes": [{"dst": %q, "gw": %q}]
       }
     },
     {"type": "loopback"}
   ]
 }
-`, CNINetwork, CNIBridge, filepath.Join(l.CNIDataDir(), "ipam"), PodCIDR)
+`, CNINetwork, CNIBridge, filepath.Join(l.CNIDataDir(), "ipam"), PodCIDR, PodGateway, ServiceCIDR, PodGateway)
 }
 
 // RenderKubeletConfig renders the KubeletConfiguration: the node as big as the machine (no

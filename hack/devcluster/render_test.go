@@ -59,7 +59,8 @@ func TestRenderCNIConfig(t *testing.T) {
 	want := map[string]any{
 		"name": "mlexp-dev", "type": "bridge", "bridge": "mlexp-cni0", "isGateway": false, "ipMasq": false,
 		"ipam": map[string]any{"type": "host-local", "dataDir": "/srv/dev/cni/data/ipam",
-			"ranges": []any{[]any{map[string]any{"subnet": PodCIDR}}}},
+			"ranges": []any{[]any{map[string]any{"subnet": PodCIDR, "gateway": PodGateway}}},
+			"routes": []any{map[string]any{"dst": ServiceCIDR, "gw": PodGateway}}},
 		"second": "loopback",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -210,5 +211,16 @@ func TestStampsFollowTheLayout(t *testing.T) {
 				t.Errorf("components whose stamp changed (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestServiceNATRulesSendTheKubernetesServiceToTheAPIServer(t *testing.T) {
+	got := strings.Join(ServiceNATRules()[0], " ")
+	want := "-d 10.217.128.1/32 -p tcp --dport 443 -j DNAT --to-destination 127.0.0.1:16443"
+	if got != want {
+		t.Errorf("service rule = %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(podGatewayPrefix(), PodGateway+"/20") {
+		t.Errorf("gateway prefix %q", podGatewayPrefix())
 	}
 }

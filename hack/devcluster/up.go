@@ -156,6 +156,7 @@ func prepareHost(l Layout) ([]Timing, error) {
 		func() error { return recordHostState(l) },
 		func() error { return writeConfigs(l) },
 		ensureNodeLink,
+		ensurePodNetwork,
 		ensureCgroupRoot,
 		func() error { return saveSysctls(l) },
 	} {
