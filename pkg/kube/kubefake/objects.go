@@ -62,34 +62,28 @@ func Params(json string) Option { return Annotations(map[string]string{keys.Para
 
 // Annotations adds annotations.
 func Annotations(ann map[string]string) Option {
-	return func(obj metav1.Object) {
-		m := obj.GetAnnotations()
-		if m == nil {
-			m = map[string]string{}
-		}
-		for k, v := range ann {
-			m[k] = v
-		}
-		obj.SetAnnotations(m)
-	}
+	return func(obj metav1.Object) { obj.SetAnnotations(merged(obj.GetAnnotations(), ann, false)) }
 }
 
 // Labels sets labels, over the experiment's; an empty value removes one.
 func Labels(labels map[string]string) Option {
-	return func(obj metav1.Object) {
-		m := obj.GetLabels()
-		if m == nil {
-			m = map[string]string{}
-		}
-		for k, v := range labels {
-			if v == "" {
-				delete(m, k)
-			} else {
-				m[k] = v
-			}
-		}
-		obj.SetLabels(m)
+	return func(obj metav1.Object) { obj.SetLabels(merged(obj.GetLabels(), labels, true)) }
+}
+
+// merged returns m (made if nil) with add set over it; with drop an empty
+// value removes its key instead.
+func merged(m, add map[string]string, drop bool) map[string]string {
+	if m == nil {
+		m = map[string]string{}
 	}
+	for k, v := range add {
+		if drop && v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // Conditions appends conditions to a Job's status.
