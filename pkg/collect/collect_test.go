@@ -2,7 +2,6 @@ package collect
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"k8s.io/kubectl/pkg/cmd/util/podcmd"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 	"github.com/mlexp/kubectl-mlexp/pkg/logmetrics"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
@@ -26,44 +26,16 @@ var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 // job returns trial Job name at index with params JSON, finished as state
 // says ("ok", "fail" or "" for running), and extra annotations.
 func job(name string, index int, paramsJSON, state string, ann map[string]string) *batchv1.Job {
-	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
-		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
-		Annotations: map[string]string{keys.Index: fmt.Sprint(index), keys.Params: paramsJSON},
-	}}
-	for k, v := range ann {
-		j.Annotations[k] = v
-	}
-	switch state {
-	case "ok":
-		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}
-	case "fail":
-		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: "BackoffLimitExceeded"}}
-	}
-	return j
+	ended := map[string]kubefake.Option{"ok": kubefake.Complete(), "fail": kubefake.Failed("BackoffLimitExceeded")}[state]
+	return kubefake.Job("ml", "mnist", name, kubefake.Created(created), kubefake.Index(index), kubefake.Params(paramsJSON), kubefake.Annotations(ann), ended)
 }
 
 // pod returns the pod of a trial in phase, its container "ml" terminated
 // with message when the phase is final.
 func pod(trialName string, phase corev1.PodPhase, message string) *corev1.Pod {
-	p := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created.Add(time.Second)),
-			Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: trialName},
-			Annotations: map[string]string{podcmd.DefaultContainerAnnotationName: "ml"},
-		},
-		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "sidecar"}, {Name: "ml"}}},
-		Status: corev1.PodStatus{Phase: phase},
-	}
-	cs := corev1.ContainerStatus{Name: "ml"}
-	switch phase {
-	case corev1.PodRunning:
-		cs.State.Running = &corev1.ContainerStateRunning{}
-	case corev1.PodSucceeded, corev1.PodFailed:
-		cs.State.Terminated = &corev1.ContainerStateTerminated{Message: message}
-	}
-	p.Status.ContainerStatuses = []corev1.ContainerStatus{cs}
-	return p
+	return kubefake.Pod("ml", "mnist", trialName, trialName+"-x", kubefake.Created(created.Add(time.Second)),
+		kubefake.Annotations(map[string]string{podcmd.DefaultContainerAnnotationName: "ml"}),
+		kubefake.Containers(corev1.Container{Name: "sidecar"}, corev1.Container{Name: "ml"}), kubefake.Phase(phase, message))
 }
 
 // TestCollectRefreshReadsCurves checks that Refresh reads the log of a

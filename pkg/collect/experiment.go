@@ -74,15 +74,6 @@ type Experiment struct {
 // logs it needs and settles every trial's metrics. An experiment without
 // Jobs is kube.ExperimentNotFound.
 func Collect(ctx context.Context, o Options) (*Experiment, error) {
-	if o.MaxRequests < 1 {
-		o.MaxRequests = 1
-	}
-	if o.ErrOut == nil {
-		o.ErrOut = io.Discard
-	}
-	if o.OpenLog == nil {
-		o.OpenLog = o.clientLog
-	}
 	jobs, pods, err := kube.ListJobsAndPods(ctx, o.Client, o.Namespace, keys.ForExperiment(o.Experiment))
 	if err != nil {
 		return nil, err

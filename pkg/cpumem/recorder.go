@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -84,9 +85,7 @@ func (r *PeakRecorder) Peaks() map[string]Peak {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make(map[string]Peak, len(r.peaks))
-	for k, v := range r.peaks {
-		out[k] = v
-	}
+	maps.Copy(out, r.peaks)
 	return out
 }
 

@@ -20,42 +20,37 @@ import (
 // namespace ns whose requests r observes.
 func JobInformer(c kubernetes.Interface, ns, selector string, r *Reach) cache.SharedIndexInformer {
 	jobs := c.BatchV1().Jobs(ns)
-	lw := r.ListWatch(c,
-		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.LabelSelector = selector
-			return jobs.List(ctx, o)
-		},
-		func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.LabelSelector = selector
-			return jobs.Watch(ctx, o)
-		})
-	return cache.NewSharedIndexInformer(lw, &batchv1.Job{}, 0, cache.Indexers{})
+	return informer(c, r, &batchv1.Job{}, selector, jobs.List, jobs.Watch)
 }
 
 // PodInformer returns an informer of the pods matching selector in
 // namespace ns whose requests r observes.
 func PodInformer(c kubernetes.Interface, ns, selector string, r *Reach) cache.SharedIndexInformer {
 	pods := c.CoreV1().Pods(ns)
-	lw := r.ListWatch(c,
-		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.LabelSelector = selector
-			return pods.List(ctx, o)
-		},
-		func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.LabelSelector = selector
-			return pods.Watch(ctx, o)
-		})
-	return cache.NewSharedIndexInformer(lw, &corev1.Pod{}, 0, cache.Indexers{})
+	return informer(c, r, &corev1.Pod{}, selector, pods.List, pods.Watch)
 }
 
 // EventInformer returns an informer of every event of namespace ns whose
 // requests r observes.
 func EventInformer(c kubernetes.Interface, ns string, r *Reach) cache.SharedIndexInformer {
 	events := c.CoreV1().Events(ns)
+	return informer(c, r, &corev1.Event{}, "", events.List, events.Watch)
+}
+
+// informer returns an informer of obj's kind through a typed client's List
+// and Watch, each request with label selector selector, observed by r.
+func informer[L runtime.Object](c kubernetes.Interface, r *Reach, obj runtime.Object, selector string,
+	list func(context.Context, metav1.ListOptions) (L, error), watchFn WatchFunc) cache.SharedIndexInformer {
 	lw := r.ListWatch(c,
-		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return events.List(ctx, o) },
-		func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) { return events.Watch(ctx, o) })
-	return cache.NewSharedIndexInformer(lw, &corev1.Event{}, 0, cache.Indexers{})
+		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = selector
+			return list(ctx, o)
+		},
+		func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = selector
+			return watchFn(ctx, o)
+		})
+	return cache.NewSharedIndexInformer(lw, obj, 0, cache.Indexers{})
 }
 
 // RunInformers starts infs under ctx and returns a function that waits for

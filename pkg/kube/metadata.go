@@ -5,7 +5,9 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
@@ -46,11 +48,7 @@ func ListJobMeta(ctx context.Context, c kubernetes.Interface, ns, selector strin
 			if err != nil {
 				return nil, "", err
 			}
-			out := make([]metav1.PartialObjectMetadata, len(l.Items))
-			for i := range l.Items {
-				out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
-			}
-			return out, l.Continue, nil
+			return metaOf(l.Items), l.Continue, nil
 		})
 }
 
@@ -64,12 +62,26 @@ func ListPodMeta(ctx context.Context, c kubernetes.Interface, ns, selector strin
 			if err != nil {
 				return nil, "", err
 			}
-			out := make([]metav1.PartialObjectMetadata, len(l.Items))
-			for i := range l.Items {
-				out[i] = metav1.PartialObjectMetadata{TypeMeta: l.Items[i].TypeMeta, ObjectMeta: l.Items[i].ObjectMeta}
-			}
-			return out, l.Continue, nil
+			return metaOf(l.Items), l.Continue, nil
 		})
+}
+
+// metaOf returns the metadata of typed objects (Jobs, pods) as the
+// metadata-only client lists them.
+func metaOf[T any, P interface {
+	*T
+	metav1.ObjectMetaAccessor
+	runtime.Object
+}](items []T) []metav1.PartialObjectMetadata {
+	out := make([]metav1.PartialObjectMetadata, len(items))
+	for i := range items {
+		p := P(&items[i])
+		out[i] = *apimeta.AsPartialObjectMetadata(p.GetObjectMeta())
+		if tm, ok := p.GetObjectKind().(*metav1.TypeMeta); ok {
+			out[i].TypeMeta = *tm
+		}
+	}
+	return out
 }
 
 // listMeta lists the metadata of resource through c's metadata-only

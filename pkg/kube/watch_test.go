@@ -10,22 +10,18 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
-func testJob(name string) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{keys.Experiment: "exp"}}}
-}
+// noTrial keeps the objects as these tests build them: the experiment label only.
+var noTrial = kubefake.Labels(map[string]string{keys.Trial: ""})
 
-func testPod(name string) *corev1.Pod {
-	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns",
-		Labels: map[string]string{keys.Experiment: "exp"}}}
-}
+func testJob(name string) *batchv1.Job { return kubefake.Job("ns", "exp", name, noTrial) }
+
+func testPod(name string) *corev1.Pod { return kubefake.Pod("ns", "exp", "", name, noTrial) }
 
 // views records what a watch passed to its ChangeFunc.
 type views struct {

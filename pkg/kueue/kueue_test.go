@@ -21,10 +21,11 @@ import (
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
+// job returns a Job in LocalQueue team-a, of no experiment, created
+// created seconds after t0.
 func job(name string, created int) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml", UID: types.UID("uid-" + name),
-		CreationTimestamp: metav1.NewTime(t0.Add(time.Duration(created) * time.Second)),
-		Labels:            map[string]string{keys.KueueQueueName: "team-a"}}}
+	return kubefake.Job("ml", "", name, kubefake.UID(), kubefake.Created(t0.Add(time.Duration(created)*time.Second)),
+		kubefake.Labels(map[string]string{keys.Experiment: "", keys.Trial: "", keys.KueueQueueName: "team-a"}))
 }
 
 func TestDiscover(t *testing.T) {

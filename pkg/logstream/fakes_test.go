@@ -4,18 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 // t0 is the time the fake containers start writing.
@@ -181,34 +179,21 @@ func (f *fakeLogs) open(ctx context.Context, t *Target, opts *corev1.PodLogOptio
 
 // testJob returns trial i of experiment exp with the given parameters.
 func testJob(exp string, i int, paramsJSON string, cond batchv1.JobConditionType) batchv1.Job {
-	name := fmt.Sprintf("%s-%08x", exp, i)
-	meta := metav1.ObjectMeta{
-		Name: name, Namespace: "ns",
-		Labels:      map[string]string{keys.Experiment: exp, keys.Trial: name},
-		Annotations: map[string]string{keys.Params: paramsJSON, keys.Index: strconv.Itoa(i)},
-	}
-	j := batchv1.Job{ObjectMeta: meta}
+	var ended kubefake.Option
 	if cond != "" {
-		j.Status.Conditions = []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue}}
+		ended = kubefake.Conditions(batchv1.JobCondition{Type: cond, Status: corev1.ConditionTrue})
 	}
-	return j
+	return *kubefake.Job("ns", exp, fmt.Sprintf("%s-%08x", exp, i), kubefake.Params(paramsJSON), kubefake.Index(i), ended)
 }
 
 // testPod returns pod attempt of job's trial in the given phase, its
 // container "ml" running, terminated or (Pending) waiting.
 func testPod(job *batchv1.Job, attempt int, phase corev1.PodPhase) corev1.Pod {
-	name := fmt.Sprintf("%s-p%d", job.Name, attempt)
-	p := corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: job.Namespace, UID: types.UID("uid-" + name),
-			Labels:            job.Labels,
-			Annotations:       job.Annotations,
-			CreationTimestamp: metav1.NewTime(t0.Add(time.Duration(attempt) * time.Minute)),
-		},
-		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "ml"}}},
-	}
-	setPhase(&p, phase)
-	return p
+	p := kubefake.Pod(job.Namespace, job.Labels[keys.Experiment], job.Labels[keys.Trial], fmt.Sprintf("%s-p%d", job.Name, attempt),
+		kubefake.UID(), kubefake.Annotations(job.Annotations), kubefake.Created(t0.Add(time.Duration(attempt)*time.Minute)),
+		kubefake.Containers(corev1.Container{Name: "ml"}))
+	setPhase(p, phase)
+	return *p
 }
 
 // setPhase sets the pod's phase and its container's matching state.

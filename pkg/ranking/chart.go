@@ -19,22 +19,13 @@ func Bar(v, lo, hi float64, width int) string {
 	if width < 1 || math.IsNaN(v) {
 		return ""
 	}
-	var f float64
-	switch {
-	case math.IsInf(v, 1):
-		f = 1
-	case math.IsInf(v, -1):
-		f = 0
-	case !(hi > lo):
-		f = 1
-	default:
-		// halves keep hi-lo finite when the span is near MaxFloat64
-		f = (v/2 - lo/2) / (hi/2 - lo/2)
+	f := 1.0
+	if hi > lo || math.IsInf(v, 0) {
+		f = Frac(v, lo, hi)
 	}
 	if math.IsNaN(f) { // a span of subnormals halves to 0/0
 		f = 1
 	}
-	f = math.Max(0, math.Min(1, f))
 	total := width * 8
 	n := 1 + int(math.Round(f*float64(total-1)))
 	var b strings.Builder
@@ -43,6 +34,29 @@ func Bar(v, lo, hi float64, width int) string {
 		b.WriteString(eighths[r-1])
 	}
 	return b.String()
+}
+
+// Frac returns where v falls between lo and hi, 0 at lo and 1 at hi,
+// clamped to [0, 1]: +Inf is 1 and -Inf 0 whatever the span; NaN when v
+// is NaN or the span gives 0/0. Bar and the report's axes place values
+// with it.
+func Frac(v, lo, hi float64) float64 {
+	var f float64
+	switch {
+	case math.IsNaN(v):
+		return v
+	case math.IsInf(v, 1):
+		f = 1
+	case math.IsInf(v, -1):
+		f = 0
+	default:
+		// halves keep hi-lo finite when the span is near MaxFloat64
+		f = (v/2 - lo/2) / (hi/2 - lo/2)
+	}
+	if math.IsNaN(f) {
+		return f
+	}
+	return math.Max(0, math.Min(1, f))
 }
 
 // chartSpan returns the scale of the bars: from zero (or the smallest

@@ -98,3 +98,25 @@ func TestChartScaleStartsAtZero(t *testing.T) {
 		t.Errorf("0.81 beside 0.92 is drawn %q", bar)
 	}
 }
+
+// TestFrac checks where Frac places values, infinities and the spans that
+// give 0/0.
+func TestFrac(t *testing.T) {
+	for _, tc := range []struct{ v, lo, hi, want float64 }{
+		{0.5, 0, 1, 0.5},
+		{0.25, 0, 2, 0.125},
+		{-1, 0, 1, 0},
+		{3, 0, 1, 1},
+		{math.Inf(1), 0, 0, 1},
+		{math.Inf(-1), 5, 5, 0},
+		{math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64, 1},
+		{0, -math.MaxFloat64, math.MaxFloat64, 0.5},
+		{math.NaN(), 0, 1, math.NaN()},
+		{1, 1, 1, math.NaN()},
+	} {
+		got := Frac(tc.v, tc.lo, tc.hi)
+		if got != tc.want && !(math.IsNaN(got) && math.IsNaN(tc.want)) {
+			t.Errorf("Frac(%v, %v, %v) = %v, want %v", tc.v, tc.lo, tc.hi, got, tc.want)
+		}
+	}
+}

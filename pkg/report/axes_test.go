@@ -166,3 +166,30 @@ func TestCrowdedTicksThinned(t *testing.T) {
 		}
 	}
 }
+
+// TestAxisFrac: where a numeric axis places values, on a linear and on a
+// log scale: clamped to the axis, +Inf at the top, -Inf and (on a log
+// scale) values at or below zero at the bottom, NaN unplaced, and the
+// middle for a span it cannot divide.
+func TestAxisFrac(t *testing.T) {
+	lin := &axis{lo: 0, hi: 10}
+	lg := &axis{lo: 1, hi: 100, log: true}
+	flat := &axis{lo: 2, hi: 2}
+	cases := []struct {
+		a    *axis
+		v    float64
+		want float64
+	}{
+		{lin, 5, 0.5}, {lin, -3, 0}, {lin, 30, 1}, {lin, math.Inf(1), 1}, {lin, math.Inf(-1), 0},
+		{lg, 10, 0.5}, {lg, 0, 0}, {lg, -1, 0}, {lg, math.Inf(1), 1}, {lg, math.Inf(-1), 0}, {lg, 1000, 1},
+		{flat, 2, 0.5}, {flat, math.Inf(1), 1},
+	}
+	for _, tc := range cases {
+		if got := tc.a.frac(tc.v); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("axis [%v, %v] log=%v: frac(%v) = %v, want %v", tc.a.lo, tc.a.hi, tc.a.log, tc.v, got, tc.want)
+		}
+	}
+	if got := lin.frac(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("frac(NaN) = %v, want NaN", got)
+	}
+}

@@ -124,22 +124,17 @@ func (a *axis) frac(v float64) float64 {
 	}
 	var f float64
 	switch {
-	case math.IsInf(v, 1):
-		f = 1
-	case math.IsInf(v, -1):
-		f = 0
 	case a.log && v <= 0:
 		f = 0
-	case a.log:
-		f = (math.Log10(v) - math.Log10(a.lo)) / (math.Log10(a.hi) - math.Log10(a.lo))
+	case a.log && !math.IsInf(v, 0):
+		f = ranking.Frac(math.Log10(v), math.Log10(a.lo), math.Log10(a.hi))
 	default:
-		// halves keep the span finite near MaxFloat64
-		f = (v/2 - a.lo/2) / (a.hi/2 - a.lo/2)
+		f = ranking.Frac(v, a.lo, a.hi)
 	}
 	if math.IsNaN(f) {
 		return 0.5
 	}
-	return math.Max(0, math.Min(1, f))
+	return f
 }
 
 // catFrac returns the slot position of category c in (0, 1), or NaN.

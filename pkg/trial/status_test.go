@@ -11,31 +11,25 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
 func job(name string, conds ...batchv1.JobCondition) *batchv1.Job {
-	return &batchv1.Job{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", CreationTimestamp: metav1.NewTime(t0),
-			Labels:      map[string]string{keys.Experiment: "exp"},
-			Annotations: map[string]string{keys.Index: "3", keys.Params: `{"lr":0.1,"act":"relu"}`}},
-		Status: batchv1.JobStatus{Conditions: conds},
-	}
+	return kubefake.Job("ns", "exp", name, kubefake.Labels(map[string]string{keys.Trial: ""}), kubefake.Created(t0),
+		kubefake.Index(3), kubefake.Params(`{"lr":0.1,"act":"relu"}`), kubefake.Conditions(conds...))
 }
 
 func pod(name string, phase corev1.PodPhase, mutate ...func(*corev1.Pod)) corev1.Pod {
-	p := corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", CreationTimestamp: metav1.NewTime(t0),
-			Labels: map[string]string{keys.Trial: "t1"}},
-		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "ml", Resources: corev1.ResourceRequirements{
-			Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("32Mi")}}}}},
-		Status: corev1.PodStatus{Phase: phase},
-	}
+	p := kubefake.Pod("ns", "", "t1", name, kubefake.Labels(map[string]string{keys.Experiment: ""}), kubefake.Created(t0),
+		kubefake.Containers(corev1.Container{Name: "ml", Resources: corev1.ResourceRequirements{
+			Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("32Mi")}}}))
+	p.Status.Phase = phase
 	for _, m := range mutate {
-		m(&p)
+		m(p)
 	}
-	return p
+	return *p
 }
 
 func unschedulable(p *corev1.Pod) {

@@ -49,12 +49,8 @@ func (w *Waiter) Wait(ctx context.Context) error {
 	if w.Now == nil {
 		w.Now = time.Now
 	}
-	wctx := ctx
-	if w.Timeout > 0 {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, w.Timeout)
-		defer cancel()
-	}
+	wctx, cancel := kube.WithTimeout(ctx, w.Timeout)
+	defer cancel()
 	t := &tracker{w: w, ctx: wctx, last: map[string]trial.Status{}, printed: map[string]bool{}}
 	opts := kube.WatchOptions{Warn: w.ErrOut}
 	err := kube.WatchJobsAndPodsWith(wctx, w.Client, w.Namespace, w.Selector, opts, t.changed)

@@ -3,12 +3,8 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -98,20 +94,11 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 	ns := NewNamespace(t, "logs")
 	MustMlexp(t, ns, "submit", "-f", WriteFile(t, "chatty.yaml", logsExperiment))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, kubectlBin, "mlexp", "logs", "chatty", "--all", "-f", "-n", ns)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig) // flags may not come before a plugin's name
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	start := time.Now()
-	err := cmd.Run()
-	t.Logf("logs -f ran %v; stderr:\n%s", time.Since(start).Round(time.Second), errOut.String())
-	if ctx.Err() != nil {
-		t.Fatalf("logs -f did not end by itself within 8 minutes; stdout so far:\n%s", out.String())
-	}
-	if err != nil {
-		t.Fatalf("logs -f: %v\nstdout:\n%s", err, out.String())
+	logs := StartMlexp(t, ns, "logs", "chatty", "--all", "-f")
+	lr := logs.Wait(t, 8*time.Minute) // fails the test if it does not end by itself
+	t.Logf("logs -f ran %v; stderr:\n%s", logs.Ran().Round(time.Second), lr.Stderr)
+	if lr.Err != nil {
+		t.Fatalf("logs -f: %v\nstdout:\n%s", lr.Err, lr.Stdout)
 	}
 
 	st, r := Status(t, ns, "chatty")
@@ -122,7 +109,7 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 	for _, tr := range st.Trials {
 		names[tr.Name] = int(tr.Params["i"].(float64))
 	}
-	got := byTrial(t, out.String())
+	got := byTrial(t, lr.Stdout)
 	for name, i := range names {
 		want := []string{
 			fmt.Sprintf("trial %d step 1", i), fmt.Sprintf("trial %d step 2", i),
@@ -136,7 +123,7 @@ func TestLogsFollowEndsWithExperiment(t *testing.T) {
 		t.Errorf("lines of %d trials, want 6", len(got))
 	}
 	summary := "6 trials finished: 6 succeeded; 6 streams, 24 lines"
-	if !strings.Contains(errOut.String(), summary) {
+	if !strings.Contains(lr.Stderr, summary) {
 		t.Errorf("stderr lacks the summary %q", summary)
 	}
 

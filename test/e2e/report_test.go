@@ -3,11 +3,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,25 +85,12 @@ func TestReportInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "rep.html")
 
-	// report --watch in the background, as a user leaves it running
+	// report --watch in the background, as a user leaves it running. It
+	// writes under dir, a t.TempDir: StartMlexp's cleanup, which runs
+	// before TempDir's, waits for it to have exited, not only been killed.
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	watch := exec.CommandContext(ctx, kubectlBin, "mlexp", "report", "rep", "--watch", "--record", "--interval", "3s", "--output-file", page, "-n", ns)
-	watch.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
-	var wout, werr bytes.Buffer
-	watch.Stdout, watch.Stderr = &wout, &werr
-	if err := watch.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// It writes under dir, a t.TempDir: it must have exited, not only been
-	// killed, before the test's cleanup removes dir.
-	var watchErr error
-	exited := make(chan struct{})
-	go func() { watchErr = watch.Wait(); close(exited) }()
-	defer func() {
-		_ = watch.Process.Kill()
-		<-exited
-	}()
+	watch := StartMlexp(t, ns, "report", "rep", "--watch", "--record", "--interval", "3s", "--output-file", page)
 
 	// Wait until every holding trial's peak is on its Job, then release them.
 	var holders []string
@@ -140,7 +125,7 @@ func TestReportInBrowser(t *testing.T) {
 			}
 		}
 		return len(holders) == 4 && peaks == 4 && s.CountOOM() == 1 && failed == 1,
-			fmt.Sprintf("%d of %d running trials with a recorded peak; %s\nreport --watch stderr:\n%s", peaks, len(holders), s.Describe(), werr.String())
+			fmt.Sprintf("%d of %d running trials with a recorded peak; %s\nreport --watch stderr:\n%s", peaks, len(holders), s.Describe(), watch.Result().Stderr)
 	})
 	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: keys.ForExperiment("rep")})
 	if err != nil {
@@ -153,15 +138,11 @@ func TestReportInBrowser(t *testing.T) {
 			}
 		}
 	}
-	select {
-	case <-exited:
-		if watchErr != nil || !strings.Contains(wout.String(), "report of rep (6 trials) written to "+page) {
-			t.Fatalf("report --watch: %v\nstdout:\n%s\nstderr:\n%s", watchErr, wout.String(), werr.String())
-		}
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("report --watch did not end after the experiment did; stderr:\n%s", werr.String())
+	wr := watch.Wait(t, 3*time.Minute)
+	if wr.Err != nil || !strings.Contains(wr.Stdout, "report of rep (6 trials) written to "+page) {
+		t.Fatalf("report --watch: %s", wr)
 	}
-	t.Logf("report --watch:\n%s%s", wout.String(), werr.String())
+	t.Logf("report --watch:\n%s%s", wr.Stdout, wr.Stderr)
 
 	b, err := headless.Launch(ctx, bin)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	batchv1 "k8s.io/api/batch/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
@@ -17,9 +16,7 @@ import (
 )
 
 func job(name, paramsJSON, results string) *batchv1.Job {
-	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml",
-		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
-		Annotations: map[string]string{keys.Params: paramsJSON, ranking.SpecAnnotation: `{"metric":"top5"}`}}}
+	j := kubefake.Job("ml", "mnist", name, kubefake.Params(paramsJSON), kubefake.Annotations(map[string]string{ranking.SpecAnnotation: `{"metric":"top5"}`}))
 	if results != "" {
 		j.Annotations[keys.Results] = results
 	}

@@ -24,11 +24,7 @@ import (
 var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
 func job(ns, exp, name string, age time.Duration, conds ...batchv1.JobCondition) *batchv1.Job {
-	return &batchv1.Job{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, CreationTimestamp: metav1.NewTime(now.Add(-age)),
-			Labels: map[string]string{keys.Experiment: exp, keys.Trial: name}},
-		Status: batchv1.JobStatus{Conditions: conds},
-	}
+	return kubefake.Job(ns, exp, name, kubefake.Created(now.Add(-age)), kubefake.Conditions(conds...))
 }
 
 func runList(t *testing.T, c *fake.Clientset, all bool) (string, string) {

@@ -220,11 +220,8 @@ func (o *Options) Run(ctx context.Context) error {
 			ctx = context.Background()
 		}
 	}
-	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := kube.WithTimeout(ctx, o.Timeout)
+	defer cancel()
 	exp, err := collect.Collect(ctx, collect.Options{
 		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
 		Patterns: o.Patterns, Refresh: true, MaxRequests: o.MaxRequests,

@@ -29,6 +29,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
+	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 type getter struct {
@@ -46,36 +47,23 @@ func (g getter) DynamicClient() (dynamic.Interface, error) {
 var created = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
 func job(name string, i int, paramsJSON string, done bool, ann map[string]string) *batchv1.Job {
-	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
-		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
-		Annotations: map[string]string{keys.Index: fmt.Sprint(i), keys.Params: paramsJSON},
-	}}
-	for k, v := range ann {
-		j.Annotations[k] = v
-	}
-	j.Spec.Template.Spec.Containers = []corev1.Container{{Name: "ml", Resources: corev1.ResourceRequirements{
-		Limits: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"), corev1.ResourceMemory: resource.MustParse("64Mi")}}}}
+	var ended mlexpfake.Option
 	if done {
-		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}
+		ended = mlexpfake.Complete()
 	}
-	return j
+	return mlexpfake.Job("ml", "mnist", name, mlexpfake.Created(created), mlexpfake.Index(i), mlexpfake.Params(paramsJSON), mlexpfake.Annotations(ann),
+		mlexpfake.Containers(corev1.Container{Name: "ml", Resources: corev1.ResourceRequirements{
+			Limits: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"), corev1.ResourceMemory: resource.MustParse("64Mi")}}}), ended)
 }
 
+// pod returns the pod of a trial in phase, its container "ml" running or
+// (in any other phase) terminated.
 func pod(trialName string, phase corev1.PodPhase) *corev1.Pod {
-	p := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: trialName + "-x", Namespace: "ml", CreationTimestamp: metav1.NewTime(created),
-			Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: trialName}},
-		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "ml"}}},
-		Status: corev1.PodStatus{Phase: phase},
+	p := mlexpfake.Pod("ml", "mnist", trialName, trialName+"-x", mlexpfake.Created(created),
+		mlexpfake.Containers(corev1.Container{Name: "ml"}), mlexpfake.Phase(phase, ""))
+	if phase != corev1.PodRunning {
+		p.Status.ContainerStatuses[0].State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{}}
 	}
-	cs := corev1.ContainerStatus{Name: "ml"}
-	if phase == corev1.PodRunning {
-		cs.State.Running = &corev1.ContainerStateRunning{}
-	} else {
-		cs.State.Terminated = &corev1.ContainerStateTerminated{}
-	}
-	p.Status.ContainerStatuses = []corev1.ContainerStatus{cs}
 	return p
 }
 

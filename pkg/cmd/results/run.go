@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/ranking"
 )
 
@@ -16,11 +17,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := kube.WithTimeout(ctx, o.Timeout)
+	defer cancel()
 	exp, err := collect.Collect(ctx, collect.Options{
 		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
 		Patterns: o.Patterns, Refresh: o.Refresh, MaxRequests: o.MaxRequests,

@@ -23,18 +23,12 @@ import (
 var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
 func trialJob(name string, index, paramsJSON string) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
-		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-5 * time.Minute)),
-		Labels:      map[string]string{keys.Experiment: "mnist", keys.Trial: name},
-		Annotations: map[string]string{keys.Index: index, keys.Params: paramsJSON},
-	}}
+	return kubefake.Job("ml", "mnist", name, kubefake.Created(now.Add(-5*time.Minute)),
+		kubefake.Annotations(map[string]string{keys.Index: index, keys.Params: paramsJSON}))
 }
 
 func trialPod(job, name string, mutate func(*corev1.Pod)) *corev1.Pod {
-	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
-		Name: name, Namespace: "ml", CreationTimestamp: metav1.NewTime(now.Add(-4 * time.Minute)),
-		Labels: map[string]string{keys.Experiment: "mnist", keys.Trial: job},
-	}}
+	p := kubefake.Pod("ml", "mnist", job, name, kubefake.Created(now.Add(-4*time.Minute)))
 	mutate(p)
 	return p
 }

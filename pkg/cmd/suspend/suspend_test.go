@@ -13,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
@@ -31,11 +30,8 @@ var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 // "susp" (suspended), "done" (succeeded) or "queued" (suspended, in
 // LocalQueue team-a).
 func trialJob(i int, state string) *batchv1.Job {
-	name := fmt.Sprintf("exp-%08d", i)
-	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ml", UID: types.UID("uid-" + name),
-		CreationTimestamp: metav1.NewTime(t0.Add(time.Duration(i) * time.Second)),
-		Labels:            map[string]string{keys.Experiment: "exp", keys.Trial: name},
-		Annotations:       map[string]string{keys.Index: fmt.Sprint(i), keys.Params: fmt.Sprintf(`{"n":%d}`, i)}}}
+	j := kubefake.Job("ml", "exp", fmt.Sprintf("exp-%08d", i), kubefake.UID(), kubefake.Created(t0.Add(time.Duration(i)*time.Second)),
+		kubefake.Index(i), kubefake.Params(fmt.Sprintf(`{"n":%d}`, i)))
 	yes := true
 	switch state {
 	case "susp":

@@ -16,7 +16,7 @@ import (
 	metricsclientset "k8s.io/metrics/pkg/client/clientset/versioned"
 	metricsfake "k8s.io/metrics/pkg/client/clientset/versioned/fake"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/keys"
+	mlexpfake "github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 // fakeGetter is a kube.Getter over fake clientsets.
@@ -74,36 +74,26 @@ func rl(cpu, mem string) corev1.ResourceList {
 	return l
 }
 
-func expLabels(exp, trialName string) map[string]string {
-	return map[string]string{keys.Experiment: exp, keys.Trial: trialName}
-}
-
 // job returns a trial Job of experiment "mnist" with params lr and index i.
 func job(name string, i int, lr string) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{
-		Name: name, Namespace: "ns", Labels: expLabels("mnist", name),
-		Annotations: map[string]string{keys.Params: `{"lr":` + lr + `}`, keys.Index: fmt.Sprint(i)},
-	}}
+	return mlexpfake.Job("ns", "mnist", name, mlexpfake.Params(`{"lr":`+lr+`}`), mlexpfake.Index(i))
 }
 
 // runningPod returns the running pod of trial on node with one container "ml".
 func runningPod(trialName, node string, req, lim corev1.ResourceList) *corev1.Pod {
-	return &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: trialName + "-abcde", Namespace: "ns", Labels: expLabels("mnist", trialName)},
-		Spec: corev1.PodSpec{NodeName: node, Containers: []corev1.Container{{
-			Name: "ml", Resources: corev1.ResourceRequirements{Requests: req, Limits: lim},
-		}}},
-		Status: corev1.PodStatus{Phase: corev1.PodRunning},
-	}
+	p := mlexpfake.Pod("ns", "mnist", trialName, trialName+"-abcde", mlexpfake.Node(node), mlexpfake.Containers(corev1.Container{
+		Name: "ml", Resources: corev1.ResourceRequirements{Requests: req, Limits: lim},
+	}))
+	p.Status.Phase = corev1.PodRunning
+	return p
 }
 
 func pendingPod(trialName string) *corev1.Pod {
-	return &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: trialName + "-fghij", Namespace: "ns", Labels: expLabels("mnist", trialName)},
-		Status: corev1.PodStatus{Phase: corev1.PodPending, Conditions: []corev1.PodCondition{{
-			Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable", Message: "0/1 nodes are available: 1 Insufficient cpu.",
-		}}},
-	}
+	p := mlexpfake.Pod("ns", "mnist", trialName, trialName+"-fghij")
+	p.Status = corev1.PodStatus{Phase: corev1.PodPending, Conditions: []corev1.PodCondition{{
+		Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable", Message: "0/1 nodes are available: 1 Insufficient cpu.",
+	}}}
+	return p
 }
 
 func podUsage(p *corev1.Pod, containers ...metricsv1beta1.ContainerMetrics) *metricsv1beta1.PodMetrics {

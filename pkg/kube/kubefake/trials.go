@@ -93,9 +93,9 @@ func trialObjects(ns, exp string, t Trial) (*batchv1.Job, *corev1.Pod) {
 		job.Status.Conditions = append(job.Status.Conditions, batchv1.JobCondition{Type: typ, Status: corev1.ConditionTrue, Reason: reason, LastTransitionTime: ended})
 	}
 	switch t.State {
-	case "Succeeded":
+	case "Succeeded", "ProcessOOMKilled":
 		pod.Status.Phase = corev1.PodSucceeded
-		term(0, "Completed")
+		term(0, map[string]string{"Succeeded": "Completed", "ProcessOOMKilled": "OOMKilled"}[t.State])
 		cond(batchv1.JobComplete, "")
 		job.Status.CompletionTime = &ended
 		job.Status.Succeeded = 1
@@ -104,12 +104,6 @@ func trialObjects(ns, exp string, t Trial) (*batchv1.Job, *corev1.Pod) {
 		term(1, "Error")
 		cond(batchv1.JobFailed, "BackoffLimitExceeded")
 		job.Status.Failed = 1
-	case "ProcessOOMKilled":
-		pod.Status.Phase = corev1.PodSucceeded
-		term(0, "OOMKilled")
-		cond(batchv1.JobComplete, "")
-		job.Status.CompletionTime = &ended
-		job.Status.Succeeded = 1
 	case "OOMKilled", "Killed":
 		pod.Status.Phase = corev1.PodFailed
 		term(137, map[string]string{"OOMKilled": "OOMKilled", "Killed": "Error"}[t.State])
