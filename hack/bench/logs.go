@@ -62,6 +62,12 @@ func (b *Bench) LogsComparison(ctx context.Context) error {
 		med := median(runs[i])
 		row := b.table.Add(Row{N: n, What: p.what, Run: med,
 			Note: fmt.Sprintf("%d x %d lines; median of %d, RSS %s", n, lines, logsRounds, rssRange(runs[i]))})
+		if i%2 == 1 {
+			// Each plugin row, the one before, against kubectl: wall, CPU, memory.
+			prev, base := &b.table.Rows[len(b.table.Rows)-2], row
+			prev.Note += fmt.Sprintf("; against kubectl: wall %s, CPU %s, RSS %.2fx", ratio(prev.Run.Wall, base.Run.Wall),
+				ratio(prev.Run.CPU, base.Run.CPU), float64(prev.Run.MaxRSS)/float64(max(base.Run.MaxRSS, 1)))
+		}
 		for _, r := range runs[i] {
 			if r.Err != nil {
 				row.fail(firstLine(r.Err.Error()))

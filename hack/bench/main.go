@@ -10,6 +10,7 @@
 //
 //	go run ./hack/bench                 # N = 1000 and 10000 (make bench)
 //	go run ./hack/bench -n 2000 -check  # correctness only (make check)
+//	go run ./hack/bench -n 10000 -only '^(status|list)'  # one target again
 //
 // Each experiment lives in a namespace of its own, deleted at the end.
 package main
@@ -23,6 +24,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,6 +47,11 @@ type Config struct {
 	Logs       bool
 	LogsTrials int
 	LogsLines  int
+	// Only selects the rows measured by their command (see Bench.selected);
+	// nil measures every row.
+	Only *regexp.Regexp
+	// MaxRSS, when positive, fails every plugin row whose peak RSS is above it.
+	MaxRSS int64
 }
 
 // Bench runs the measurements and collects the table.
@@ -95,9 +102,22 @@ func parseFlags(args []string) (Config, error) {
 	fs.BoolVar(&c.Logs, "logs", false, "also compare logs --all with kubectl logs -l --prefix on real pods (-logs-trials x -logs-lines)")
 	fs.IntVar(&c.LogsTrials, "logs-trials", 50, "trials of the logs comparison")
 	fs.IntVar(&c.LogsLines, "logs-lines", 20000, "lines each trial of the logs comparison prints")
+	only := fs.String("only", "", "measure only the rows whose command matches this regular expression (e.g. '^status' or 'delete'), with their baselines and the submits they need")
+	maxRSS := fs.Int("max-rss", 0, "fail every plugin command whose peak RSS is above this many MiB (0: no bound)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return c, fmt.Errorf("-only: %w", err)
+		}
+		c.Only = re
+	}
+	if *maxRSS < 0 {
+		return c, fmt.Errorf("-max-rss: want a number of MiB, got %d", *maxRSS)
+	}
+	c.MaxRSS = int64(*maxRSS) << 20
 	for _, s := range strings.Split(*sizes, ",") {
 		v, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || v < 1 {
@@ -165,6 +185,9 @@ func run(ctx context.Context, cfg Config) error {
 	after := MachineState()
 	fmt.Printf("\n`go run ./hack/bench %s`, %s, %v in all\n\n", strings.Join(os.Args[1:], " "), time.Now().Format("2006-01-02 15:04 MST"), time.Since(start).Round(time.Second))
 	fmt.Printf("before: %s\nafter:  %s\nsimulated nodes: %s\n\n", before, after, b.simulatedText())
+	if cfg.MaxRSS > 0 {
+		b.table.CheckRSS(cfg.MaxRSS)
+	}
 	b.table.Print(os.Stdout)
 	fmt.Println("\nAPI requests by verb and resource:")
 	b.table.PrintRequests(os.Stdout)

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/mlexp/kubectl-mlexp/pkg/cmd/submit"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 )
 
@@ -30,7 +28,7 @@ func (b *Bench) Scale(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	if !b.cfg.Check {
+	if !b.cfg.Check && b.anySelected("submit", rawRow, applyRow, "submit --dry-run=client -o yaml", "delete", deleteBaselineRow) {
 		if err := b.baselines(ctx, n, file); err != nil {
 			return err
 		}
@@ -41,10 +39,13 @@ func (b *Bench) Scale(ctx context.Context, n int) error {
 	}
 	defer b.dropNamespace(ns)
 	b.submitAndRead(ctx, n, ns, file, "")
-	if b.cfg.Interrupt {
+	if b.cfg.Interrupt && b.anySelected(interruptRows...) {
 		if err := b.Interrupt(ctx, n, file); err != nil {
 			return err
 		}
+	}
+	if !b.anySelected(simulatedRows()...) {
+		return nil
 	}
 	if b.simulated == 0 {
 		b.table.Add(Row{N: n, What: "trials on simulated nodes", Skipped: b.simulatedWhy})
@@ -53,93 +54,73 @@ func (b *Bench) Scale(ctx context.Context, n int) error {
 	return b.simulatedRun(ctx, n, shape)
 }
 
-// baselines measures the writes submit is compared with: raw client-go
-// creates of the same rendered Jobs, and kubectl apply -f of submit's
-// --dry-run=client -o yaml, each in a fresh namespace deleted afterwards.
-func (b *Bench) baselines(ctx context.Context, n int, file string) error {
-	ns, err := b.cluster.NewNamespace(ctx, fmt.Sprintf("mlexp-bench-raw-%d", n))
-	if err != nil {
-		return err
-	}
-	jobs, renderTime, err := RenderJobs(file, ns)
-	if err != nil {
-		return err
-	}
-	b.table.Add(Row{N: n, What: "render (in the bench, for the baseline)", Run: Run{Wall: renderTime, Requests: -1}, InProc: true})
-	raw := RawCreate(ctx, b.cluster.Config, jobs, submit.DefaultConcurrency)
-	fmt.Fprintf(b.log, "  %-60s %8s  %s\n", "client-go creates", round(raw.Wall), raw.RequestsText())
-	row := b.table.Add(Row{N: n, What: "client-go creates (baseline)", Run: raw, InProc: true,
-		Note: fmt.Sprintf("%d workers, %g QPS", submit.DefaultConcurrency, b.cluster.Config.QPS)})
-	b.expectJobs(ctx, row, ns, n)
-	if err := b.cluster.DeleteNamespace(ctx, ns); err != nil {
-		return err
-	}
-
-	yaml := filepath.Join(b.dir, fmt.Sprintf("jobs-%d.yaml", n))
-	ns, err = b.cluster.NewNamespace(ctx, fmt.Sprintf("mlexp-bench-apply-%d", n))
-	if err != nil {
-		return err
-	}
-	run := b.runner.MlexpTo(ctx, yaml, ns, "submit", "-f", file, "--dry-run=client", "-o", "yaml")
-	b.table.Add(Row{N: n, What: "submit --dry-run=client -o yaml", Run: run, Failed: run.Err != nil})
-	run = b.runner.Kubectl(ctx, ns, "apply", "-f", yaml)
-	row = b.table.Add(Row{N: n, What: "kubectl apply -f (baseline)", Run: run, Failed: run.Err != nil})
-	if run.Err == nil {
-		b.expectJobs(ctx, row, ns, n)
-	}
-	return b.cluster.DeleteNamespace(ctx, ns)
-}
-
 // submitAndRead submits file into ns, submits it again, runs the read
-// commands and deletes the experiment; suffix tells the rows apart.
+// commands and deletes the experiment; suffix tells the rows apart. The
+// first submit always runs: every other row needs its trials.
 func (b *Bench) submitAndRead(ctx context.Context, n int, ns, file, suffix string) {
 	run := b.runner.Mlexp(ctx, ns, "submit", "-f", file)
 	row := b.table.Add(Row{N: n, What: "submit" + suffix, Run: run})
 	b.expectOK(row)
 	b.expectLines(row, " created", n)
 	b.expectJobs(ctx, row, ns, n)
-	if raw := b.table.Find(n, "client-go creates (baseline)"); raw != nil && suffix == "" {
-		row.Note = strings.TrimSpace(row.Note + " " + ratio(run.Wall, raw.Run.Wall) + " raw creates")
-	}
-	if apply := b.table.Find(n, "kubectl apply -f (baseline)"); apply != nil && suffix == "" {
-		row.Note = strings.TrimSpace(row.Note + ", " + ratio(run.Wall, apply.Run.Wall) + " kubectl apply")
+	if suffix == "" {
+		b.noteRatio(row, rawRow, "raw creates")
+		b.noteRatio(row, applyRow, "kubectl apply")
 	}
 
-	run = b.runner.Mlexp(ctx, ns, "submit", "-f", file)
-	row = b.table.Add(Row{N: n, What: "submit again (no-op)" + suffix, Run: run})
-	b.expectOK(row)
-	b.expectLines(row, " unchanged", n)
-	if strings.Contains(run.Detail, "patch") || strings.Contains(run.Detail, "create") {
-		row.fail("wrote: " + run.Detail)
+	if b.selected("submit again (no-op)" + suffix) {
+		run = b.runner.Mlexp(ctx, ns, "submit", "-f", file)
+		row = b.table.Add(Row{N: n, What: "submit again (no-op)" + suffix, Run: run})
+		b.expectOK(row)
+		b.expectLines(row, " unchanged", n)
+		if strings.Contains(run.Detail, "patch") || strings.Contains(run.Detail, "create") {
+			row.fail("wrote: " + run.Detail)
+		}
 	}
 	b.readCommands(ctx, n, ns, suffix)
 	b.deleteExperiment(ctx, n, ns, suffix)
 }
 
-// deleteExperiment runs delete and checks that no Job is left.
+// deleteExperiment runs delete and checks that no Job is left; when delete
+// is not selected, dropping the namespace cleans up instead.
 func (b *Bench) deleteExperiment(ctx context.Context, n int, ns, suffix string) {
+	if !b.selected("delete" + suffix) {
+		return
+	}
 	run := b.runner.Mlexp(ctx, ns, "delete", expName)
 	row := b.table.Add(Row{N: n, What: "delete" + suffix, Run: run})
 	b.expectOK(row)
 	b.expectJobs(ctx, row, ns, 0)
+	b.noteRatio(row, deleteBaselineRow, "kubectl delete")
 }
 
 // readCommands runs status, list and status -w on an experiment of n
-// trials in ns.
+// trials in ns, with kubectl get of its Jobs and pods beside them.
 func (b *Bench) readCommands(ctx context.Context, n int, ns, suffix string) {
-	run := b.runner.Mlexp(ctx, ns, "status", expName)
-	row := b.table.Add(Row{N: n, What: "status" + suffix, Run: run})
-	b.expectOK(row)
-	if got := summaryTotal(run.Stdout); got != n {
-		row.fail(fmt.Sprintf("summary counts %d trials", got))
+	if !b.cfg.Check && b.anySelected("status"+suffix, "list"+suffix, getJobsRow+suffix, getPodsRow+suffix) {
+		b.kubectlGet(ctx, n, ns, suffix)
 	}
-	run = b.runner.Mlexp(ctx, ns, "list")
-	row = b.table.Add(Row{N: n, What: "list" + suffix, Run: run})
-	b.expectOK(row)
-	if listTrials(run.Stdout, expName) != n {
-		row.fail("no row with " + strconv.Itoa(n) + " trials")
+	if b.selected("status" + suffix) {
+		run := b.runner.Mlexp(ctx, ns, "status", expName)
+		row := b.table.Add(Row{N: n, What: "status" + suffix, Run: run})
+		b.expectOK(row)
+		if got := summaryTotal(run.Stdout); got != n {
+			row.fail(fmt.Sprintf("summary counts %d trials", got))
+		}
+		b.noteGetRatio(row, suffix)
 	}
-	b.statusWatch(ctx, n, ns, suffix)
+	if b.selected("list" + suffix) {
+		run := b.runner.Mlexp(ctx, ns, "list")
+		row := b.table.Add(Row{N: n, What: "list" + suffix, Run: run})
+		b.expectOK(row)
+		if listTrials(run.Stdout, expName) != n {
+			row.fail("no row with " + strconv.Itoa(n) + " trials")
+		}
+		b.noteGetRatio(row, suffix)
+	}
+	if b.selected("status -w" + suffix) {
+		b.statusWatch(ctx, n, ns, suffix)
+	}
 }
 
 // statusWatch runs status -w until it has printed a row per trial (and

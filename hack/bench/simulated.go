@@ -53,30 +53,50 @@ func (b *Bench) simulatedRun(ctx context.Context, n int, shape Shape) error {
 		{"top", []string{"top", expName}},
 		{"events", []string{"events", expName}},
 	} {
+		// The first results records what the second reads: it runs for both.
+		if !b.selected(c.what+ranSuffix) && (c.what != "results" || !b.selected("results again (recorded)"+ranSuffix)) {
+			continue
+		}
 		run := b.runner.Mlexp(ctx, ns, c.args...)
 		row := b.table.Add(Row{N: n, What: c.what + ranSuffix, Run: run})
 		b.expectOK(row)
 	}
+	b.sampleLogs(ctx, n, ns, shape)
+	b.deleteExperiment(ctx, n, ns, ranSuffix)
+	return nil
+}
+
+// sampleLogs reads the logs of the sample part that finished with logs
+// --all, with and without -f, beside kubectl logs -l --prefix of the same
+// trials.
+func (b *Bench) sampleLogs(ctx context.Context, n int, ns string, shape Shape) {
 	sample := fmt.Sprintf("bench-part=p%d", RunningPart+1)
-	for _, c := range []struct {
+	rows := []struct {
 		what string
 		args []string
 	}{
 		{"logs --all of a sample", []string{"logs", expName, "--all", "-l", sample}},
 		{"logs --all -f of a sample", []string{"logs", expName, "--all", "-f", "-l", sample}},
-	} {
+	}
+	if !b.anySelected(logsBaselineRow, rows[0].what+ranSuffix, rows[1].what+ranSuffix) {
+		return
+	}
+	if !b.cfg.Check {
+		run := b.runner.Kubectl(ctx, ns, "logs", "-l", keys.ForExperiment(expName)+","+sample, "--prefix", "--tail=-1",
+			fmt.Sprintf("--max-log-requests=%d", shape.PerPart))
+		row := b.table.Add(Row{N: n, What: logsBaselineRow, Run: run, Note: fmt.Sprintf("%d lines", run.Lines)})
+		b.expectOK(row)
+	}
+	for _, c := range rows {
+		if !b.selected(c.what + ranSuffix) {
+			continue
+		}
 		run := b.runner.Mlexp(ctx, ns, c.args...)
 		row := b.table.Add(Row{N: n, What: c.what + ranSuffix, Run: run, Note: fmt.Sprintf("%d trials, %d lines", shape.PerPart, run.Lines)})
 		b.expectOK(row)
 		if run.Lines == 0 {
 			row.fail("no line")
 		}
+		b.noteRatio(row, logsBaselineRow, "kubectl logs")
 	}
-	run = b.runner.Kubectl(ctx, ns, "logs", "-l", keys.ForExperiment(expName)+","+sample, "--prefix", "--tail=-1",
-		fmt.Sprintf("--max-log-requests=%d", shape.PerPart))
-	row = b.table.Add(Row{N: n, What: "kubectl logs -l --prefix of the sample", Run: run, Note: fmt.Sprintf("%d lines", run.Lines)})
-	b.expectOK(row)
-
-	b.deleteExperiment(ctx, n, ns, ranSuffix)
-	return nil
 }

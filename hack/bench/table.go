@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -104,4 +105,18 @@ func ratio(a, b time.Duration) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2fx", a.Seconds()/b.Seconds())
+}
+
+// CheckRSS fails every row of a plugin command whose peak RSS is above
+// bound (bytes); baselines and rows run inside the bench are not bounded.
+func (t *Table) CheckRSS(bound int64) {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if r.InProc || r.Skipped != "" || len(r.Run.Args) == 0 || !strings.HasPrefix(filepath.Base(r.Run.Args[0]), "kubectl-mlexp") {
+			continue
+		}
+		if r.Run.MaxRSS > bound {
+			r.fail(fmt.Sprintf("peak RSS %.0f MiB is above -max-rss %.0f MiB", mib(r.Run.MaxRSS), mib(bound)))
+		}
+	}
 }

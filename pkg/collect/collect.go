@@ -98,8 +98,10 @@ func started(pod *corev1.Pod) bool {
 
 // readLogs reads the logs the plan asked for, MaxRequests at a time (with
 // progress on ErrOut past progress.Threshold logs), then settles every
-// item's metrics; it warns once about logs it could not read.
-func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*Item) {
+// item's metrics; it warns once about logs it could not read. With
+// tailNames, a finished trial's log is read by its tail first (see
+// TailLines).
+func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items []*Item, tailNames []string) {
 	n := 0
 	for _, it := range items {
 		if it.readLog {
@@ -114,6 +116,14 @@ func (o *Options) readLogs(ctx context.Context, parser *logmetrics.Parser, items
 			continue
 		}
 		g.Go(func() error {
+			if len(tailNames) > 0 && it.Status.State.Finished() {
+				ok, err := o.parseTail(ctx, parser, it, tailNames)
+				if ok || err != nil {
+					it.logErr = err
+					meter.Step()
+					return nil
+				}
+			}
 			it.logErr = o.parseLog(ctx, parser, it)
 			meter.Step()
 			return nil

@@ -40,6 +40,12 @@ type Options struct {
 	MaxRequests int
 	// OpenLog opens a container's log; nil reads it through Client.
 	OpenLog OpenLogFunc
+	// Tail reads only the tail of a finished trial's log where it stands
+	// for the whole log (see TailLines), unless Refresh or NeedsLog is set.
+	Tail bool
+	// OpenLogTail opens the tail of a container's log; nil reads it
+	// through Client when OpenLog is nil too, else no tail is read.
+	OpenLogTail OpenLogTailFunc
 	// ErrOut receives one-line warnings (unreadable logs, a bad spec), and
 	// progress when more than progress.Threshold logs are read.
 	ErrOut io.Writer
@@ -96,6 +102,9 @@ func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.
 	}
 	if o.OpenLog == nil {
 		o.OpenLog = o.clientLog
+		if o.OpenLogTail == nil {
+			o.OpenLogTail = o.clientLogTail
+		}
 	}
 	var err error
 	spec := Spec(jobs, o.ErrOut) // of every Job: narrowing changes no file setting
@@ -121,7 +130,11 @@ func FromView(ctx context.Context, o Options, jobs []batchv1.Job, pods []corev1.
 	}
 	key := ranking.PatternsKey(patterns, spec.Filters...)
 	items := plan(statuses, jobs, pods, key, o.Refresh, o.NeedsLog)
-	o.readLogs(ctx, parser, items)
+	var names []string // what a tail read must report (see TailLines)
+	if o.Tail && !o.Refresh && o.NeedsLog == nil && o.OpenLogTail != nil {
+		names = tailNames(spec)
+	}
+	o.readLogs(ctx, parser, items, names)
 	return &Experiment{Jobs: jobs, Pods: pods, Spec: spec, PatternsKey: key, Items: items}, nil
 }
 

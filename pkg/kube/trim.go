@@ -3,6 +3,7 @@ package kube
 import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // What the plugin's lists keep of each object. A decoded Job takes about
@@ -23,13 +24,18 @@ func trimJob(j *batchv1.Job) {
 // pods, and its limits from the template's containers.
 func trimJobState(j *batchv1.Job) {
 	trimJob(j)
+	// The template's labels and the selector (the Job controller's own
+	// controller-uid and job-name labels) are read from the pods, not here.
+	j.Spec.Template.ObjectMeta = metav1.ObjectMeta{}
+	j.Spec.Selector = nil
 	trimPodSpec(&j.Spec.Template.Spec)
 }
 
-// trimPod drops what no command reads of a listed pod: its managed fields
-// and what trimPodSpec drops.
+// trimPod drops what no command reads of a listed pod: its managed fields,
+// owner references and what trimPodSpec drops.
 func trimPod(p *corev1.Pod) {
 	p.ManagedFields = nil
+	p.OwnerReferences = nil // a trial's pod is matched by its labels
 	trimPodSpec(&p.Spec)
 }
 

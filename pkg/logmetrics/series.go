@@ -4,20 +4,29 @@ package logmetrics
 // epoch from "Epoch 3/10" lines or "epoch" keys. It is not safe for
 // concurrent use; use one per log.
 type Series struct {
-	p      *Parser
-	line   int
-	step   int
-	buf    []Point
-	index  map[string]int // name -> position in names
-	names  []string       // first-seen order; also interns the names
-	last   []float64
-	curves [][]Point
+	p        *Parser
+	line     int
+	step     int
+	buf      []Point
+	index    map[string]int // name -> position in names
+	names    []string       // first-seen order; also interns the names
+	last     []float64
+	curves   [][]Point
+	noCurves bool // keep the last values only (NewLastSeries)
 }
 
 // NewSeries returns an empty series that parses with p (nil means the
 // built-in rules).
 func (p *Parser) NewSeries() *Series {
 	return &Series{p: p, step: -1, index: map[string]int{}}
+}
+
+// NewLastSeries returns an empty series that keeps only each metric's
+// last value, not its curve: memory that does not grow with the log.
+func (p *Parser) NewLastSeries() *Series {
+	s := p.NewSeries()
+	s.noCurves = true
+	return s
 }
 
 // Add parses the next line of the log. A point's Step is the epoch named on
@@ -40,6 +49,9 @@ func (s *Series) Add(line string) {
 			s.curves = append(s.curves, nil)
 		}
 		s.last[i] = pt.Value
+		if s.noCurves {
+			continue
+		}
 		s.curves[i] = append(s.curves[i], Point{Name: s.names[i], Value: pt.Value, Step: s.step, Line: s.line})
 	}
 }

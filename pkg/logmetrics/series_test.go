@@ -113,3 +113,26 @@ func TestSeriesResultsAreCopies(t *testing.T) {
 		t.Errorf("Last after mutating results (-want +got):\n%s", diff)
 	}
 }
+
+// TestLastSeriesKeepsNoCurve: the last values are the full series', the
+// curves are not kept.
+func TestLastSeriesKeepsNoCurve(t *testing.T) {
+	p, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, last := p.NewSeries(), p.NewLastSeries()
+	for _, l := range []string{"Epoch 1/2", "loss: 0.5 acc: 0.7", "Epoch 2/2", "loss: 0.25"} {
+		full.Add(l)
+		last.Add(l)
+	}
+	if got, want := last.Last(), full.Last(); len(got) != 2 || got["loss"] != want["loss"] || got["acc"] != want["acc"] {
+		t.Errorf("last values %v, want %v", got, want)
+	}
+	if c := last.Curves(); len(c["loss"]) != 0 {
+		t.Errorf("curves kept: %v", c)
+	}
+	if c := full.Curves(); len(c["loss"]) != 2 {
+		t.Errorf("full series lost its curve: %v", c)
+	}
+}

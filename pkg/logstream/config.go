@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -62,6 +63,10 @@ type Config struct {
 	// RetryDelay is the first pause before a broken stream is resumed; it
 	// doubles up to 16 times as much. Zero means half a second.
 	RetryDelay time.Duration
+	// Observe, when set while following, is asked once per target for an
+	// Observer of its log's lines (nil: none); job and pod are the
+	// target's as the follower first saw them.
+	Observe func(t *Target, job *batchv1.Job, pod *corev1.Pod) Observer
 	// LossTimeout is how long following goes on while the API server does
 	// not answer before it ends with an error; zero means
 	// kube.ServerLossTimeout. Only the default Watch uses it.
@@ -131,4 +136,14 @@ func (c *Config) watch() WatchFunc {
 	return func(ctx context.Context, client kubernetes.Interface, ns, selector string, changed kube.ChangeFunc) error {
 		return kube.WatchJobsAndPodsWith(ctx, client, ns, selector, opts, changed)
 	}
+}
+
+// Observer sees the lines of one followed log, from one goroutine.
+type Observer interface {
+	// Line is one line's message, without its timestamp; it is only valid
+	// during the call.
+	Line(msg []byte)
+	// End says the stream ended; whole says its container terminated and
+	// its log was read to the end, with no line missed.
+	End(whole bool)
 }

@@ -106,6 +106,13 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 	}
 	f.noteGone(sel.Trials)
 	f.trials = sel.Trials
+	var jobIndex map[string]*batchv1.Job
+	if f.cfg.Observe != nil {
+		jobIndex = make(map[string]*batchv1.Job, len(jobs))
+		for i := range jobs {
+			jobIndex[jobs[i].Name] = &jobs[i]
+		}
+	}
 	index := make(map[string]*corev1.Pod, len(pods))
 	for i := range pods {
 		index[pods[i].Namespace+"/"+pods[i].Name] = &pods[i]
@@ -118,7 +125,11 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 		if key := t.Key(); !f.started[key] {
 			f.started[key] = true
 			p := index[t.Namespace+"/"+t.Pod]
-			f.start(&t, p != nil && containerRunning(p, t.Container))
+			var obs Observer
+			if f.cfg.Observe != nil && p != nil && jobIndex[t.Trial] != nil {
+				obs = f.cfg.Observe(&t, jobIndex[t.Trial], p)
+			}
+			f.start(&t, p != nil && containerRunning(p, t.Container), obs)
 		}
 	}
 	// Streams of ended containers are short reads; those of running ones
@@ -134,7 +145,7 @@ func (f *follower) changed(jobs []batchv1.Job, pods []corev1.Pod) (bool, error) 
 
 // start runs a stream for t once a request slot is free; running says
 // its container runs, so the stream will hold a request open.
-func (f *follower) start(t *Target, running bool) {
+func (f *follower) start(t *Target, running bool, obs Observer) {
 	f.streams++
 	f.wg.Add(1)
 	if running {
@@ -152,8 +163,11 @@ func (f *follower) start(t *Target, running bool) {
 		}
 		defer func() { <-f.sem }()
 		tl := newTail(f.cfg, t, f.out, f.state)
-		tl.warn = f.warn.printf
+		tl.warn, tl.obs = f.warn.printf, obs
 		err := tl.run(f.ctx)
+		if obs != nil {
+			obs.End(err == nil && f.ctx.Err() == nil && f.state(t) == stateDone)
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, errPodDeleted):

@@ -39,6 +39,7 @@ type tail struct {
 	lf    lineFormat
 	out   chan<- *chunk
 	state func(*Target) targetState // nil unless following
+	obs   Observer                  // nil unless observed
 	warn  func(format string, args ...any)
 	sleep func(context.Context, time.Duration) bool
 
@@ -176,6 +177,9 @@ func (tl *tail) read(ctx context.Context, r io.Reader, skip *skipper, hold bool)
 			ts, t, msg, ok := SplitTimestamp(line)
 			if skip == nil || !skip.drop(t, ok) {
 				c.b = tl.lf.append(c.b, ts, msg)
+				if tl.obs != nil {
+					tl.obs.Line(msg)
+				}
 				c.lines++
 				tl.lines++
 				tl.pos.advance(ts)
@@ -223,6 +227,9 @@ func (tl *tail) flushHeld(ctx context.Context) {
 	ts, _, msg, _ := SplitTimestamp(tl.held)
 	c := getChunk()
 	c.b = tl.lf.append(c.b, ts, msg)
+	if tl.obs != nil {
+		tl.obs.Line(msg)
+	}
 	c.lines = 1
 	tl.lines++
 	tl.pos.advance(ts)

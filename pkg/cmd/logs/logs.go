@@ -14,6 +14,8 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
+	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -88,6 +90,7 @@ type Options struct {
 	Container     string
 	MaxRequests   int
 	Output        string
+	NoRecord      bool
 
 	// IsTerminal reports whether w is a terminal, for --color auto.
 	IsTerminal func(w io.Writer) bool
@@ -99,6 +102,7 @@ type Options struct {
 	experiment string
 	trial      string
 	cfg        logstream.Config
+	rec        *collect.FollowRecorder // records the metrics of whole logs followed
 }
 
 // NewCmdLogs returns the logs command.
@@ -152,6 +156,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	// The first release called it --max-requests; kubectl calls it --max-log-requests.
 	fs.IntVar(&o.MaxRequests, "max-requests", logstream.DefaultMaxRequests, "")
 	_ = fs.MarkDeprecated("max-requests", "use --max-log-requests")
+	fs.BoolVar(&o.NoRecord, "no-record", false, "Following, do not record the metrics of finished trials whose whole log was read on their Jobs (annotation "+keys.Results+", as results does).")
 	fs.StringVarP(&o.Output, "output", "o", "", `Output format: "" (prefixed text) or "json" (one object per line).`)
 }
 
@@ -227,6 +232,13 @@ func (o *Options) Validate() error {
 	c.Filter.Container, c.Filter.AllContainers, c.Filter.Previous = o.Container, o.AllContainers, o.Previous
 	c.Format = logstream.Format{JSON: o.Output == "json", Timestamps: o.Timestamps, Params: o.Params, Color: color}
 	c.Follow, c.Since, c.Tail, c.MaxRequests = o.Follow, o.Since, o.Tail, o.MaxRequests
+	o.rec, c.Observe = nil, nil
+	if o.Follow && !o.NoRecord && o.Tail < 0 && o.Since == 0 && o.SinceTime == "" {
+		// Whole logs are read as trials finish: record what they report,
+		// so a later results reads none of them again.
+		o.rec = &collect.FollowRecorder{Recorder: collect.Recorder{Client: c.Client, Namespace: c.Namespace, ErrOut: o.ErrOut, MaxRequests: o.MaxRequests}}
+		c.Observe = o.rec.Observe
+	}
 	return nil
 }
 
@@ -255,6 +267,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if o.Follow {
 		fmt.Fprintln(o.ErrOut, sum.String())
+	}
+	if o.rec != nil && !sum.Interrupted {
+		o.rec.Finish(ctx, sum.Trials)
 	}
 	return nil
 }

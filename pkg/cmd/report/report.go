@@ -48,7 +48,9 @@ var long = templates.LongDesc(`
 	Peak usage comes from metrics-server samples: --watch samples every running trial
 	until the experiment ends, then writes the report. With --record the peaks are also
 	written on the trials' Jobs (annotation ` + keys.PeakUsage + `), as "top -w --record"
-	does, so a later report shows them; without --record nothing is written.
+	does, so a later report shows them, with the metrics read from finished trials'
+	logs (annotation ` + keys.Results + `, as "results" records them), so a later
+	"results" reads no log again; without --record nothing is written.
 
 	-o chooses the format: html (the default) or markdown, the ranking table that
 	"results -o markdown" prints, to paste into a pull request. --output-file chooses the
@@ -146,7 +148,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.Patterns, "pattern", nil, "A regular expression whose named groups are metrics (repeatable), as in results.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "Sample the CPU and memory of running trials every --interval until every trial has finished (or Ctrl-C), then write the report.")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "Time between usage samples with --watch (metrics-server scrapes every ~15s).")
-	f.BoolVar(&o.Record, "record", false, "With --watch, also write each trial's peak usage on its Job (annotation "+keys.PeakUsage+"); the only write this command makes.")
+	f.BoolVar(&o.Record, "record", false, "With --watch, also write each trial's peak usage (annotation "+keys.PeakUsage+") and a finished trial's metrics ("+keys.Results+") on its Job; the only writes this command makes.")
 	f.IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up reading the experiment after this long (the --watch itself is not bounded).")
 }
@@ -232,9 +234,16 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	rec.Seed(exp.Jobs)
 	rec.Flush(ctx, true)
+	table := exp.Rank(o.Metric, o.goal)
+	if o.Record {
+		// The logs were read for the curves: record what finished trials
+		// reported, so a later results reads none of them again.
+		r := collect.Recorder{Client: o.client, Namespace: o.namespace, ErrOut: o.ErrOut, MaxRequests: o.MaxRequests}
+		r.Record(ctx, exp.Items, table.Metric, exp.PatternsKey)
+	}
 	in := report.Input{
 		Experiment: o.experiment, Namespace: o.namespace, Generated: o.Now(),
-		Table: exp.Rank(o.Metric, o.goal), Statuses: exp.Statuses(),
+		Table: table, Statuses: exp.Statuses(),
 		Peaks: rec.Peaks(), Limits: limits(exp), UsageHint: "kubectl mlexp report " + o.experiment + " --watch --record",
 		Notes: notes(exp),
 	}

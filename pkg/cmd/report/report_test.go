@@ -246,9 +246,12 @@ func TestReportWatchRecords(t *testing.T) {
 			patches = append(patches, p.GetName()+": "+string(p.GetPatch()))
 		}
 	}
+	// The finished trial's metrics, read for the curves, are recorded too:
+	// a later results reads no log again.
+	wantRecord := `mnist-bbbb: {"metadata":{"annotations":{"mlexp.dev/results":`
 	want := `mnist-aaaa: {"metadata":{"annotations":{"mlexp.dev/peak-usage":"{\"cpuMillicores\":900,\"memoryBytes\":50331648,\"samples\":1}"}}}`
-	if len(patches) != 1 || patches[0] != want {
-		t.Errorf("patches:\n%s\nwant one:\n%s", strings.Join(patches, "\n"), want)
+	if len(patches) != 2 || patches[0] != want || !strings.HasPrefix(patches[1], wantRecord) || !strings.Contains(patches[1], `"test_accuracy\":0.97`) {
+		t.Errorf("patches:\n%s\nwant the peak:\n%s\nand the record of mnist-bbbb (%s...)", strings.Join(patches, "\n"), want, wantRecord)
 	}
 	page, err := os.ReadFile("mnist-report.html")
 	if err != nil {

@@ -22,7 +22,9 @@ func (o *Options) Run(ctx context.Context) error {
 	exp, err := collect.Collect(ctx, collect.Options{
 		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
 		Patterns: o.Patterns, Refresh: o.Refresh, MaxRequests: o.MaxRequests,
-		OpenLog: o.OpenLog, ErrOut: o.ErrOut, Progress: o.IsTerminal != nil && o.IsTerminal(o.ErrOut),
+		OpenLog: o.OpenLog, ErrOut: o.ErrOut,
+		// A table prints no curves: a finished trial's log is read by its tail.
+		Tail: o.Print.Table(), Progress: o.IsTerminal != nil && o.IsTerminal(o.ErrOut),
 		KeepJobs: o.TrialFlags.KeepJobs, Filter: o.filter,
 	})
 	if err != nil {
