@@ -121,9 +121,9 @@ func TestLine(t *testing.T) {
 		want string
 	}{
 		"nothing":  {State{}, ""},
-		"running":  {State{Job: running, Holder: holder}, "Driver: job/mlexp-driver-tpe Running (1 pod(s) replaced); lease held by mlexp-driver-tpe-x1/1, renewed 4s ago"},
-		"ended":    {State{Job: done}, "Driver: job/mlexp-driver-tpe Succeeded; lease free"},
-		"terminal": {State{Holder: &drive.Holder{Identity: "laptop/42", Renewed: now.Add(-time.Minute), Duration: 20 * time.Second}}, "Driver: lease held by laptop/42, renewed 60s ago (expired)"},
+		"running":  {State{Job: running, Holder: holder}, "driver: job/mlexp-driver-tpe Running (1 pod(s) replaced); lease held by mlexp-driver-tpe-x1/1, renewed 4s ago"},
+		"ended":    {State{Job: done}, "driver: job/mlexp-driver-tpe Succeeded; lease free"},
+		"terminal": {State{Holder: &drive.Holder{Identity: "laptop/42", Renewed: now.Add(-time.Minute), Duration: 20 * time.Second}}, "driver: lease held by laptop/42, renewed 60s ago (expired)"},
 	} {
 		if got := tc.s.Line(now); got != tc.want {
 			t.Errorf("%s: Line = %q, want %q", name, got, tc.want)

@@ -29,12 +29,9 @@ type State struct {
 // lease's holder. A Job or Lease the user may not read counts as absent.
 func Read(ctx context.Context, c kubernetes.Interface, ns, exp string) (State, error) {
 	var s State
-	j, err := c.BatchV1().Jobs(ns).Get(ctx, Name(exp), metav1.GetOptions{})
-	switch {
-	case err == nil:
-		s.Job = j
-	case !apierrors.IsNotFound(err) && !apierrors.IsForbidden(err):
-		return s, fmt.Errorf("read the driver job %s: %w", Name(exp), err)
+	var err error
+	if s.Job, err = ReadJob(ctx, c, ns, exp); err != nil {
+		return s, err
 	}
 	h, err := drive.ReadHolder(ctx, c, ns, exp)
 	if err != nil && !apierrors.IsForbidden(err) {
@@ -90,5 +87,18 @@ func (s State) Line(now time.Time) string {
 	default:
 		return ""
 	}
-	return "Driver: " + strings.Join(parts, "; ")
+	return "driver: " + strings.Join(parts, "; ")
+}
+
+// ReadJob returns experiment exp's driver Job, or nil when it has none
+// (or the user may not read it).
+func ReadJob(ctx context.Context, c kubernetes.Interface, ns, exp string) (*batchv1.Job, error) {
+	j, err := c.BatchV1().Jobs(ns).Get(ctx, Name(exp), metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return j, nil
+	case apierrors.IsNotFound(err) || apierrors.IsForbidden(err):
+		return nil, nil
+	}
+	return nil, fmt.Errorf("read the driver job %s: %w", Name(exp), err)
 }
