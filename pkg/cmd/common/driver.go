@@ -73,7 +73,7 @@ func (d *DriverFlags) Start(ctx context.Context, c kubernetes.Interface, ns, exp
 	} else {
 		fmt.Fprintf(out, "the search of experiment %q already runs in the cluster: job/%s\n", exp, objs.Job.Name)
 	}
-	fmt.Fprintf(out, "follow it with: %s\n", hint.Command("status", exp, "-w"))
-	fmt.Fprintf(out, "its driver's log: %s\n", hint.Command("logs", exp, "--driver", "-f"))
+	fmt.Fprintf(out, "follow the search: %s\n", hint.Command("status", exp, "-w"))
+	fmt.Fprintf(out, "and its driver's log: %s\n", hint.Command("logs", exp, "--driver", "-f"))
 	return nil
 }
