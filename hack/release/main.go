@@ -7,6 +7,7 @@
 //
 //	go run ./hack/release source
 //	go run ./hack/release build    -version v0.1.0 -dist dist [-platforms linux/amd64]
+//	go run ./hack/release image    -version v0.1.0 -o dist/image
 //	go run ./hack/release manifest -version v0.1.0 -dist dist -o plugins/mlexp.yaml
 //	go run ./hack/release check    [-manifest plugins/mlexp.yaml] [-strict]
 //	go run ./hack/release localize -manifest plugins/mlexp.yaml -archive A -o out.yaml
@@ -27,6 +28,7 @@ const usage = `usage: go run ./hack/release COMMAND [flags]
 commands:
   source    print the source commit and date the release is stamped with
   build     build release archives and checksums.txt into -dist
+  image     build the plugin's image (linux/amd64, linux/arm64) as an OCI layout, as .goreleaser.yaml's kos publishes it
   manifest  render krew.yaml into a krew manifest for the archives in -dist
   check     validate plugins/mlexp.yaml; rebuild and compare its sha256 values
             when it was generated from the current source
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSource(args, stdout, stderr)
 	case "build":
 		return runBuild(ctx, args, stdout, stderr)
+	case "image":
+		return runImage(ctx, args, stdout, stderr)
 	case "manifest":
 		return runManifest(args, stdout, stderr)
 	case "check":

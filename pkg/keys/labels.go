@@ -19,6 +19,13 @@ const (
 	Experiment = "mlexp.dev/experiment"
 	// Trial is the label key whose value is the trial's name (also the Job's name).
 	Trial = "mlexp.dev/trial"
+	// Role is the label on an experiment's objects that are not trials,
+	// whose value says what they are (RoleDriver); every trial selector
+	// excludes the objects that carry it.
+	Role = "mlexp.dev/role"
+	// RoleDriver is the Role of the Job, pod, ServiceAccount, Role and
+	// RoleBinding that run an adaptive search's driver in the cluster.
+	RoleDriver = "driver"
 	// ManagedBy is the standard label that says the plugin made the object.
 	ManagedBy = "app.kubernetes.io/managed-by"
 	// ManagedByValue is the value of ManagedBy on every object the plugin makes.
@@ -59,16 +66,39 @@ const (
 	KueueJobUID = "kueue.x-k8s.io/job-uid"
 )
 
-// ForExperiment returns the selector of every object of experiment exp.
+// ForExperiment returns the selector of every trial of experiment exp: its
+// Jobs and pods, never the objects that carry a Role (the search's driver).
 func ForExperiment(exp string) string {
+	return labels.NewSelector().Add(equals(Experiment, exp), NotRole()).String()
+}
+
+// AnyExperiment returns the selector of every trial of any experiment
+// (objects that carry a Role excluded).
+func AnyExperiment() string {
+	return labels.NewSelector().Add(requirement(Experiment, selection.Exists), NotRole()).String()
+}
+
+// WholeExperiment returns the selector of every object of experiment exp:
+// its trials and its driver (what delete removes last).
+func WholeExperiment(exp string) string {
 	return labels.Set{Experiment: exp}.String()
 }
 
-// AnyExperiment returns the selector of every object of any experiment.
-func AnyExperiment() string {
-	r, err := labels.NewRequirement(Experiment, selection.Exists, nil)
+// NotRole is the requirement that keeps the objects carrying a Role (the
+// driver's Job and pod) out of a trial selector.
+func NotRole() labels.Requirement { return requirement(Role, selection.DoesNotExist) }
+
+// requirement returns the requirement op on key with values; the keys and
+// values are the plugin's own, so an invalid one is a bug.
+func requirement(key string, op selection.Operator, values ...string) labels.Requirement {
+	r, err := labels.NewRequirement(key, op, values)
 	if err != nil {
-		panic(err) // a constant key cannot be invalid
+		panic(err)
 	}
-	return labels.NewSelector().Add(*r).String()
+	return *r
+}
+
+// equals returns the requirement key=value.
+func equals(key, value string) labels.Requirement {
+	return requirement(key, selection.Equals, value)
 }

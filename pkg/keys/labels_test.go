@@ -13,7 +13,7 @@ import (
 func TestKeysAreValidAndDistinct(t *testing.T) {
 	keys := map[string]string{
 		"Experiment": Experiment, "Trial": Trial, "ManagedBy": ManagedBy,
-		"Params": Params, "Index": Index, "SpecHash": SpecHash, "Results": Results, "ResultsSpec": ResultsSpec,
+		"Role": Role, "Params": Params, "Index": Index, "SpecHash": SpecHash, "Results": Results, "ResultsSpec": ResultsSpec,
 	}
 	seen := map[string]string{}
 	for name, k := range keys {
@@ -34,25 +34,29 @@ func TestKeysAreValidAndDistinct(t *testing.T) {
 }
 
 func TestSelectors(t *testing.T) {
-	if got := ForExperiment("mnist"); got != "mlexp.dev/experiment=mnist" {
+	if got := ForExperiment("mnist"); got != "mlexp.dev/experiment=mnist,!mlexp.dev/role" {
 		t.Errorf("ForExperiment = %q", got)
 	}
-	if got := AnyExperiment(); got != "mlexp.dev/experiment" {
+	if got := AnyExperiment(); got != "mlexp.dev/experiment,!mlexp.dev/role" {
 		t.Errorf("AnyExperiment = %q", got)
 	}
 	cases := []struct {
 		labels  k8slabels.Set
 		mnist   bool
 		anyExpr bool
+		driver  bool
 	}{
-		{k8slabels.Set{Experiment: "mnist", Trial: "mnist-1"}, true, true},
-		{k8slabels.Set{Experiment: "mnist2"}, false, true},
-		{k8slabels.Set{Experiment: ""}, false, true},
-		{k8slabels.Set{Trial: "mnist-1"}, false, false},
-		{nil, false, false},
+		{k8slabels.Set{Experiment: "mnist", Trial: "mnist-1"}, true, true, false},
+		// The driver's Job and pod are never a trial, of this experiment or any.
+		{k8slabels.Set{Experiment: "mnist", Role: RoleDriver}, false, false, true},
+		{k8slabels.Set{Experiment: "mnist2", Role: RoleDriver}, false, false, false},
+		{k8slabels.Set{Experiment: "mnist2"}, false, true, false},
+		{k8slabels.Set{Experiment: ""}, false, true, false},
+		{k8slabels.Set{Trial: "mnist-1"}, false, false, false},
+		{nil, false, false, false},
 	}
 	for _, tc := range cases {
-		for sel, want := range map[string]bool{ForExperiment("mnist"): tc.mnist, AnyExperiment(): tc.anyExpr} {
+		for sel, want := range map[string]bool{ForExperiment("mnist"): tc.mnist, AnyExperiment(): tc.anyExpr, ForDriver("mnist"): tc.driver} {
 			s, err := k8slabels.Parse(sel)
 			if err != nil {
 				t.Fatalf("selector %q does not parse: %v", sel, err)

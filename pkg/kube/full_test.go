@@ -60,7 +60,7 @@ func TestFetchJobsReturnsTheNamedJobsWhole(t *testing.T) {
 		}
 	}
 	// A Job missing: the named trials, then the whole experiment once.
-	want := []string{"mlexp.dev/experiment=exp,mlexp.dev/trial in (exp-0001,exp-0003,exp-9999)", "mlexp.dev/experiment=exp"}
+	want := []string{"mlexp.dev/experiment=exp,!mlexp.dev/role,mlexp.dev/trial in (exp-0001,exp-0003,exp-9999)", "mlexp.dev/experiment=exp,!mlexp.dev/role"}
 	if diff := cmp.Diff(want, listSelectors(c)); diff != "" {
 		t.Errorf("lists (-want +got):\n%s", diff)
 	}
@@ -82,7 +82,7 @@ func TestFetchJobsOfManyTrialsListsTheExperimentOnce(t *testing.T) {
 	if got := full["exp-0042"].Job().Spec.Template.Spec.Containers[0].Command; len(got) == 0 {
 		t.Error("the fetched Job lost its command")
 	}
-	if diff := cmp.Diff([]string{"mlexp.dev/experiment=exp"}, listSelectors(c)); diff != "" {
+	if diff := cmp.Diff([]string{"mlexp.dev/experiment=exp,!mlexp.dev/role"}, listSelectors(c)); diff != "" {
 		t.Errorf("lists (-want +got):\n%s", diff)
 	}
 }

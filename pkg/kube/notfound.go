@@ -25,7 +25,7 @@ type NotFoundError struct {
 // Error implements error.
 func (e *NotFoundError) Error() string {
 	msg := fmt.Sprintf("experiment %q not found in namespace %q (no Jobs with label %s)",
-		e.Experiment, e.Namespace, keys.ForExperiment(e.Experiment))
+		e.Experiment, e.Namespace, keys.WholeExperiment(e.Experiment))
 	switch len(e.Elsewhere) {
 	case 0:
 		return msg

@@ -61,13 +61,17 @@ func (s *Status) Duration(now time.Time) time.Duration {
 	return end.Sub(*s.Started)
 }
 
-// FromJobs derives the status of every Job from the Jobs and the pods of one
-// List each, in trial order (the experiment file's order).
+// FromJobs derives the status of every trial Job from the Jobs and the pods
+// of one List each, in trial order (the experiment file's order). A Job
+// with a role (the search's driver, keys.Role) is not a trial and is left out.
 func FromJobs(jobs []batchv1.Job, pods []corev1.Pod) []Status {
 	byJob := PodsByJob(pods)
 	out := make([]Status, 0, len(jobs))
 	for i := range jobs {
 		j := &jobs[i]
+		if keys.IsDriver(j.Labels) {
+			continue
+		}
 		out = append(out, FromJob(j, byJob[j.Namespace+"/"+j.Name]))
 	}
 	sort.SliceStable(out, func(a, b int) bool {

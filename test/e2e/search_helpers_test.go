@@ -139,11 +139,12 @@ type SearchTrial struct {
 	Suspended bool
 }
 
-// SearchTrials reads every Job of experiment exp: index, recorded
-// objective and early stop, sorted by index.
+// SearchTrials reads every trial Job of experiment exp (its in-cluster
+// driver's Job is not one): index, recorded objective and early stop,
+// sorted by index.
 func SearchTrials(t testing.TB, ns, exp string) []SearchTrial {
 	t.Helper()
-	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "mlexp.dev/experiment=" + exp})
+	jobs, err := client.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "mlexp.dev/experiment=" + exp + ",!mlexp.dev/role"})
 	if err != nil {
 		t.Fatal(err)
 	}

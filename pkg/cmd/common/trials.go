@@ -73,7 +73,7 @@ func ExperimentSelector(exp, extra string) (string, error) {
 		return "", fmt.Errorf("--selector: %w", err)
 	}
 	reqs, _ := sel.Requirements()
-	return k8slabels.SelectorFromSet(k8slabels.Set{keys.Experiment: exp}).Add(reqs...).String(), nil
+	return k8slabels.SelectorFromSet(k8slabels.Set{keys.Experiment: exp}).Add(keys.NotRole()).Add(reqs...).String(), nil
 }
 
 // Labels returns -l/--selector parsed; nil when it is not given.

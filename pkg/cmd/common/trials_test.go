@@ -38,7 +38,7 @@ func TestTrialFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "mlexp.dev/experiment=mnist,team in (a,b)"; sel != want {
+	if want := "mlexp.dev/experiment=mnist,!mlexp.dev/role,team in (a,b)"; sel != want {
 		t.Errorf("Selector = %q, want %q", sel, want)
 	}
 }
@@ -55,7 +55,7 @@ func TestTrialFlagsErrors(t *testing.T) {
 	if (&TrialFlags{}).Narrowed() {
 		t.Error("Narrowed() = true without flags")
 	}
-	if sel, _ := (&TrialFlags{}).Selector("m"); sel != "mlexp.dev/experiment=m" {
+	if sel, _ := (&TrialFlags{}).Selector("m"); sel != "mlexp.dev/experiment=m,!mlexp.dev/role" {
 		t.Errorf("Selector without -l = %q", sel)
 	}
 }

@@ -32,6 +32,11 @@ var long = templates.LongDesc(`
 
 	Every experiment and trial named is checked before anything is deleted.
 
+	An experiment whose search runs in the cluster (submit --driver=cluster) loses its
+	driver first: its Job is deleted and waited for, so that it cannot create a trial
+	during the delete; then the trials go, then the driver's ServiceAccount, Role and
+	RoleBinding. --dry-run lists them too.
+
 	With --wait (the default) it waits until they are gone, and, for trials submitted
 	to a Kueue queue, until their Workloads are gone too (Kueue owns them through the
 	Jobs: the garbage collector deletes them once Kueue has released them).`)
@@ -176,7 +181,16 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	drivers, err := o.drivers(ctx, targets)
+	if err != nil {
+		return err
+	}
 	for _, t := range targets {
+		if len(drivers[t.experiment]) > 0 {
+			if err := o.stopDriver(ctx, t.experiment); err != nil {
+				return err
+			}
+		}
 		if o.dryRun != common.DryRunClient {
 			if err := o.deleteTarget(ctx, t); err != nil {
 				return err
@@ -188,6 +202,11 @@ func (o *Options) Run(ctx context.Context) error {
 				continue
 			}
 			fmt.Fprintf(o.Out, "job.batch \"%s\" deleted%s\n", name, suffix)
+		}
+		if objs := drivers[t.experiment]; len(objs) > 0 {
+			if err := o.removeDriver(ctx, t.experiment, objs); err != nil {
+				return err
+			}
 		}
 	}
 	if o.dryRun != common.DryRunNone || !o.Wait {

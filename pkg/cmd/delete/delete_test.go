@@ -92,7 +92,7 @@ func TestDeleteOnlyThatExperiment(t *testing.T) {
 			got = append(got, dc.GetResource().Resource+" "+dc.GetListRestrictions().Labels.String())
 		}
 	}
-	if want := []string{"jobs mlexp.dev/experiment=a", "pods mlexp.dev/experiment=a"}; strings.Join(got, ";") != strings.Join(want, ";") {
+	if want := []string{"jobs mlexp.dev/experiment=a,!mlexp.dev/role", "pods mlexp.dev/experiment=a,!mlexp.dev/role"}; strings.Join(got, ";") != strings.Join(want, ";") {
 		t.Errorf("delete collections = %q, want %q", got, want)
 	}
 }

@@ -58,7 +58,7 @@ func TestDeleteSomeTrials(t *testing.T) {
 			"jobs mlexp.dev/experiment=x,mlexp.dev/trial in (x-cccccccc);pods mlexp.dev/experiment=x,mlexp.dev/trial in (x-cccccccc)"},
 		"several experiments, as list -o name prints them": {[]string{"experiment/x", "experiment/y"},
 			"job.batch \"x-aaaaaaaa\" deleted\njob.batch \"x-bbbbbbbb\" deleted\njob.batch \"x-cccccccc\" deleted\njob.batch \"y-aaaaaaaa\" deleted",
-			"jobs mlexp.dev/experiment=x;pods mlexp.dev/experiment=x;jobs mlexp.dev/experiment=y;pods mlexp.dev/experiment=y"},
+			"jobs mlexp.dev/experiment=x,!mlexp.dev/role;pods mlexp.dev/experiment=x,!mlexp.dev/role;jobs mlexp.dev/experiment=y,!mlexp.dev/role;pods mlexp.dev/experiment=y,!mlexp.dev/role"},
 		"a trial of one of several": {[]string{"x", "y", "--param-selector", "act=relu", "--failed"},
 			"job.batch \"x-aaaaaaaa\" deleted\njob.batch \"x-cccccccc\" deleted",
 			"jobs mlexp.dev/experiment=x,mlexp.dev/trial in (x-aaaaaaaa,x-cccccccc);pods mlexp.dev/experiment=x,mlexp.dev/trial in (x-aaaaaaaa,x-cccccccc)"},
@@ -158,7 +158,7 @@ func TestDeleteLargeExperimentInChunks(t *testing.T) {
 	if len(got) != 8 {
 		t.Fatalf("%d DeleteCollection calls for 250 trials, want 8 (3 chunks and the experiment's label, of Jobs and pods): %v", len(got), got)
 	}
-	if last := got[len(got)-1]; !strings.HasSuffix(last, "mlexp.dev/experiment=x") {
+	if last := got[len(got)-1]; !strings.HasSuffix(last, "mlexp.dev/experiment=x,!mlexp.dev/role") {
 		t.Errorf("the last DeleteCollection is %q, want one by the experiment's label", last)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/collect"
+	"github.com/mlexp/kubectl-mlexp/pkg/incluster"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/logstream"
@@ -58,6 +59,9 @@ var example = templates.Examples(`
 	# Follow the whole experiment until its last trial finishes
 	kubectl mlexp logs mnist --all -f
 
+	# The log of a search's driver running in the cluster (submit --driver=cluster)
+	kubectl mlexp logs tpe-demo --driver -f
+
 	# The last 10 lines of every trial, with their parameters in the prefix
 	kubectl mlexp logs mnist --all --tail 10 --params
 
@@ -76,7 +80,9 @@ type Options struct {
 	genericiooptions.IOStreams
 	Getter kube.Getter
 
-	All           bool
+	All bool
+	// Driver shows the log of the search's driver running in the cluster.
+	Driver        bool
 	Follow        bool
 	Params        bool
 	Color         string
@@ -113,7 +119,7 @@ func NewCmdLogs(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 // newCmd returns the logs command running o; tests set o's seams first.
 func newCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:               "logs EXPERIMENT (--all | TRIAL)",
+		Use:               "logs EXPERIMENT (--all | TRIAL | --driver)",
 		Short:             "Print the logs of an experiment's trials in one stream",
 		Long:              long,
 		Example:           example,
@@ -141,6 +147,7 @@ func newCmd(o *Options) *cobra.Command {
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.BoolVar(&o.All, "all", false, "Show every trial of the experiment.")
+	fs.BoolVar(&o.Driver, "driver", false, "Show the log of the search's driver running in the cluster (submit --driver=cluster), not the trials'; -f follows it across a replaced pod.")
 	fs.BoolVarP(&o.Follow, "follow", "f", false, "Stream new lines, pick up trials as they start, and end when every chosen trial has finished.")
 	fs.BoolVar(&o.Params, "params", false, "Put each trial's parameters in the prefix (and in JSON objects).")
 	fs.StringVar(&o.Color, "color", "auto", `Colour each trial's prefix: "auto" (on a terminal, unless NO_COLOR is set), "always" or "never".`)
@@ -187,6 +194,12 @@ func (o *Options) Complete(args []string) error {
 // Validate checks the flags and turns them into the engine's Config.
 func (o *Options) Validate() error {
 	narrowed := o.TrialFlags.Narrowed()
+	if o.Driver {
+		if o.trial != "" || o.All || narrowed {
+			return fmt.Errorf("--driver shows the driver's log: it cannot be used with a TRIAL or --all/--trial/--param-selector/--selector")
+		}
+		return nil
+	}
 	switch {
 	case o.trial != "" && (o.All || narrowed):
 		return fmt.Errorf("give a TRIAL argument or --all/--trial/--param-selector/--selector, not both")
@@ -260,6 +273,10 @@ func (o *Options) color() (bool, error) {
 func (o *Options) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if o.Driver {
+		return incluster.Logs(ctx, o.cfg.Client, o.cfg.Namespace, o.experiment,
+			incluster.LogOptions{Follow: o.Follow, Timestamps: o.Timestamps}, o.Out)
 	}
 	sum, err := logstream.Run(ctx, o.cfg)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/drive"
+	"github.com/mlexp/kubectl-mlexp/pkg/incluster"
 	"github.com/mlexp/kubectl-mlexp/pkg/keys"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/trial"
@@ -212,6 +213,12 @@ func (o *Options) Run(ctx context.Context) error {
 	fmt.Fprintln(o.Out, trial.Summarize(statuses).String())
 	if v != nil {
 		fmt.Fprintln(o.Out, v.Line(o.Now()))
+		// A search driven in the cluster: its driver Job in its own line.
+		if j, err := incluster.ReadJob(ctx, o.client, o.namespace, o.experiment); err != nil {
+			fmt.Fprintf(o.ErrOut, "warning: %v\n", err)
+		} else if j != nil {
+			fmt.Fprintln(o.Out, incluster.State{Job: j, Holder: v.Holder}.Line(o.Now()))
+		}
 	}
 	return nil
 }

@@ -65,6 +65,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.exp.Search != nil {
 		needs = append(needs, drive.Needs...)
 	}
+	if o.Driver.InCluster() {
+		needs = append(needs, o.Driver.Needs()...)
+	}
 	if err := kube.CheckAccess(ctx, o.client, o.namespace, needs); err != nil {
 		return err
 	}
@@ -78,6 +81,9 @@ func (o *Options) Run(ctx context.Context) error {
 	o.noteOverridden(plan)
 	if err := o.report(jobs, plan.Actions, plan.Removed); err != nil {
 		return err
+	}
+	if o.Driver.InCluster() {
+		return o.Driver.Start(ctx, o.client, o.namespace, o.exp.Name, o.hint, o.ErrOut)
 	}
 	if o.exp.Search != nil {
 		return o.drive(ctx)

@@ -126,7 +126,7 @@ func TestResubmitAfterRetryChecksTheRetriedTrialsInFull(t *testing.T) {
 	if err != nil || strings.Count(out, " unchanged\n") != 3 {
 		t.Fatalf("%v\n%s%s", err, out, errOut)
 	}
-	want := []string{"mlexp.dev/experiment=oom", "mlexp.dev/experiment=oom,mlexp.dev/trial in (" + hog + ")"}
+	want := []string{"mlexp.dev/experiment=oom,!mlexp.dev/role", "mlexp.dev/experiment=oom,!mlexp.dev/role,mlexp.dev/trial in (" + hog + ")"}
 	var got []string
 	for _, a := range c.Actions() {
 		if l, ok := a.(k8stesting.ListAction); ok && a.GetResource().Resource == "jobs" {

@@ -48,6 +48,12 @@ var long = templates.LongDesc(`
 	Ctrl-C leaves the experiment as it is, and 'kubectl mlexp tune EXPERIMENT'
 	continues it from any machine (see its help: one driver at a time holds a Lease).
 
+	--driver=cluster runs that driver in the cluster instead, as one more Job of the
+	experiment (the plugin's image, --driver-image, running 'kubectl mlexp tune'), under a
+	ServiceAccount, Role and RoleBinding of its own in the namespace; submit creates them
+	after the first batch and returns at once. A driver pod that dies is replaced and
+	resumes the search; 'kubectl mlexp delete' stops the driver first and removes them.
+
 	With --wait, submit then waits for the file's trials like 'kubectl mlexp wait':
 	` + common.WaitExitCodesHelp + `
 
@@ -105,6 +111,9 @@ var example = templates.Examples(`
 	kubectl mlexp submit -f experiment.yaml --dry-run=client -o yaml
 	kubectl mlexp submit -f experiment.yaml --dry-run=server
 
+	# Run an adaptive search without a terminal: its driver runs as a Job
+	kubectl mlexp submit -f tpe.yaml --driver=cluster
+
 	# A Katib Experiment, without Katib
 	kubectl mlexp submit -f katib-grid.yaml`)
 
@@ -130,6 +139,8 @@ type Options struct {
 	// Drive drives a grid or random search as an adaptive one: a batch at
 	// a time, honouring the file's trial counts.
 	Drive bool
+	// Driver chooses where an adaptive search's driver runs (--driver).
+	Driver common.DriverFlags
 	// LossTimeout is how long writes are retried while the API server
 	// does not answer; zero means kube.ServerLossTimeout.
 	LossTimeout time.Duration
@@ -185,6 +196,8 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.DurationVar(&o.Timeout, "timeout", 0, "With --wait, give up after this long (exit status 2); 0 waits until every trial has finished.")
 	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+keys.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
 	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
+	o.Driver.AddFlags(f)
+	_ = cmd.RegisterFlagCompletionFunc("driver", common.CompleteWords(common.DriverTerminal, common.DriverCluster))
 	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until 'kubectl mlexp resume' releases it (existing trials keep their state).")
 	_ = cmd.MarkFlagRequired("filename")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
@@ -211,12 +224,22 @@ func (o *Options) Complete(ctx context.Context) error {
 	if o.Wait && o.dryRun != common.DryRunNone {
 		return fmt.Errorf("--wait cannot be used with --dry-run: nothing would run")
 	}
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive}
+	if err := o.Driver.Validate(); err != nil {
+		return err
+	}
+	if o.Driver.InCluster() && o.Wait {
+		return fmt.Errorf("--wait cannot be used with --driver=cluster: submit returns once the driver runs; wait with 'kubectl mlexp wait'")
+	}
+	// A search driven in the cluster is driven: --driver=cluster implies --drive.
+	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive || o.Driver.InCluster()}
 	if o.Command != "" {
 		opts.Command = strings.Fields(o.Command)
 	}
 	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
 		return err
+	}
+	if o.Driver.InCluster() && o.exp.Search == nil {
+		return fmt.Errorf("--driver=cluster: %s has no search to drive: write its parameters as spec.search (docs/search.md)", o.Filename)
 	}
 	if o.Drive && o.exp.Search == nil {
 		return fmt.Errorf("--drive: %s has no search to drive (no parallel trials or maximum to honour): write its parameters as spec.search with algorithm: grid or random (docs/search.md)", o.Filename)

@@ -37,6 +37,9 @@ var long = templates.LongDesc(`
 	search. Trials are named by their index, so a trial made twice is refused by the
 	API server instead of doubled.
 
+	--driver=cluster runs the driver as one more Job of the experiment instead (see
+	kubectl mlexp submit --help and docs/search.md) and returns once it is created.
+
 	Exit status: 0 when the search ended (maximum trials finished, goal reached, or
 	no trial left to suggest); 1 when it failed (maxFailedTrialCount trials failed) or
 	on any other error.`)
@@ -46,7 +49,10 @@ var example = templates.Examples(`
 	kubectl mlexp tune tpe-demo
 
 	# In another namespace
-	kubectl mlexp tune tpe-demo -n team-a`)
+	kubectl mlexp tune tpe-demo -n team-a
+
+	# Move the search into the cluster: a driver Job goes on without this terminal
+	kubectl mlexp tune tpe-demo --driver=cluster`)
 
 // Options holds the tune command's flags and clients.
 type Options struct {
@@ -54,8 +60,11 @@ type Options struct {
 	Getter kube.Getter
 	// MaxRequests caps concurrent log reads and writes.
 	MaxRequests int
+	// Driver chooses where the driver runs (--driver).
+	Driver common.DriverFlags
 
 	target common.Target
+	hint   common.Hint
 }
 
 // NewCmdTune returns the tune command.
@@ -79,6 +88,8 @@ func NewCmdTune(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		},
 	}
 	cmd.Flags().IntVar(&o.MaxRequests, "max-log-requests", o.MaxRequests, "How many logs to read, and Jobs to patch, at the same time.")
+	o.Driver.AddFlags(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("driver", common.CompleteWords(common.DriverTerminal, common.DriverCluster))
 	common.RefuseAllNamespaces(cmd)
 	return cmd
 }
@@ -90,6 +101,7 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	o.target = t
+	o.hint = common.NewHint(o.Getter, t.Namespace)
 	return nil
 }
 
@@ -98,7 +110,7 @@ func (o *Options) Validate() error {
 	if o.MaxRequests < 1 {
 		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
-	return nil
+	return o.Driver.Validate()
 }
 
 // Run drives the search.
@@ -107,6 +119,12 @@ func (o *Options) Run(ctx context.Context) error {
 	exp, err := drive.Stored(ctx, t.Client, t.Namespace, t.Experiment, experiment.Options{})
 	if err != nil {
 		return err
+	}
+	if o.Driver.InCluster() {
+		if err := kube.CheckAccess(ctx, t.Client, t.Namespace, o.Driver.Needs()); err != nil {
+			return err
+		}
+		return o.Driver.Start(ctx, t.Client, t.Namespace, exp.Name, o.hint, o.ErrOut)
 	}
 	if err := kube.CheckAccess(ctx, t.Client, t.Namespace, drive.Needs); err != nil {
 		return err
