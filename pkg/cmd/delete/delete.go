@@ -154,9 +154,6 @@ func (o *Options) Validate() error {
 // follow by garbage collection) and one of pods, by label, per experiment,
 // or per chunk of trial names when only some trials go.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	targets, err := o.targets(ctx)
 	if err != nil {
 		return err

@@ -97,9 +97,6 @@ func (o *Options) Complete(args []string) error {
 
 // Run prints the description.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.trial != "" {
 		return o.describeTrial(ctx)
 	}

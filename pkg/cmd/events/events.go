@@ -171,9 +171,6 @@ func (o *Options) Validate() error {
 
 // Run prints the experiment's events once, or follows them with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var (
 		jobs   []batchv1.Job
 		pods   []corev1.Pod

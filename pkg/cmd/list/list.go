@@ -124,9 +124,6 @@ func (o *Options) Validate() error {
 
 // Run lists the experiments.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ns, c := o.namespace, o.client
 	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, keys.AnyExperiment())
 	if err != nil {

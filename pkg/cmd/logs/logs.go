@@ -246,9 +246,6 @@ func (o *Options) color() (bool, error) {
 
 // Run prints the logs; following, it ends with a summary line on stderr.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	sum, err := logstream.Run(ctx, o.cfg)
 	if err != nil {
 		return err

@@ -166,6 +166,7 @@ func TestLogsFlagErrors(t *testing.T) {
 func TestCompleteTrials(t *testing.T) {
 	getter := &kubefake.Getter{NS: "ns", Client: fake.NewClientset(experiment()...)}
 	cmd := NewCmdLogs(getter, genericiooptions.NewTestIOStreamsDiscard())
+	cmd.SetContext(context.Background()) // as cobra's __complete sets it
 	got, _ := cmd.ValidArgsFunction(cmd, []string{"mnist"}, "mnist-00000001")
 	if diff := cmp.Diff([]string{"mnist-00000001"}, got); diff != "" {
 		t.Errorf("completions (-want +got):\n%s", diff)

@@ -208,9 +208,6 @@ func (o *Options) Validate() error {
 
 // Run samples usage with --watch, reads the experiment and writes the report.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
 	if o.Watch {
 		if err := o.watch(ctx, rec); err != nil {

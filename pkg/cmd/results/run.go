@@ -13,9 +13,6 @@ import (
 // Run lists the experiment's Jobs and pods, reads the logs it needs,
 // records the metrics of finished trials and prints the ranking.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)

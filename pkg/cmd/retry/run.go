@@ -27,9 +27,6 @@ type planned struct {
 // prints them with --dry-run=client). Every new Job is built before the
 // first write: an error writes nothing.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err

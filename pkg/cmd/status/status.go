@@ -177,9 +177,6 @@ func (o *Options) Validate() error {
 
 // Run prints the experiment's trials once, or watches them with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.Watch {
 		return o.watch(ctx, o.selector)
 	}

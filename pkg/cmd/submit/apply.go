@@ -24,9 +24,6 @@ import (
 
 // Run applies the rendered trials, or prints them for --dry-run=client.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.dryRun == common.DryRunClient {
 		jobs := make([]*batchv1.Job, len(o.trials))
 		actions := make([]Action, len(o.trials))

@@ -195,9 +195,6 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 // experiment; nothing has been sent to the cluster when it returns. A file
 // read from stdin is given up when ctx ends.
 func (o *Options) Complete(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var err error
 	if err := common.ValidateOutput(o.Output, "", "yaml", "json", "name"); err != nil {
 		return err

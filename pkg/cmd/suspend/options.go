@@ -81,9 +81,6 @@ func (o *Options) Validate(countSet bool) error {
 // Run lists the experiment's Jobs (and its Workloads when it uses a
 // queue) once, plans, then writes one patch per trial.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	jobs, err := kube.ListJobs(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err

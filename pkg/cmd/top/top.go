@@ -173,9 +173,6 @@ func (o *Options) Validate() error {
 
 // Run prints the usage once, or refreshes it with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.Watch {
 		return o.watch(ctx)
 	}

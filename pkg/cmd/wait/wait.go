@@ -122,8 +122,5 @@ func (o *Options) Validate() error {
 
 // Run waits.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	return o.waiter.Wait(ctx)
 }
