@@ -46,9 +46,10 @@ func (f *WritePrintFlags) AddFlags(cmd *cobra.Command) {
 	})
 }
 
-// Output returns the -o value ("" when not given).
+// Output returns the -o value ("" when not given). The methods of a nil
+// WritePrintFlags (options built by hand) print the default lines.
 func (f *WritePrintFlags) Output() string {
-	if f.OutputFormat == nil {
+	if f == nil || f.PrintFlags == nil || f.OutputFormat == nil {
 		return ""
 	}
 	return *f.OutputFormat
@@ -58,7 +59,7 @@ func (f *WritePrintFlags) Output() string {
 // lines `job.batch/NAME OPERATION`.
 func (f *WritePrintFlags) Default() bool {
 	tmpl := ""
-	if f.TemplatePrinterFlags != nil && f.TemplatePrinterFlags.TemplateArgument != nil {
+	if f != nil && f.PrintFlags != nil && f.TemplatePrinterFlags != nil && f.TemplatePrinterFlags.TemplateArgument != nil {
 		tmpl = *f.TemplatePrinterFlags.TemplateArgument
 	}
 	return f.Output() == "" && tmpl == ""
@@ -71,6 +72,9 @@ func (f *WritePrintFlags) Objects() bool { return !f.Default() && f.Output() != 
 // Validate checks -o and builds its template, which may be wrong; it does
 // no I/O but reading a template file.
 func (f *WritePrintFlags) Validate() error {
+	if f == nil || f.PrintFlags == nil {
+		return nil
+	}
 	_, err := f.ToPrinter()
 	if err != nil {
 		msg := err.Error()

@@ -84,8 +84,9 @@ type Options struct {
 	Memory       string
 	CPU          string
 	Container    string
-	Output       string
-	Concurrency  int
+	// PrintFlags are -o: name, or the Jobs created (json, yaml, templates).
+	PrintFlags  *common.WritePrintFlags
+	Concurrency int
 	// Timeout bounds the wait for each old Job to be deleted.
 	Timeout time.Duration
 
@@ -103,7 +104,7 @@ type Options struct {
 
 // NewCmdRetry returns the retry command.
 func NewCmdRetry(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, MemoryFactor: 2, Concurrency: 16, Timeout: 5 * time.Minute}
+	o := &Options{IOStreams: streams, Getter: getter, PrintFlags: common.NewWritePrintFlags("replaced"), MemoryFactor: 2, Concurrency: 16, Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:               "retry EXPERIMENT [TRIAL...]",
 		Short:             "Re-run failed trials, OOMKilled ones with more memory",
@@ -135,7 +136,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.CPU, "cpu", "", "Set the CPU limit (and request, if set) to this quantity, e.g. 2 or 500m.")
 	f.StringVarP(&o.Container, "container", "c", "", "The container --memory and --cpu apply to (default: the one that ran out of memory, else the first).")
 	common.AddDryRunFlag(cmd)
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name (the Jobs created).")
+	o.PrintFlags.AddFlags(cmd)
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many trials are replaced at once.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for an old Job and its pods to be deleted.")
 }
@@ -195,7 +196,7 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--memory and --cpu must be greater than 0, got %s", q.String())
 		}
 	}
-	return common.ValidateOutput(o.Output, "", "yaml", "json", "name")
+	return o.PrintFlags.Validate()
 }
 
 func parseQuantity(flag, v string) (*resource.Quantity, error) {

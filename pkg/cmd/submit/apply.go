@@ -86,7 +86,7 @@ func (o *Options) Run(ctx context.Context) error {
 // batch is written, until the search ends.
 func (o *Options) drive(ctx context.Context) error {
 	out := o.Out
-	if o.Output != "" {
+	if !o.PrintFlags.Default() {
 		out = o.ErrOut // stdout holds the objects
 	}
 	fmt.Fprintf(o.ErrOut, "driving the %s search of experiment %q until it ends (Ctrl-C stops here; %s continues it from any machine)\n",
@@ -243,9 +243,9 @@ func (o *Options) createJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job
 }
 
 // unchangedInFull replaces the unchanged trials' entries of jobs, read as
-// metadata, by their whole Jobs when -o yaml|json prints them.
+// metadata, by their whole Jobs when -o prints objects (json, yaml, templates).
 func (o *Options) unchangedInFull(ctx context.Context, plan Plan, jobs []*batchv1.Job) error {
-	if o.Output != "yaml" && o.Output != "json" {
+	if !o.PrintFlags.Objects() {
 		return nil
 	}
 	var names []string

@@ -111,14 +111,15 @@ var example = templates.Examples(`
 // Options holds the submit command's flags.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter      kube.Getter
-	Filename    string
-	Name        string
-	Command     string
-	CPU         string
-	Memory      string
-	ParamNames  []string
-	Output      string
+	Getter     kube.Getter
+	Filename   string
+	Name       string
+	Command    string
+	CPU        string
+	Memory     string
+	ParamNames []string
+	// PrintFlags are -o: name, or the Jobs written (json, yaml, templates).
+	PrintFlags  *common.WritePrintFlags
 	Prune       bool
 	Force       bool
 	Concurrency int
@@ -149,7 +150,7 @@ const DefaultConcurrency = 16
 
 // NewCmdSubmit returns the submit command.
 func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Concurrency: DefaultConcurrency}
+	o := &Options{IOStreams: streams, Getter: getter, PrintFlags: common.NewWritePrintFlags("created"), Concurrency: DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:     "submit -f FILE",
 		Aliases: []string{"apply"},
@@ -176,8 +177,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
 	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
 	common.AddDryRunFlag(cmd)
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
-	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))
+	o.PrintFlags.AddFlags(cmd)
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed, or whose Job no longer runs what the file renders (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
@@ -196,7 +196,7 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 // read from stdin is given up when ctx ends.
 func (o *Options) Complete(ctx context.Context) error {
 	var err error
-	if err := common.ValidateOutput(o.Output, "", "yaml", "json", "name"); err != nil {
+	if err := o.PrintFlags.Validate(); err != nil {
 		return err
 	}
 	if o.Concurrency < 1 {
