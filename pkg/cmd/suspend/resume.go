@@ -47,7 +47,7 @@ func NewCmdResume(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
-			if err := o.Validate(cmd.Flags().Changed("count")); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())

@@ -48,7 +48,7 @@ func NewCmdSuspend(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
-			if err := o.Validate(false); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -62,5 +62,6 @@ func NewCmdSuspend(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 func addFlags(cmd *cobra.Command, o *Options, what string) {
 	o.Trials.AddFlags(cmd.Flags(), what)
 	common.AddDryRunFlag(cmd)
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints one line per trial).")
+	o.PrintFlags = common.NewWritePrintFlags("")
+	o.PrintFlags.AddFlags(cmd)
 }
