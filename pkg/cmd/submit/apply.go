@@ -22,8 +22,12 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 )
 
-// Run applies the rendered trials, or prints them for --dry-run=client.
+// Run loads and renders the experiment, then applies the rendered
+// trials, or prints them for --dry-run=client.
 func (o *Options) Run(ctx context.Context) error {
+	if err := o.load(ctx); err != nil {
+		return err
+	}
 	if o.dryRun == common.DryRunClient {
 		jobs := make([]*batchv1.Job, len(o.trials))
 		actions := make([]Action, len(o.trials))

@@ -57,7 +57,10 @@ func TestSubmitRetriesThroughRestart(t *testing.T) {
 	stopAfter(c, outage, 10, func() { time.AfterFunc(time.Second, outage.Start) })
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -89,7 +92,10 @@ func TestSubmitGivesUpWithOneLine(t *testing.T) {
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
 	o.LossTimeout = time.Second
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	err := o.Run(context.Background())
@@ -108,7 +114,10 @@ func TestSubmitGivesUpWithOneLine(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	o = submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -127,7 +136,10 @@ func TestSubmitChecksAccessFirst(t *testing.T) {
 	kubefake.Authorize(c, func(ra authorizationv1.ResourceAttributes) bool { return ra.Verb == "list" || ra.Verb == "get" })
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	err := o.Run(context.Background())

@@ -158,12 +158,11 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Long:    long,
 		Example: example,
 		Args:    common.FileFlagArgs("submit"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(getter, cmd, args); err != nil {
 				return err
 			}
-			if err := o.Complete(cmd.Context()); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -191,11 +190,20 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	return cmd
 }
 
-// Complete checks the flags, then loads, validates and renders the whole
-// experiment; nothing has been sent to the cluster when it returns. A file
-// read from stdin is given up when ctx ends.
-func (o *Options) Complete(ctx context.Context) error {
+// Complete reads --dry-run (a nil cmd, for options built by hand, keeps
+// o's mode) and keeps f, whose client Run builds once the file is read.
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, _ []string) error {
+	o.Getter = f
+	if cmd == nil {
+		return nil
+	}
 	var err error
+	o.dryRun, err = common.ParseDryRun(cmd)
+	return err
+}
+
+// Validate checks the flags; it reads no file and makes no request.
+func (o *Options) Validate() error {
 	if err := o.PrintFlags.Validate(); err != nil {
 		return err
 	}
@@ -208,6 +216,14 @@ func (o *Options) Complete(ctx context.Context) error {
 	if o.Wait && o.dryRun != common.DryRunNone {
 		return fmt.Errorf("--wait cannot be used with --dry-run: nothing would run")
 	}
+	return nil
+}
+
+// load loads, validates and renders the whole experiment and builds the
+// client; nothing has been sent to the cluster when it returns. A file
+// read from stdin is given up when ctx ends.
+func (o *Options) load(ctx context.Context) error {
+	var err error
 	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive}
 	if o.Command != "" {
 		opts.Command = strings.Fields(o.Command)

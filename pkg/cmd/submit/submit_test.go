@@ -228,3 +228,23 @@ func TestSubmitOutput(t *testing.T) {
 		t.Errorf("-o wide: err = %v", err)
 	}
 }
+
+// TestSubmitValidateNeedsNoClientNorFile: bad flags are refused by
+// Validate, before the file is read or a client built (the getter is nil
+// and the file does not exist).
+func TestSubmitValidateNeedsNoClientNorFile(t *testing.T) {
+	for args, want := range map[string]string{
+		"-f nothere.yaml --concurrency 0":         "--concurrency must be at least 1, got 0",
+		"-f nothere.yaml -o wide":                 `--output: unknown format "wide"`,
+		"-f nothere.yaml --wait --dry-run=client": "--wait cannot be used with --dry-run",
+		"-f nothere.yaml --dry-run=maybe":         "--dry-run: invalid dry-run value (maybe)",
+	} {
+		cmd := NewCmdSubmit(nil, genericiooptions.NewTestIOStreamsDiscard())
+		cmd.SetArgs(strings.Fields(args))
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.ExecuteContext(context.Background()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("submit %s: err = %v, want %q", args, err, want)
+		}
+	}
+}
