@@ -14,15 +14,16 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 // submitOptions returns the options of `submit -f seed ...` over c.
 func submitOptions(c *fake.Clientset, out, errOut *bytes.Buffer) *Options {
 	return &Options{
-		IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: errOut},
-		Getter:    &kubefake.Getter{NS: "ml", Client: c},
-		Filename:  seedFile, Name: "seed", Command: "python train.py", CPU: "1", Memory: "6Gi",
+		IOStreams:   genericiooptions.IOStreams{Out: out, ErrOut: errOut},
+		Getter:      &kubefake.Getter{NS: "ml", Client: c},
+		FileFlags:   common.FileFlags{Filename: seedFile, Name: "seed", Command: "python train.py", CPU: "1", Memory: "6Gi"},
 		Concurrency: 4,
 	}
 }

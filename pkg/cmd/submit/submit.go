@@ -6,7 +6,6 @@ package submit
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -111,13 +110,8 @@ var example = templates.Examples(`
 // Options holds the submit command's flags.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter     kube.Getter
-	Filename   string
-	Name       string
-	Command    string
-	CPU        string
-	Memory     string
-	ParamNames []string
+	Getter kube.Getter
+	common.FileFlags
 	// PrintFlags are -o: name, or the Jobs written (json, yaml, templates).
 	PrintFlags  *common.WritePrintFlags
 	Prune       bool
@@ -168,13 +162,8 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 			return o.Run(cmd.Context())
 		},
 	}
+	o.FileFlags.AddFlags(cmd, "Experiment name; required to rename, defaults to the file's name or its metadata.name.")
 	f := cmd.Flags()
-	f.StringVarP(&o.Filename, "filename", "f", "", "The experiment file (- reads stdin).")
-	f.StringVar(&o.Name, "name", "", "Experiment name; required to rename, defaults to the file's name or its metadata.name.")
-	f.StringVar(&o.Command, "command", "", `List format: the container command, split on spaces (e.g. "python train.py").`)
-	f.StringVar(&o.CPU, "cpu", "", `List format: limits.cpu of every trial (e.g. "1").`)
-	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
-	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
 	common.AddDryRunFlag(cmd)
 	o.PrintFlags.AddFlags(cmd)
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
@@ -185,8 +174,6 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	f.StringVar(&o.Queue, "queue", "", "Submit every trial to this Kueue LocalQueue (overrides spec.queue): Jobs are created suspended with label "+keys.KueueQueueName+" and Kueue starts them as the queue's quota allows.")
 	f.BoolVar(&o.Drive, "drive", false, "Run a grid or random search a batch at a time, as an adaptive search is run: at most its parallel trials at once, stopping at its maximum trials, failed trials or goal (Katib's parallelTrialCount, maxTrialCount, maxFailedTrialCount and objective.goal).")
 	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until 'kubectl mlexp resume' releases it (existing trials keep their state).")
-	_ = cmd.MarkFlagRequired("filename")
-	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
 }
 
@@ -224,24 +211,15 @@ func (o *Options) Validate() error {
 // read from stdin is given up when ctx ends.
 func (o *Options) load(ctx context.Context) error {
 	var err error
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive}
-	if o.Command != "" {
-		opts.Command = strings.Fields(o.Command)
-	}
-	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
+	opts := o.FileFlags.Options()
+	opts.Queue, opts.Drive = o.Queue, o.Drive
+	if o.exp, o.trials, err = render.LoadFile(ctx, o.Filename, opts, o.ErrOut); err != nil {
 		return err
 	}
 	if o.Drive && o.exp.Search == nil {
 		return fmt.Errorf("--drive: %s has no search to drive (no parallel trials or maximum to honour): write its parameters as spec.search with algorithm: grid or random (docs/search.md)", o.Filename)
 	}
-	trials, warnings, err := render.Render(o.exp)
-	for _, w := range warnings {
-		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	if err != nil {
-		return err
-	}
-	o.trials = trials
+	trials := o.trials
 	if s := o.exp.Search; s != nil && o.dryRun != common.DryRunNone {
 		fmt.Fprintf(o.ErrOut, "%s search: these are its first %d trials (parallel trials %d); the driver suggests the rest as trials finish\n",
 			s.Algorithm, len(trials), s.Parallel)
