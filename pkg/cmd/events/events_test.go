@@ -268,7 +268,7 @@ func TestEventsWatch(t *testing.T) {
 		var out mlexpfake.SyncBuffer
 		o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: raw,
 			Now: func() time.Time { return at(300) }}
-		if err := o.Complete([]string{"mnist"}); err != nil {
+		if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -112,7 +112,7 @@ func NewCmdRetry(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.
 		Example:           example,
 		ValidArgsFunction: common.CompleteTrialList(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -142,7 +142,8 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 }
 
 // Complete reads the arguments and flags and builds the client.
-func (o *Options) Complete(cmd *cobra.Command, args []string) error {
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
+	o.Getter = f
 	var err error
 	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
 		return err

@@ -124,7 +124,7 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -144,7 +144,8 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 }
 
 // Complete reads the experiment argument and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err

@@ -52,7 +52,8 @@ type Options struct {
 }
 
 // Complete reads the argument and flags and builds the client.
-func (o *Options) Complete(cmd *cobra.Command, args []string) error {
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
+	o.Getter = f
 	var err error
 	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
 		return err
