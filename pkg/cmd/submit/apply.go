@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -138,31 +136,25 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 	}
 	reach := o.newReach()
 	prog := newProgress(o.ErrOut, len(todo))
-	var mu sync.Mutex
-	var failed []error
-	g := new(errgroup.Group)
-	g.SetLimit(o.Concurrency)
-	for _, i := range todo {
-		g.Go(func() error {
-			var job *batchv1.Job
-			err := ctx.Err()
-			if err == nil {
-				job, err = o.applyRetrying(ctx, i, plan.Actions[i], plan.Full[o.trials[i].Name].Job(), reach)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				// A client returns an empty object with its error.
-				failed = append(failed, fmt.Errorf("trial %s: %w", o.trials[i].Name, err))
-			} else {
-				jobs[i] = job
-			}
-			prog.step()
-			return nil
-		})
-	}
-	_ = g.Wait()
+	errs := kube.WriteEach(len(todo), o.Concurrency, func(k int) error {
+		i := todo[k]
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		job, err := o.applyRetrying(ctx, i, plan.Actions[i], plan.Full[o.trials[i].Name].Job(), reach)
+		if err == nil {
+			// A client returns an empty object with its error.
+			jobs[i] = job
+		}
+		return err
+	}, func(int, error) { prog.step() })
 	prog.done()
+	var failed []error
+	for k, err := range errs {
+		if err != nil {
+			failed = append(failed, fmt.Errorf("trial %s: %w", o.trials[todo[k]].Name, err))
+		}
+	}
 	if o.Prune && len(failed) == 0 && ctx.Err() == nil {
 		if err := o.prune(ctx, plan.Removed); err != nil {
 			failed = append(failed, err)

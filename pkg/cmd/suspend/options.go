@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -166,19 +164,13 @@ func (o *Options) write(ctx context.Context, kc *kueue.Client, actions []Action,
 	errs := make([]error, len(actions))
 	written := make([]*batchv1.Job, len(actions))
 	if o.dryRun != common.DryRunClient {
-		g := new(errgroup.Group)
-		g.SetLimit(Concurrency)
-		var mu sync.Mutex
-		for i, a := range actions {
-			g.Go(func() error {
-				job, err := o.patch(ctx, kc, a)
-				mu.Lock()
-				errs[i], written[i] = err, job
-				mu.Unlock()
-				return nil
-			})
+		if e := kube.WriteEach(len(actions), Concurrency, func(i int) error {
+			var err error
+			written[i], err = o.patch(ctx, kc, actions[i])
+			return err
+		}, nil); e != nil {
+			errs = e
 		}
-		_ = g.Wait()
 	}
 	byName := map[string]*batchv1.Job{}
 	for i := range listed {
