@@ -144,23 +144,13 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 // Complete reads the arguments and flags and builds the client.
 func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
 	o.Getter = f
-	var err error
-	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
-		return err
-	}
-	t, err := common.ResolveTarget(o.Getter, args)
+	t, err := o.TrialFlags.ResolveTrials(f, cmd, args)
 	if err != nil {
 		return err
 	}
-	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	o.experiment, o.namespace, o.client, o.dryRun = t.Experiment, t.Namespace, t.Client, t.DryRun
+	o.filter, o.selector = t.Filter, t.Selector
 	o.hint = common.NewHint(o.Getter, o.namespace)
-	o.TrialFlags.Trials = append(o.TrialFlags.Trials, args[1:]...)
-	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
-		return err
-	}
-	if o.selector, err = o.TrialFlags.Selector(o.experiment); err != nil {
-		return err
-	}
 	o.named = len(o.filter.Names) > 0
 	switch {
 	case o.All:

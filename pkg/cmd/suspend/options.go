@@ -52,21 +52,14 @@ type Options struct {
 // Complete reads the argument and flags and builds the client.
 func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
 	o.Getter = f
-	var err error
-	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
-		return err
-	}
-	t, err := common.ResolveTarget(o.Getter, args)
+	t, err := o.Trials.ResolveTrials(f, cmd, args)
 	if err != nil {
 		return err
 	}
-	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	o.experiment, o.namespace, o.client, o.dryRun = t.Experiment, t.Namespace, t.Client, t.DryRun
+	o.filter, o.selector = t.Filter, t.Selector
 	o.countSet = cmd.Flags().Changed("count")
-	if o.filter, err = o.Trials.Filter(o.experiment); err != nil {
-		return err
-	}
-	o.selector, err = o.Trials.Selector(o.experiment)
-	return err
+	return nil
 }
 
 // Validate checks the flags; it does no I/O.
