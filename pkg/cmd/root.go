@@ -2,7 +2,6 @@
 package cmd
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -148,9 +147,6 @@ func locateMissing(c *cobra.Command, getter kube.Getter) {
 		err := run(cmd, args)
 		if kube.IsNotFound(err) {
 			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
 			err = kube.Locate(ctx, getter, err)
 		}
 		return err

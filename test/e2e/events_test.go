@@ -62,7 +62,7 @@ type rawEvents struct {
 			Kind string `json:"kind"`
 			Name string `json:"name"`
 		} `json:"object"`
-	} `json:"events"`
+	} `json:"items"`
 }
 
 // groupedEvents is `events -o json`.
@@ -74,7 +74,7 @@ type groupedEvents struct {
 		Message string   `json:"message"`
 		Count   int      `json:"count"`
 		Objects []string `json:"objects"`
-	} `json:"groups"`
+	} `json:"items"`
 }
 
 // TestEventsReportQueueAndOOM checks that events groups the scheduler's

@@ -78,19 +78,6 @@ func TestOutput(t *testing.T) {
 	if err := ValidateOutput("xml", "", "json"); err == nil || err.Error() != `--output: unknown format "xml" (allowed: [ json])` {
 		t.Errorf("ValidateOutput(xml) = %v", err)
 	}
-	v := map[string]any{"b": 1, "a": []string{"x"}}
-	for format, want := range map[string]string{
-		"json": "{\n    \"a\": [\n        \"x\"\n    ],\n    \"b\": 1\n}\n",
-		"yaml": "a:\n- x\nb: 1\n",
-	} {
-		var b bytes.Buffer
-		if err := PrintData(&b, format, v); err != nil || b.String() != want {
-			t.Errorf("PrintData(%s) = %q, %v; want %q", format, b.String(), err, want)
-		}
-	}
-	if err := PrintData(&bytes.Buffer{}, "xml", v); err == nil {
-		t.Error("PrintData(xml) did not fail")
-	}
 	for _, tc := range []struct {
 		ns   string
 		all  bool

@@ -43,9 +43,6 @@ func experimentJobs(cmd *cobra.Command, getter kube.Getter, args []string) ([]ba
 		return nil, false
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
 	defer cancel()
 	ns, err := getter.Namespace()

@@ -67,9 +67,6 @@ func CompleteExperiments(getter kube.Getter) cobra.CompletionFunc {
 
 // ExperimentNames lists the distinct experiment names in the namespace.
 func ExperimentNames(ctx context.Context, getter kube.Getter) ([]string, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	ns, err := getter.Namespace()

@@ -3,12 +3,10 @@
 package common
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
 	"k8s.io/cli-runtime/pkg/printers"
-	"sigs.k8s.io/yaml"
 )
 
 // NoResources prints kubectl's message for an empty result to w (stderr).
@@ -18,27 +16,6 @@ func NoResources(w io.Writer, namespace string, allNamespaces bool) {
 		return
 	}
 	fmt.Fprintf(w, "No resources found in %s namespace.\n", namespace)
-}
-
-// PrintData writes v as indented JSON or as YAML, as -o json|yaml ask.
-func PrintData(w io.Writer, format string, v any) error {
-	switch format {
-	case "json":
-		b, err := json.MarshalIndent(v, "", "    ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(w, string(b))
-		return err
-	case "yaml":
-		b, err := yaml.Marshal(v)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	}
-	return fmt.Errorf("unknown output format %q", format)
 }
 
 // ValidateOutput checks an -o value against the formats a command supports.

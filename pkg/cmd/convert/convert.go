@@ -5,8 +5,8 @@
 package convert
 
 import (
+	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
+	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
 
@@ -43,15 +44,8 @@ var example = templates.Examples(`
 // Options holds the convert command's flags.
 type Options struct {
 	genericiooptions.IOStreams
-	Filename   string
-	Name       string
-	Command    string
-	CPU        string
-	Memory     string
-	ParamNames []string
-	Output     string
-
-	exp *experiment.Experiment
+	common.FileFlags
+	Output string
 }
 
 // NewCmdConvert returns the convert command. It reads no cluster, so it
@@ -64,69 +58,47 @@ func NewCmdConvert(streams genericiooptions.IOStreams) *cobra.Command {
 		Long:    long,
 		Example: example,
 		Args:    common.FileFlagArgs("convert"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(nil, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
 				return err
 			}
-			return o.Run()
+			return o.Run(cmd.Context())
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&o.Filename, "filename", "f", "", "The experiment file (- reads stdin).")
-	f.StringVar(&o.Name, "name", "", "Experiment name; defaults to the file's metadata.name (or, for the list format, the file's name).")
-	f.StringVar(&o.Command, "command", "", `List format: the container command, split on spaces (e.g. "python train.py").`)
-	f.StringVar(&o.CPU, "cpu", "", `List format: limits.cpu of every trial (e.g. "1").`)
-	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
-	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
-	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: yaml or json (json has no comments).")
-	_ = cmd.MarkFlagRequired("filename")
-	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
+	o.FileFlags.AddFlags(cmd, "Experiment name; defaults to the file's metadata.name (or, for the list format, the file's name).")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", o.Output, "Output format: yaml or json (json has no comments).")
+	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json"))
 	return cmd
 }
 
-// Complete checks -f and -o.
-func (o *Options) Complete() error {
+// Complete has nothing to fill: convert reads no cluster, so f may be nil.
+func (o *Options) Complete(_ kube.Getter, _ *cobra.Command, _ []string) error { return nil }
+
+// Validate checks -f and -o; it reads no file.
+func (o *Options) Validate() error {
 	if o.Filename == "" {
 		return fmt.Errorf("--filename (-f) is required")
 	}
 	return common.ValidateOutput(o.Output, "yaml", "json")
 }
 
-// Validate loads the file and renders every trial, printing the warnings
-// submit would print; a file submit would refuse is refused here too.
-func (o *Options) Validate() error {
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames}
-	if o.Command != "" {
-		opts.Command = strings.Fields(o.Command)
-	}
-	exp, err := experiment.Load(o.Filename, opts)
+// Run loads the file and renders every trial, printing the warnings
+// submit would print (a file submit would refuse is refused here too),
+// then prints the experiment in the mlexp format.
+func (o *Options) Run(ctx context.Context) error {
+	exp, _, err := render.LoadFile(ctx, o.Filename, o.FileFlags.Options(), o.ErrOut)
 	if err != nil {
 		return err
 	}
-	_, warnings, err := render.Render(exp)
-	for _, w := range warnings {
-		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	if err != nil {
-		return err
-	}
+	notes := append([]string{}, exp.Warnings...)
 	if w := exp.ParallelWarning(false); w != "" {
 		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	o.exp = exp
-	return nil
-}
-
-// Run prints the experiment in the mlexp format.
-func (o *Options) Run() error {
-	notes := append([]string{}, o.exp.Warnings...)
-	if w := o.exp.ParallelWarning(false); w != "" {
 		notes = append(notes, w)
 	}
-	out, err := experiment.MarshalNative(o.exp, notes)
+	out, err := experiment.MarshalNative(exp, notes)
 	if err != nil {
 		return err
 	}

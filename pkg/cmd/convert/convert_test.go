@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/experiment"
 	"github.com/mlexp/kubectl-mlexp/pkg/render"
 )
@@ -186,5 +187,21 @@ func TestConvertRefusesWhatSubmitRefuses(t *testing.T) {
 	err := cmd.Execute()
 	if err == nil || !strings.HasPrefix(err.Error(), f+":12:20: unknown algorithm \"pbt\"") || out.Len() != 0 {
 		t.Errorf("err = %v, stdout %q", err, out.String())
+	}
+}
+
+// TestValidateReadsNoFile: Validate refuses bad flags without reading the
+// file (it does not exist); Run is where the file is read.
+func TestValidateReadsNoFile(t *testing.T) {
+	o := &Options{FileFlags: common.FileFlags{Filename: "nothere.yaml"}, Output: "xml"}
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), `--output: unknown format "xml"`) {
+		t.Errorf("Validate(-o xml) = %v", err)
+	}
+	o.Output = "yaml"
+	if err := o.Validate(); err != nil {
+		t.Errorf("Validate read the file: %v", err)
+	}
+	if err := (&Options{Output: "yaml"}).Validate(); err == nil || !strings.Contains(err.Error(), "--filename (-f) is required") {
+		t.Errorf("Validate(no -f) = %v", err)
 	}
 }

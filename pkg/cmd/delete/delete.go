@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -64,9 +65,10 @@ type Options struct {
 	genericiooptions.IOStreams
 	Getter kube.Getter
 	common.TrialFlags
-	Output  string
-	Wait    bool
-	Timeout time.Duration
+	// PrintFlags are -o: name, or the Jobs deleted (json, yaml, templates).
+	PrintFlags *common.WritePrintFlags
+	Wait       bool
+	Timeout    time.Duration
 	// Failed deletes only the trials that failed.
 	Failed bool
 	// IgnoreNotFound makes a missing experiment a success, as in kubectl.
@@ -81,7 +83,7 @@ type Options struct {
 
 // NewCmdDelete returns the delete command.
 func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Wait: true, Timeout: 5 * time.Minute}
+	o := &Options{IOStreams: streams, Getter: getter, PrintFlags: common.NewWritePrintFlags("deleted"), Wait: true, Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:               "delete EXPERIMENT...",
 		Short:             "Delete experiments' Jobs and pods, or some of their trials, nothing else",
@@ -89,7 +91,7 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Example:           example,
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -102,7 +104,7 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	o.TrialFlags.AddFlags(f, "Delete")
 	f.BoolVar(&o.Failed, "failed", false, "Delete only the trials that failed (OOMKilled included).")
 	common.AddDryRunFlag(cmd)
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints kubectl's \"deleted\" lines).")
+	o.PrintFlags.AddFlags(cmd)
 	f.BoolVar(&o.Wait, "wait", o.Wait, "Wait until the deleted Jobs and their pods are gone.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
 	f.BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat an experiment that does not exist as deleted.")
@@ -111,7 +113,8 @@ func NewCmdDelete(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 }
 
 // Complete reads the arguments and --dry-run, and builds the client.
-func (o *Options) Complete(cmd *cobra.Command, args []string) error {
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
+	o.Getter = f
 	var err error
 	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
 		return err
@@ -140,7 +143,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 
 // Validate checks -o and the trial selection flags; it does no I/O.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
+	if err := o.PrintFlags.Validate(); err != nil {
 		return err
 	}
 	if len(o.experiments) == 0 {
@@ -159,9 +162,6 @@ func (o *Options) Validate() error {
 // follow by garbage collection) and one of pods, by label, per experiment,
 // or per chunk of trial names when only some trials go.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	targets, err := o.targets(ctx)
 	if err != nil {
 		return err
@@ -196,12 +196,8 @@ func (o *Options) Run(ctx context.Context) error {
 				return err
 			}
 		}
-		for _, name := range t.names {
-			if o.Output == "name" {
-				fmt.Fprintf(o.Out, "job.batch/%s\n", name)
-				continue
-			}
-			fmt.Fprintf(o.Out, "job.batch \"%s\" deleted%s\n", name, suffix)
+		if err := o.print(t, suffix); err != nil {
+			return err
 		}
 		if objs := drivers[t.experiment]; len(objs) > 0 {
 			if err := o.removeDriver(ctx, t.experiment, objs); err != nil {
@@ -222,6 +218,30 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// print prints what goes of one target: kubectl delete's lines
+// `job.batch "NAME" deleted` by default, else through -o.
+func (o *Options) print(t target, suffix string) error {
+	if o.PrintFlags.Default() {
+		for _, name := range t.names {
+			fmt.Fprintf(o.Out, "job.batch \"%s\" deleted%s\n", name, suffix)
+		}
+		return nil
+	}
+	jobs := make([]*batchv1.Job, 0, len(t.names))
+	byName := map[string]*batchv1.Job{}
+	for i := range t.jobs {
+		byName[t.jobs[i].Name] = &t.jobs[i]
+	}
+	for _, name := range t.names {
+		j := byName[name]
+		if j == nil {
+			j = &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: o.namespace}}
+		}
+		jobs = append(jobs, j)
+	}
+	return o.PrintFlags.PrintJobs(o.Out, jobs, nil)
 }
 
 // deleteTarget deletes the Jobs and pods of one target by label.

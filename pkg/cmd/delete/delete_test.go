@@ -144,3 +144,36 @@ func TestDeleteChecksAccessFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteOutput: -o goes through the PrintFlags every writing verb
+// has: name prints the Jobs' names, json the Jobs deleted as one List,
+// jsonpath a template over it; a bad -o fails before any request.
+func TestDeleteOutput(t *testing.T) {
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"name":     {[]string{"-o", "name"}, "job.batch/a-1\njob.batch/a-2\n"},
+		"jsonpath": {[]string{"-o", "jsonpath={.items[*].metadata.name} {.items[0].kind}"}, "a-1 a-2 Job"},
+		"json":     {[]string{"-o", "json"}, "\"kind\": \"List\""},
+		"yaml":     {[]string{"-o", "yaml"}, "kind: Job\nmetadata:\n  labels:\n    mlexp.dev/experiment: a\n  name: a-1\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := objects()
+			out, err := run(t, c, append([]string{"a", "--wait=false"}, tc.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output = %q, want it to hold %q", out, tc.want)
+			}
+		})
+	}
+	c, _ := objects()
+	if _, err := run(t, c, "a", "-o", "wide"); err == nil || !strings.Contains(err.Error(), `--output: unknown format "wide"`) {
+		t.Errorf("-o wide: err = %v", err)
+	}
+	if n := len(c.Actions()); n != 0 {
+		t.Errorf("a bad -o sent %d requests", n)
+	}
+}

@@ -54,8 +54,11 @@ func (o *Options) removeDriver(ctx context.Context, exp string, objs []string) e
 			return err
 		}
 	}
+	if o.PrintFlags.Objects() {
+		return nil // -o json|yaml|templates print the trials' Jobs only
+	}
 	for _, obj := range objs {
-		if o.Output == "name" {
+		if o.PrintFlags.Output() == "name" {
 			fmt.Fprintln(o.Out, obj)
 			continue
 		}

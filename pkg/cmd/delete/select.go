@@ -100,10 +100,10 @@ func (o *Options) targets(ctx context.Context) ([]target, error) {
 
 // listJobs lists the Jobs of selector sel as a selection reads them:
 // metadata only (names, labels, parameters and UIDs are all it reads)
-// unless --failed needs their status. A metadata-only Job is a Job with
-// its ObjectMeta alone.
+// unless --failed needs their status or -o prints them whole. A
+// metadata-only Job is a Job with its ObjectMeta alone.
 func (o *Options) listJobs(ctx context.Context, sel string) ([]batchv1.Job, error) {
-	if o.Failed {
+	if o.Failed || o.PrintFlags.Objects() {
 		return kube.ListJobs(ctx, o.client, o.namespace, sel)
 	}
 	metas, err := kube.ListJobMeta(ctx, o.client, o.namespace, sel)

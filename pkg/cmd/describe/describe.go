@@ -6,6 +6,7 @@ package describe
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
@@ -72,7 +73,10 @@ func newCmdDescribe(getter kube.Getter, streams genericiooptions.IOStreams, now 
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: common.CompleteTrials(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -83,7 +87,8 @@ func newCmdDescribe(getter kube.Getter, streams genericiooptions.IOStreams, now 
 }
 
 // Complete reads the arguments and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -95,11 +100,16 @@ func (o *Options) Complete(args []string) error {
 	return nil
 }
 
+// Validate checks --tail; it does no I/O.
+func (o *Options) Validate() error {
+	if o.Tail < 0 {
+		return fmt.Errorf("--tail: must be 0 (no log) or more, got %d", o.Tail)
+	}
+	return nil
+}
+
 // Run prints the description.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.trial != "" {
 		return o.describeTrial(ctx)
 	}

@@ -192,3 +192,14 @@ func TestDescribeQueuedTrial(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateWithoutClient: a negative --tail is refused by Validate, on
+// options that have no client.
+func TestValidateWithoutClient(t *testing.T) {
+	if err := (&Options{Tail: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "--tail") {
+		t.Errorf("Validate(--tail -1) = %v", err)
+	}
+	if err := (&Options{Tail: 0}).Validate(); err != nil {
+		t.Errorf("Validate(--tail 0) = %v", err)
+	}
+}

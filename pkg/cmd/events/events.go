@@ -61,13 +61,13 @@ var example = templates.Examples(`
 // Options holds the events command's flags and client.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter    kube.Getter
-	Output    string
-	Raw       bool
-	Watch     bool
-	Types     []string
-	Trial     string
-	NoHeaders bool
+	Getter kube.Getter
+	// Print is -o and its companions (--no-headers included), as status has them.
+	Print common.PrintFlags
+	Raw   bool
+	Watch bool
+	Types []string
+	Trial string
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
 	// LossTimeout is how long --watch goes on while the API server does
@@ -79,18 +79,27 @@ type Options struct {
 	client     kubernetes.Interface
 }
 
-// GroupsResult is what `events -o json|yaml` prints.
-type GroupsResult struct {
+// EventGroupList is what events prints with -o json, yaml, jsonpath,
+// go-template and custom-columns; its fields are documented in
+// docs/output.md and kept stable.
+type EventGroupList struct {
+	APIVersion string           `json:"apiVersion"`
+	Kind       string           `json:"kind"`
+	Metadata   common.ListMeta  `json:"metadata"`
 	Experiment string           `json:"experiment"`
 	Namespace  string           `json:"namespace"`
-	Groups     []eventagg.Group `json:"groups"`
+	Items      []eventagg.Group `json:"items"`
 }
 
-// EventsResult is what `events --raw -o json|yaml` prints.
-type EventsResult struct {
+// EventList is what `events --raw` prints with -o json, yaml, jsonpath,
+// go-template and custom-columns.
+type EventList struct {
+	APIVersion string              `json:"apiVersion"`
+	Kind       string              `json:"kind"`
+	Metadata   common.ListMeta     `json:"metadata"`
 	Experiment string              `json:"experiment"`
 	Namespace  string              `json:"namespace"`
-	Events     []trialevents.Event `json:"events"`
+	Items      []trialevents.Event `json:"items"`
 }
 
 // NewCmdEvents returns the events command.
@@ -109,7 +118,7 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -119,7 +128,7 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml.")
+	o.Print.AddFlags(cmd)
 	f.BoolVar(&o.Raw, "raw", false, "List events one by one, oldest first, instead of grouping them.")
 	f.BoolVarP(&o.Watch, "watch", "w", false, "After the list, print new events (or groups they update) as they come, until Ctrl-C; a watch that breaks is resumed, and it ends with an error after --"+kube.ServerLossFlag+" without an answer from the API server.")
 	f.StringArrayVar(&o.Types, "type", nil, "Only events of this type: Warning or Normal (repeatable).")
@@ -129,14 +138,13 @@ func newCmdEvents(getter kube.Getter, streams genericiooptions.IOStreams, now fu
 	f.StringVar(&o.Trial, "for", "", "")
 	_ = f.MarkDeprecated("for", "use --trial")
 	_ = cmd.RegisterFlagCompletionFunc("type", common.CompleteWords(corev1.EventTypeWarning, corev1.EventTypeNormal))
-	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("json", "yaml"))
 	common.RefuseAllNamespaces(cmd)
-	f.BoolVar(&o.NoHeaders, "no-headers", false, "Print the table without its header row.")
 	return cmd
 }
 
 // Complete reads the experiment argument and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -150,11 +158,11 @@ func (o *Options) Complete(args []string) error {
 
 // Validate checks the flags and puts --type values in their canonical case.
 func (o *Options) Validate() error {
-	if err := common.ValidateOutput(o.Output, "", "json", "yaml"); err != nil {
+	if err := o.Print.Validate(); err != nil {
 		return err
 	}
-	if o.Watch && o.Output != "" {
-		return fmt.Errorf("--watch prints tables: it cannot be used with --output %s", o.Output)
+	if o.Watch && !o.Print.Table() {
+		return fmt.Errorf("--watch prints tables: it cannot be used with --output %s", o.Print.Output)
 	}
 	for i, t := range o.Types {
 		switch strings.ToLower(t) {
@@ -171,9 +179,6 @@ func (o *Options) Validate() error {
 
 // Run prints the experiment's events once, or follows them with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var (
 		jobs   []batchv1.Job
 		pods   []corev1.Pod
@@ -206,8 +211,8 @@ func (o *Options) Run(ctx context.Context) error {
 		return o.follow(ctx, m)
 	}
 	evs := m.Pick(events, pods, o.Types)
-	if o.Output != "" {
-		return common.PrintData(o.Out, o.Output, o.result(evs))
+	if !o.Print.Table() {
+		return o.Print.PrintList(o.Out, o.result(evs))
 	}
 	if len(evs) == 0 {
 		o.noEvents()
@@ -250,13 +255,13 @@ func (o *Options) result(evs []trialevents.Event) any {
 		if evs == nil {
 			evs = []trialevents.Event{}
 		}
-		return EventsResult{Experiment: o.experiment, Namespace: o.namespace, Events: evs}
+		return EventList{APIVersion: common.APIVersion, Kind: "EventList", Experiment: o.experiment, Namespace: o.namespace, Items: evs}
 	}
 	gs := o.aggregate(evs)
 	if gs == nil {
 		gs = []eventagg.Group{}
 	}
-	return GroupsResult{Experiment: o.experiment, Namespace: o.namespace, Groups: gs}
+	return EventGroupList{APIVersion: common.APIVersion, Kind: "EventGroupList", Experiment: o.experiment, Namespace: o.namespace, Items: gs}
 }
 
 func (o *Options) noEvents() {
@@ -265,5 +270,5 @@ func (o *Options) noEvents() {
 }
 
 func (o *Options) printer() *Printer {
-	return &Printer{NoHeaders: o.NoHeaders, Now: o.Now}
+	return &Printer{NoHeaders: o.Print.NoHeaders, Now: o.Now}
 }

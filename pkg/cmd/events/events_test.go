@@ -225,12 +225,15 @@ func TestEventsJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got struct {
+			Kind       string `json:"kind"`
 			Experiment string `json:"experiment"`
 			Groups     []struct {
 				Reason  string   `json:"reason"`
 				Count   int      `json:"count"`
 				Objects []string `json:"objects"`
-			} `json:"groups"`
+			} `json:"items"`
+		}
+		var raw struct {
 			Events []struct {
 				Trial  string `json:"trial"`
 				Reason string `json:"reason"`
@@ -238,17 +241,20 @@ func TestEventsJSON(t *testing.T) {
 				Object struct {
 					Kind string `json:"kind"`
 				} `json:"object"`
-			} `json:"events"`
+			} `json:"items"`
 		}
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatalf("%v in:\n%s", err, out)
 		}
+		if err := json.Unmarshal([]byte(out), &raw); len(args) == 4 && err != nil {
+			t.Fatalf("%v in:\n%s", err, out)
+		}
 		switch {
-		case got.Experiment != "mnist":
+		case got.Experiment != "mnist" || (len(args) == 3) != (got.Kind == "EventGroupList"):
 			t.Errorf("experiment %q", got.Experiment)
 		case len(args) == 3 && (len(got.Groups) != 4 || got.Groups[3].Reason != "FailedScheduling" || got.Groups[3].Count != 15 || len(got.Groups[3].Objects) != 2):
 			t.Errorf("groups:\n%s", out)
-		case len(args) == 4 && (len(got.Events) != 6 || got.Events[5].Trial != t3 || got.Events[5].Count != 12 || got.Events[5].Object.Kind != "Pod"):
+		case len(args) == 4 && (len(raw.Events) != 6 || raw.Events[5].Trial != t3 || raw.Events[5].Count != 12 || raw.Events[5].Object.Kind != "Pod"):
 			t.Errorf("events:\n%s", out)
 		}
 	}
@@ -262,7 +268,7 @@ func TestEventsWatch(t *testing.T) {
 		var out mlexpfake.SyncBuffer
 		o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: raw,
 			Now: func() time.Time { return at(300) }}
-		if err := o.Complete([]string{"mnist"}); err != nil {
+		if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -361,5 +367,31 @@ func TestPrinterKeepsColumnsWhileFollowing(t *testing.T) {
 		if !strings.HasPrefix(l[col:], "x") {
 			t.Errorf("COUNT is at column %d of the header, not of row %q:\n%s", col, l, b.String())
 		}
+	}
+}
+
+// TestEventsOutput: -o takes what status's takes, through the same
+// PrintFlags: templates and custom-columns over the items, --no-headers.
+func TestEventsOutput(t *testing.T) {
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"jsonpath":       {[]string{"-o", "jsonpath={.kind} {.items[3].reason} {.items[3].count}"}, "EventGroupList FailedScheduling 15"},
+		"custom-columns": {[]string{"--raw", "-o", "custom-columns=REASON:.reason,KIND:.object.kind", "--no-headers"}, "Pod\n"},
+		"no headers":     {[]string{"--no-headers"}, "FailedScheduling"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(cluster()...)}, append([]string{"mnist"}, tc.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tc.want) || strings.Contains(out, "REASON") {
+				t.Errorf("output = %q, want it to hold %q and no header", out, tc.want)
+			}
+		})
+	}
+	if _, _, err := run(t, &fakeGetter{kube: kubefake.NewClientset(cluster()...)}, "mnist", "-o", "name"); err == nil || !strings.Contains(err.Error(), `--output: unknown format "name"`) {
+		t.Errorf("-o name: err = %v", err)
 	}
 }

@@ -76,7 +76,7 @@ func TestEventsWatchOOM(t *testing.T) {
 	var out mlexpfake.SyncBuffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: io.Discard}, Getter: g, Watch: true, Raw: true,
 		Now: func() time.Time { return at(300) }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -29,7 +29,7 @@ func runWatch(t *testing.T, c *kubefake.Clientset, out io.Writer, errOut io.Writ
 	t.Helper()
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: errOut}, Getter: &fakeGetter{c},
 		Watch: true, Raw: true, LossTimeout: loss, Now: func() time.Time { return at(300) }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)

@@ -88,7 +88,7 @@ func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		Example: example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -105,7 +105,8 @@ func NewCmdList(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 }
 
 // Complete reads the namespace and builds the client.
-func (o *Options) Complete(_ []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, _ []string) error {
+	o.Getter = f
 	var err error
 	if o.namespace, err = o.Getter.Namespace(); err != nil {
 		return err
@@ -124,9 +125,6 @@ func (o *Options) Validate() error {
 
 // Run lists the experiments.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ns, c := o.namespace, o.client
 	jobs, pods, err := kube.ListJobsAndPods(ctx, c, ns, keys.AnyExperiment())
 	if err != nil {

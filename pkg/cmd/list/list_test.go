@@ -37,7 +37,7 @@ func runListWith(t *testing.T, g *kubefake.Getter, all bool, output string) (str
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: g,
 		AllNamespaces: all, Print: common.PrintFlags{Output: output, Tables: []string{"wide"}}, Now: func() time.Time { return now }}
-	if err := o.Complete(nil); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -143,7 +143,7 @@ func TestListShowLabels(t *testing.T) {
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut},
 		Getter: &kubefake.Getter{NS: "ml", Client: fake.NewClientset(a1, a2, b1)},
 		Print:  common.PrintFlags{ShowLabels: true}, Now: func() time.Time { return now }}
-	if err := o.Complete(nil); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {

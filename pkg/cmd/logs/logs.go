@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
@@ -107,7 +108,8 @@ type Options struct {
 
 	experiment string
 	trial      string
-	cfg        logstream.Config
+	namespace  string
+	client     kubernetes.Interface
 	rec        *collect.FollowRecorder // records the metrics of whole logs followed
 }
 
@@ -126,7 +128,7 @@ func newCmd(o *Options) *cobra.Command {
 		Args:              cobra.RangeArgs(1, 2),
 		ValidArgsFunction: common.CompleteTrials(o.Getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -168,7 +170,8 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 }
 
 // Complete reads the arguments and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	var err error
 	if o.experiment, err = common.ExperimentArg(args); err != nil {
 		return err
@@ -176,22 +179,14 @@ func (o *Options) Complete(args []string) error {
 	if len(args) > 1 {
 		o.trial = trial.FullName(o.experiment, args[1])
 	}
-	ns, err := o.Getter.Namespace()
-	if err != nil {
+	if o.namespace, err = o.Getter.Namespace(); err != nil {
 		return err
 	}
-	client, err := o.Getter.KubernetesClientSet()
-	if err != nil {
-		return err
-	}
-	o.cfg = logstream.Config{
-		Client: client, Namespace: ns, Experiment: o.experiment,
-		Out: o.Out, ErrOut: o.ErrOut, OpenStream: o.OpenStream, RetryDelay: o.RetryDelay,
-	}
-	return nil
+	o.client, err = o.Getter.KubernetesClientSet()
+	return err
 }
 
-// Validate checks the flags and turns them into the engine's Config.
+// Validate checks the flags; it changes nothing and does no I/O.
 func (o *Options) Validate() error {
 	narrowed := o.TrialFlags.Narrowed()
 	if o.Driver {
@@ -221,29 +216,40 @@ func (o *Options) Validate() error {
 	if err := common.ValidateOutput(o.Output, "", "json"); err != nil {
 		return err
 	}
-	color, err := o.color()
-	if err != nil {
-		return err
+	switch o.Color {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf(`--color: unknown value %q (allowed: auto, always, never)`, o.Color)
 	}
-	c := &o.cfg
+	_, err := o.config()
+	return err
+}
+
+// config turns the flags into the engine's Config.
+func (o *Options) config() (logstream.Config, error) {
+	c := logstream.Config{
+		Client: o.client, Namespace: o.namespace, Experiment: o.experiment,
+		Out: o.Out, ErrOut: o.ErrOut, OpenStream: o.OpenStream, RetryDelay: o.RetryDelay,
+	}
+	var err error
 	if o.SinceTime != "" {
 		if c.SinceTime, err = time.Parse(time.RFC3339, o.SinceTime); err != nil {
-			return fmt.Errorf("--since-time: want an RFC3339 date like 2024-05-01T10:00:00Z: %w", err)
+			return c, fmt.Errorf("--since-time: want an RFC3339 date like 2024-05-01T10:00:00Z: %w", err)
 		}
 	}
 	filter, err := o.TrialFlags.Filter(o.experiment)
 	if err != nil {
-		return err
+		return c, err
 	}
 	if c.Filter.Labels, err = o.TrialFlags.Labels(); err != nil {
-		return err
+		return c, err
 	}
 	c.Filter.Trials, c.Filter.Selector = filter.Names, filter.Params
 	if o.trial != "" {
 		c.Filter.Trials, c.Filter.NewestPodOnly = []string{o.trial}, true
 	}
 	c.Filter.Container, c.Filter.AllContainers, c.Filter.Previous = o.Container, o.AllContainers, o.Previous
-	c.Format = logstream.Format{JSON: o.Output == "json", Timestamps: o.Timestamps, Params: o.Params, Color: color}
+	c.Format = logstream.Format{JSON: o.Output == "json", Timestamps: o.Timestamps, Params: o.Params}
 	c.Follow, c.Since, c.Tail, c.MaxRequests = o.Follow, o.Since, o.Tail, o.MaxRequests
 	o.rec, c.Observe = nil, nil
 	if o.Follow && !o.NoRecord && o.Tail < 0 && o.Since == 0 && o.SinceTime == "" {
@@ -252,33 +258,34 @@ func (o *Options) Validate() error {
 		o.rec = &collect.FollowRecorder{Recorder: collect.Recorder{Client: c.Client, Namespace: c.Namespace, ErrOut: o.ErrOut, MaxRequests: o.MaxRequests}}
 		c.Observe = o.rec.Observe
 	}
-	return nil
+	return c, nil
 }
 
-// color decides whether prefixes are coloured.
-func (o *Options) color() (bool, error) {
+// color decides whether prefixes are coloured: "auto" asks the terminal
+// and NO_COLOR, which Run does, not Validate.
+func (o *Options) color() bool {
 	switch o.Color {
 	case "always":
-		return true, nil
-	case "never":
-		return false, nil
+		return true
 	case "auto":
 		noColor := os.Getenv("NO_COLOR") != "" // https://no-color.org
-		return o.Output == "" && !noColor && o.IsTerminal != nil && o.IsTerminal(o.Out), nil
+		return o.Output == "" && !noColor && o.IsTerminal != nil && o.IsTerminal(o.Out)
 	}
-	return false, fmt.Errorf(`--color: unknown value %q (allowed: auto, always, never)`, o.Color)
+	return false
 }
 
 // Run prints the logs; following, it ends with a summary line on stderr.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+	cfg, err := o.config()
+	if err != nil {
+		return err
 	}
 	if o.Driver {
-		return incluster.Logs(ctx, o.cfg.Client, o.cfg.Namespace, o.experiment,
+		return incluster.Logs(ctx, o.client, o.namespace, o.experiment,
 			incluster.LogOptions{Follow: o.Follow, Timestamps: o.Timestamps}, o.Out)
 	}
-	sum, err := logstream.Run(ctx, o.cfg)
+	cfg.Format.Color = o.color()
+	sum, err := logstream.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}

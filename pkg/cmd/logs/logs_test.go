@@ -166,8 +166,25 @@ func TestLogsFlagErrors(t *testing.T) {
 func TestCompleteTrials(t *testing.T) {
 	getter := &kubefake.Getter{NS: "ns", Client: fake.NewClientset(experiment()...)}
 	cmd := NewCmdLogs(getter, genericiooptions.NewTestIOStreamsDiscard())
+	cmd.SetContext(context.Background()) // as cobra's __complete sets it
 	got, _ := cmd.ValidArgsFunction(cmd, []string{"mnist"}, "mnist-00000001")
 	if diff := cmp.Diff([]string{"mnist-00000001"}, got); diff != "" {
 		t.Errorf("completions (-want +got):\n%s", diff)
+	}
+}
+
+// TestValidateWithoutClient: Validate refuses bad flags on options that
+// have no client (Complete never ran) and fills nothing in.
+func TestValidateWithoutClient(t *testing.T) {
+	for name, o := range map[string]*Options{
+		"--color":      {All: true, Color: "sometimes", Tail: -1, MaxRequests: 1},
+		"--since-time": {All: true, Color: "auto", Tail: -1, MaxRequests: 1, SinceTime: "yesterday"},
+		"--tail":       {All: true, Color: "auto", Tail: -5, MaxRequests: 1},
+		"--output":     {All: true, Color: "auto", Tail: -1, MaxRequests: 1, Output: "yaml"},
+	} {
+		o.experiment = "mnist"
+		if err := o.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: Validate = %v, want an error naming the flag", name, err)
+		}
 	}
 }

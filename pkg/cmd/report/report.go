@@ -121,7 +121,7 @@ func NewCmdReport(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -154,7 +154,8 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 }
 
 // Complete reads the experiment argument and builds the clients.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -174,15 +175,14 @@ func (o *Options) Complete(args []string) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error {
-	var err error
 	if o.goal, err = ranking.ParseGoal(o.Goal); err != nil {
 		return fmt.Errorf("--goal: %w", err)
 	}
+	return nil
+}
+
+// Validate checks the flags; it does no I/O.
+func (o *Options) Validate() error {
 	if o.MaxRequests < 1 {
 		return fmt.Errorf("--max-log-requests must be at least 1, got %d", o.MaxRequests)
 	}
@@ -200,18 +200,16 @@ func (o *Options) Validate() error {
 		}
 		return err
 	}
-	if o.OutputFile != "-" {
-		if fi, err := os.Stat(o.OutputFile); err == nil && fi.IsDir() {
-			return fmt.Errorf("--output-file: %s is a directory", o.OutputFile)
-		}
-	}
 	return nil
 }
 
 // Run samples usage with --watch, reads the experiment and writes the report.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+	if o.OutputFile != "-" {
+		// Before any request: a report that cannot be written is not made.
+		if fi, err := os.Stat(o.OutputFile); err == nil && fi.IsDir() {
+			return fmt.Errorf("--output-file: %s is a directory", o.OutputFile)
+		}
 	}
 	rec := cpumem.NewPeakRecorder(o.client, o.ErrOut, o.Record, o.MaxRequests)
 	if o.Watch {

@@ -101,7 +101,7 @@ func run(t *testing.T, ctx context.Context, g getter, args ...string) (string, s
 	if err := cmd.Flags().Parse(args); err != nil {
 		return "", "", err
 	}
-	err := o.Complete([]string{"mnist"})
+	err := o.Complete(o.Getter, nil, []string{"mnist"})
 	if err == nil {
 		err = o.Validate()
 	}

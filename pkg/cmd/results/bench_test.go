@@ -57,7 +57,7 @@ func BenchmarkResults1000(b *testing.B) {
 				l := &logs{text: text}
 				o := &Options{IOStreams: genericiooptions.IOStreams{Out: io.Discard, ErrOut: &bytes.Buffer{}}, Getter: getter{c},
 					Chart: true, MaxRequests: DefaultMaxRequests, OpenLog: l.open, NoRecord: true}
-				if err := o.Complete([]string{"mnist"}); err != nil {
+				if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 					b.Fatal(err)
 				}
 				if err := o.Validate(); err != nil {

@@ -92,7 +92,7 @@ func runOn(t *testing.T, tty bool, c *fake.Clientset, l *logs, args ...string) (
 	if err := cmd.Flags().Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Validate(); err != nil {

@@ -60,7 +60,7 @@ func TestResultsUnknownParameter(t *testing.T) {
 	if err := cmd.Flags().Parse([]string{"--no-record", "--param-selector", "dropuot!=0.2"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Validate(); err != nil {

@@ -137,7 +137,7 @@ func NewCmdResults(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -172,7 +172,8 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 }
 
 // Complete reads the experiment argument and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err

@@ -14,9 +14,6 @@ import (
 // Run lists the experiment's Jobs and pods, reads the logs it needs,
 // records the metrics of finished trials and prints the ranking.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, cancel := kube.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	exp, err := collect.Collect(ctx, collect.Options{

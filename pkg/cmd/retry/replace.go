@@ -3,9 +3,7 @@ package retry
 import (
 	"context"
 	"fmt"
-	"sync"
 
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -29,21 +27,13 @@ func (o *Options) replace(ctx context.Context, plan []*planned) error {
 		}
 		defer w.Stop()
 	}
-	var mu sync.Mutex
+	errs := kube.WriteEach(len(plan), o.Concurrency, func(i int) error { return o.replaceOne(ctx, w, plan[i]) }, nil)
 	var failed []error
-	g := new(errgroup.Group)
-	g.SetLimit(o.Concurrency)
-	for _, p := range plan {
-		g.Go(func() error {
-			if err := o.replaceOne(ctx, w, p); err != nil {
-				mu.Lock()
-				failed = append(failed, fmt.Errorf("trial %s: %w", p.Job.Name, err))
-				mu.Unlock()
-			}
-			return nil
-		})
+	for i, err := range errs {
+		if err != nil {
+			failed = append(failed, fmt.Errorf("trial %s: %w", plan[i].Job.Name, err))
+		}
 	}
-	_ = g.Wait()
 	if len(failed) == 0 {
 		return nil
 	}

@@ -84,8 +84,9 @@ type Options struct {
 	Memory       string
 	CPU          string
 	Container    string
-	Output       string
-	Concurrency  int
+	// PrintFlags are -o: name, or the Jobs created (json, yaml, templates).
+	PrintFlags  *common.WritePrintFlags
+	Concurrency int
 	// Timeout bounds the wait for each old Job to be deleted.
 	Timeout time.Duration
 
@@ -103,7 +104,7 @@ type Options struct {
 
 // NewCmdRetry returns the retry command.
 func NewCmdRetry(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, MemoryFactor: 2, Concurrency: 16, Timeout: 5 * time.Minute}
+	o := &Options{IOStreams: streams, Getter: getter, PrintFlags: common.NewWritePrintFlags("replaced"), MemoryFactor: 2, Concurrency: 16, Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:               "retry EXPERIMENT [TRIAL...]",
 		Short:             "Re-run failed trials, OOMKilled ones with more memory",
@@ -111,7 +112,7 @@ func NewCmdRetry(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.
 		Example:           example,
 		ValidArgsFunction: common.CompleteTrialList(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -135,30 +136,21 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.CPU, "cpu", "", "Set the CPU limit (and request, if set) to this quantity, e.g. 2 or 500m.")
 	f.StringVarP(&o.Container, "container", "c", "", "The container --memory and --cpu apply to (default: the one that ran out of memory, else the first).")
 	common.AddDryRunFlag(cmd)
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name (the Jobs created).")
+	o.PrintFlags.AddFlags(cmd)
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many trials are replaced at once.")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for an old Job and its pods to be deleted.")
 }
 
 // Complete reads the arguments and flags and builds the client.
-func (o *Options) Complete(cmd *cobra.Command, args []string) error {
-	var err error
-	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
-		return err
-	}
-	t, err := common.ResolveTarget(o.Getter, args)
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
+	o.Getter = f
+	t, err := o.TrialFlags.ResolveTrials(f, cmd, args)
 	if err != nil {
 		return err
 	}
-	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
+	o.experiment, o.namespace, o.client, o.dryRun = t.Experiment, t.Namespace, t.Client, t.DryRun
+	o.filter, o.selector = t.Filter, t.Selector
 	o.hint = common.NewHint(o.Getter, o.namespace)
-	o.TrialFlags.Trials = append(o.TrialFlags.Trials, args[1:]...)
-	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
-		return err
-	}
-	if o.selector, err = o.TrialFlags.Selector(o.experiment); err != nil {
-		return err
-	}
 	o.named = len(o.filter.Names) > 0
 	switch {
 	case o.All:
@@ -195,7 +187,7 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--memory and --cpu must be greater than 0, got %s", q.String())
 		}
 	}
-	return common.ValidateOutput(o.Output, "", "yaml", "json", "name")
+	return o.PrintFlags.Validate()
 }
 
 func parseQuantity(flag, v string) (*resource.Quantity, error) {

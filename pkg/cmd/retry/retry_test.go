@@ -332,3 +332,22 @@ func TestRetryHintsKeepTheUsersFlags(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRetryOutput: -o goes through the PrintFlags every writing verb has:
+// name prints the new Jobs' names, json the Jobs created as one List.
+func TestRetryOutput(t *testing.T) {
+	out, _, err := run(t, experiment(node("node1", "8Gi")), "oom", "-o", "name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "job.batch/oom-aaaaaaaa\njob.batch/oom-cccccccc\n" {
+		t.Errorf("-o name = %q", out)
+	}
+	out, _, err = run(t, experiment(node("node1", "8Gi")), "oom", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"kind": "List"`) || strings.Count(out, `"kind": "Job"`) != 2 || !strings.Contains(out, `"name": "oom-aaaaaaaa"`) {
+		t.Errorf("-o json did not print the 2 Jobs in a List:\n%.600s", out)
+	}
+}

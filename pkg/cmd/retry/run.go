@@ -27,9 +27,6 @@ type planned struct {
 // prints them with --dry-run=client). Every new Job is built before the
 // first write: an error writes nothing.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	jobs, pods, err := kube.ListJobsAndPods(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err
@@ -159,17 +156,13 @@ func (o *Options) checkNodes(ctx context.Context, plan []*planned) {
 	}
 }
 
-// report prints the new Jobs for -o, else one line per trial with what
-// changed, and what to run next.
+// report prints through -o the new Jobs, by default one line
+// `job.batch/NAME replaced (what changed)` each, and what to run next.
 func (o *Options) report(plan []*planned, waiting []trial.Status) error {
-	if o.Output != "" {
-		jobs := make([]*batchv1.Job, len(plan))
-		for i, p := range plan {
-			jobs[i] = p.Job
-		}
-		return common.PrintJobs(o.Out, o.Output, jobs)
-	}
-	for _, p := range plan {
+	jobs := make([]*batchv1.Job, len(plan))
+	ops := make([]string, len(plan))
+	for i, p := range plan {
+		jobs[i] = p.Job
 		after := string(p.status.State)
 		if note := p.status.OOMNote(); note != "" {
 			after += " (" + note + ")"
@@ -178,7 +171,13 @@ func (o *Options) report(plan []*planned, waiting []trial.Status) error {
 		for _, c := range p.Changes {
 			what = append(what, c.String())
 		}
-		fmt.Fprintf(o.Out, "job.batch/%s replaced%s (%s)\n", p.Job.Name, o.dryRun.Suffix(), strings.Join(what, "; "))
+		ops[i] = fmt.Sprintf("replaced%s (%s)", o.dryRun.Suffix(), strings.Join(what, "; "))
+	}
+	if err := o.PrintFlags.PrintJobs(o.Out, jobs, ops); err != nil {
+		return err
+	}
+	if !o.PrintFlags.Default() {
+		return nil
 	}
 	if len(waiting) > 0 {
 		fmt.Fprintf(o.ErrOut, "%d trial(s) that have not finished were left alone\n", len(waiting))

@@ -32,7 +32,7 @@ func runAttempts(t *testing.T, c *fake.Clientset, output string) string {
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
 		Print: common.PrintFlags{Output: output, Tables: []string{"wide"}, NameKind: "job.batch"}, Now: func() time.Time { return kubefake.T0.Add(time.Hour) }}
-	if err := o.Complete([]string{"oom"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"oom"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {

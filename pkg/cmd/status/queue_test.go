@@ -50,7 +50,7 @@ func runQueued(t testing.TB, g *kubefake.Getter, output string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: g, Print: common.PrintFlags{Output: output, Tables: []string{"wide"}, NameKind: "job.batch"}, Now: func() time.Time { return now }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -191,7 +191,7 @@ func TestStatusWatchQueued(t *testing.T) {
 	g, c, dyn := kueueCluster([]runtime.Object{j}, kueuefake.Workload("v1beta2", j, kueuefake.Pending(noQuota)))
 	var out, errOut kubefake.SyncBuffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: g, Watch: true, Now: func() time.Time { return now }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

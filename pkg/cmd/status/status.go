@@ -125,7 +125,7 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -145,7 +145,8 @@ func NewCmdStatus(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 }
 
 // Complete reads the experiment argument and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -178,9 +179,6 @@ func (o *Options) Validate() error {
 
 // Run prints the experiment's trials once, or watches them with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.Watch {
 		return o.watch(ctx, o.selector)
 	}

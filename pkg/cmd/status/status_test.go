@@ -51,7 +51,7 @@ func TestStatusTable(t *testing.T) {
 	)
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c}, Now: func() time.Time { return now }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -104,7 +104,7 @@ func TestStatusCallsAreConstant(t *testing.T) {
 		}
 		var out, errOut bytes.Buffer
 		o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c}, Now: func() time.Time { return now }}
-		if err := o.Complete([]string{"mnist"}); err != nil {
+		if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := o.Run(context.Background()); err != nil {
@@ -136,7 +136,7 @@ func TestStatusTellsHowMemoryRanOut(t *testing.T) {
 	var out, errOut bytes.Buffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
 		Now: func() time.Time { return kubefake.T0.Add(time.Hour) }}
-	if err := o.Complete([]string{"oom"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"oom"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {

@@ -52,7 +52,7 @@ func TestStatusWatchFaults(t *testing.T) {
 	var out, errOut kubefake.SyncBuffer
 	o := &Options{IOStreams: genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}, Getter: &kubefake.Getter{NS: "ml", Client: c},
 		Watch: true, Print: common.PrintFlags{NoHeaders: true, Tables: []string{"wide"}, NameKind: "job.batch"}, Now: func() time.Time { return now }}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -22,10 +20,11 @@ import (
 	"github.com/mlexp/kubectl-mlexp/pkg/kube"
 )
 
-// Run applies the rendered trials, or prints them for --dry-run=client.
+// Run loads and renders the experiment, then applies the rendered
+// trials, or prints them for --dry-run=client.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+	if err := o.load(ctx); err != nil {
+		return err
 	}
 	if o.dryRun == common.DryRunClient {
 		jobs := make([]*batchv1.Job, len(o.trials))
@@ -95,7 +94,7 @@ func (o *Options) Run(ctx context.Context) error {
 // batch is written, until the search ends.
 func (o *Options) drive(ctx context.Context) error {
 	out := o.Out
-	if o.Output != "" {
+	if !o.PrintFlags.Default() {
 		out = o.ErrOut // stdout holds the objects
 	}
 	fmt.Fprintf(o.ErrOut, "driving the %s search of experiment %q until it ends (Ctrl-C stops here; %s continues it from any machine)\n",
@@ -143,31 +142,25 @@ func (o *Options) apply(ctx context.Context, plan Plan) ([]*batchv1.Job, error) 
 	}
 	reach := o.newReach()
 	prog := newProgress(o.ErrOut, len(todo))
-	var mu sync.Mutex
-	var failed []error
-	g := new(errgroup.Group)
-	g.SetLimit(o.Concurrency)
-	for _, i := range todo {
-		g.Go(func() error {
-			var job *batchv1.Job
-			err := ctx.Err()
-			if err == nil {
-				job, err = o.applyRetrying(ctx, i, plan.Actions[i], plan.Full[o.trials[i].Name].Job(), reach)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				// A client returns an empty object with its error.
-				failed = append(failed, fmt.Errorf("trial %s: %w", o.trials[i].Name, err))
-			} else {
-				jobs[i] = job
-			}
-			prog.step()
-			return nil
-		})
-	}
-	_ = g.Wait()
+	errs := kube.WriteEach(len(todo), o.Concurrency, func(k int) error {
+		i := todo[k]
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		job, err := o.applyRetrying(ctx, i, plan.Actions[i], plan.Full[o.trials[i].Name].Job(), reach)
+		if err == nil {
+			// A client returns an empty object with its error.
+			jobs[i] = job
+		}
+		return err
+	}, func(int, error) { prog.step() })
 	prog.done()
+	var failed []error
+	for k, err := range errs {
+		if err != nil {
+			failed = append(failed, fmt.Errorf("trial %s: %w", o.trials[todo[k]].Name, err))
+		}
+	}
 	if o.Prune && len(failed) == 0 && ctx.Err() == nil {
 		if err := o.prune(ctx, plan.Removed); err != nil {
 			failed = append(failed, err)
@@ -252,9 +245,9 @@ func (o *Options) createJob(ctx context.Context, job *batchv1.Job) (*batchv1.Job
 }
 
 // unchangedInFull replaces the unchanged trials' entries of jobs, read as
-// metadata, by their whole Jobs when -o yaml|json prints them.
+// metadata, by their whole Jobs when -o prints objects (json, yaml, templates).
 func (o *Options) unchangedInFull(ctx context.Context, plan Plan, jobs []*batchv1.Job) error {
-	if o.Output != "yaml" && o.Output != "json" {
+	if !o.PrintFlags.Objects() {
 		return nil
 	}
 	var names []string

@@ -62,7 +62,7 @@ func (o *Options) waitFor(ctx context.Context) error {
 		names[i] = t.Name
 	}
 	out := o.Out
-	if o.Output != "" {
+	if !o.PrintFlags.Default() {
 		out = o.ErrOut // stdout holds the objects
 	}
 	w := &waiting.Waiter{

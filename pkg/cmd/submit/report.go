@@ -14,27 +14,24 @@ import (
 // one line per trial.
 const manyTrials = progress.Threshold
 
-// report prints the result: the objects for -o yaml|json|name, else one
-// kubectl-style line per trial (or a summary for large experiments on a
-// terminal), the removed trials and the commands to follow the experiment.
+// report prints the result through -o: by default one line
+// `job.batch/NAME ACTION` per trial (or a summary for large experiments on
+// a terminal), else the names or the Jobs written; then the removed trials
+// and the commands to follow the experiment.
 func (o *Options) report(jobs []*batchv1.Job, actions []Action, removed []string) error {
-	switch o.Output {
-	case "yaml", "json", "name":
-		if err := common.PrintJobs(o.Out, o.Output, jobs); err != nil {
-			return err
-		}
-	default:
-		if len(jobs) > manyTrials && common.IsTerminal(o.Out) {
-			fmt.Fprintln(o.Out, o.summary(actions))
-		} else {
-			for i, j := range jobs {
-				line := fmt.Sprintf("job.batch/%s %s%s", j.Name, actions[i], o.dryRun.Suffix())
-				if o.dryRun == common.DryRunClient && i < len(o.trials) && len(o.trials[i].Params) > 0 {
-					// What a dry run is for: the values the trial would run with.
-					line += "  " + o.trials[i].Params.String()
-				}
-				fmt.Fprintln(o.Out, line)
+	if o.PrintFlags.Default() && len(jobs) > manyTrials && common.IsTerminal(o.Out) {
+		fmt.Fprintln(o.Out, o.summary(actions))
+	} else {
+		ops := make([]string, len(jobs))
+		for i := range jobs {
+			ops[i] = string(actions[i]) + o.dryRun.Suffix()
+			if o.dryRun == common.DryRunClient && i < len(o.trials) && len(o.trials[i].Params) > 0 {
+				// What a dry run is for: the values the trial would run with.
+				ops[i] += "  " + o.trials[i].Params.String()
 			}
+		}
+		if err := o.PrintFlags.PrintJobs(o.Out, jobs, ops); err != nil {
+			return err
 		}
 	}
 	if len(removed) > 0 {

@@ -14,15 +14,16 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mlexp/kubectl-mlexp/pkg/cmd/common"
 	"github.com/mlexp/kubectl-mlexp/pkg/kube/kubefake"
 )
 
 // submitOptions returns the options of `submit -f seed ...` over c.
 func submitOptions(c *fake.Clientset, out, errOut *bytes.Buffer) *Options {
 	return &Options{
-		IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: errOut},
-		Getter:    &kubefake.Getter{NS: "ml", Client: c},
-		Filename:  seedFile, Name: "seed", Command: "python train.py", CPU: "1", Memory: "6Gi",
+		IOStreams:   genericiooptions.IOStreams{Out: out, ErrOut: errOut},
+		Getter:      &kubefake.Getter{NS: "ml", Client: c},
+		FileFlags:   common.FileFlags{Filename: seedFile, Name: "seed", Command: "python train.py", CPU: "1", Memory: "6Gi"},
 		Concurrency: 4,
 	}
 }
@@ -57,7 +58,10 @@ func TestSubmitRetriesThroughRestart(t *testing.T) {
 	stopAfter(c, outage, 10, func() { time.AfterFunc(time.Second, outage.Start) })
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -89,7 +93,10 @@ func TestSubmitGivesUpWithOneLine(t *testing.T) {
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
 	o.LossTimeout = time.Second
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	err := o.Run(context.Background())
@@ -108,7 +115,10 @@ func TestSubmitGivesUpWithOneLine(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	o = submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {
@@ -127,7 +137,10 @@ func TestSubmitChecksAccessFirst(t *testing.T) {
 	kubefake.Authorize(c, func(ra authorizationv1.ResourceAttributes) bool { return ra.Verb == "list" || ra.Verb == "get" })
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	err := o.Run(context.Background())

@@ -145,7 +145,10 @@ func TestSubmitCreateWhoseAnswerWasLost(t *testing.T) {
 	})
 	var out, errOut bytes.Buffer
 	o := submitOptions(c, &out, &errOut)
-	if err := o.Complete(context.Background()); err != nil {
+	if err := o.Complete(o.Getter, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Run(context.Background()); err != nil {

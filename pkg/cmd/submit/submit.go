@@ -6,7 +6,6 @@ package submit
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -120,14 +119,10 @@ var example = templates.Examples(`
 // Options holds the submit command's flags.
 type Options struct {
 	genericiooptions.IOStreams
-	Getter      kube.Getter
-	Filename    string
-	Name        string
-	Command     string
-	CPU         string
-	Memory      string
-	ParamNames  []string
-	Output      string
+	Getter kube.Getter
+	common.FileFlags
+	// PrintFlags are -o: name, or the Jobs written (json, yaml, templates).
+	PrintFlags  *common.WritePrintFlags
 	Prune       bool
 	Force       bool
 	Concurrency int
@@ -160,7 +155,7 @@ const DefaultConcurrency = 16
 
 // NewCmdSubmit returns the submit command.
 func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{IOStreams: streams, Getter: getter, Concurrency: DefaultConcurrency}
+	o := &Options{IOStreams: streams, Getter: getter, PrintFlags: common.NewWritePrintFlags("created"), Concurrency: DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:     "submit -f FILE",
 		Aliases: []string{"apply"},
@@ -168,27 +163,20 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 		Long:    long,
 		Example: example,
 		Args:    common.FileFlagArgs("submit"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(getter, cmd, args); err != nil {
 				return err
 			}
-			if err := o.Complete(cmd.Context()); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
 		},
 	}
+	o.FileFlags.AddFlags(cmd, "Experiment name; required to rename, defaults to the file's name or its metadata.name.")
 	f := cmd.Flags()
-	f.StringVarP(&o.Filename, "filename", "f", "", "The experiment file (- reads stdin).")
-	f.StringVar(&o.Name, "name", "", "Experiment name; required to rename, defaults to the file's name or its metadata.name.")
-	f.StringVar(&o.Command, "command", "", `List format: the container command, split on spaces (e.g. "python train.py").`)
-	f.StringVar(&o.CPU, "cpu", "", `List format: limits.cpu of every trial (e.g. "1").`)
-	f.StringVar(&o.Memory, "memory", "", `List format: limits.memory of every trial (e.g. "6Gi").`)
-	f.StringSliceVar(&o.ParamNames, "param-names", nil, "List format: names of the positional args (default arg1,arg2,...).")
 	common.AddDryRunFlag(cmd)
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: yaml, json or name.")
-	_ = cmd.RegisterFlagCompletionFunc("output", common.CompleteWords("yaml", "json", "name"))
+	o.PrintFlags.AddFlags(cmd)
 	f.BoolVar(&o.Prune, "prune", false, "Delete the Jobs of trials that are no longer in the file.")
 	f.BoolVar(&o.Force, "force", false, "Delete and re-create trials whose rendered Job changed, or whose Job no longer runs what the file renders (a Job's pod template cannot change in place).")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many writes run at once.")
@@ -199,20 +187,24 @@ func NewCmdSubmit(getter kube.Getter, streams genericiooptions.IOStreams) *cobra
 	o.Driver.AddFlags(f)
 	_ = cmd.RegisterFlagCompletionFunc("driver", common.CompleteWords(common.DriverTerminal, common.DriverCluster))
 	f.BoolVar(&o.Suspend, "suspend", false, "Create the new trials suspended: none runs until 'kubectl mlexp resume' releases it (existing trials keep their state).")
-	_ = cmd.MarkFlagRequired("filename")
-	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
 }
 
-// Complete checks the flags, then loads, validates and renders the whole
-// experiment; nothing has been sent to the cluster when it returns. A file
-// read from stdin is given up when ctx ends.
-func (o *Options) Complete(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+// Complete reads --dry-run (a nil cmd, for options built by hand, keeps
+// o's mode) and keeps f, whose client Run builds once the file is read.
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, _ []string) error {
+	o.Getter = f
+	if cmd == nil {
+		return nil
 	}
 	var err error
-	if err := common.ValidateOutput(o.Output, "", "yaml", "json", "name"); err != nil {
+	o.dryRun, err = common.ParseDryRun(cmd)
+	return err
+}
+
+// Validate checks the flags; it reads no file and makes no request.
+func (o *Options) Validate() error {
+	if err := o.PrintFlags.Validate(); err != nil {
 		return err
 	}
 	if o.Concurrency < 1 {
@@ -230,12 +222,18 @@ func (o *Options) Complete(ctx context.Context) error {
 	if o.Driver.InCluster() && o.Wait {
 		return fmt.Errorf("--wait cannot be used with --driver=cluster: submit returns once the driver runs; wait with 'kubectl mlexp wait'")
 	}
+	return nil
+}
+
+// load loads, validates and renders the whole experiment and builds the
+// client; nothing has been sent to the cluster when it returns. A file
+// read from stdin is given up when ctx ends.
+func (o *Options) load(ctx context.Context) error {
+	var err error
+	opts := o.FileFlags.Options()
 	// A search driven in the cluster is driven: --driver=cluster implies --drive.
-	opts := experiment.Options{Name: o.Name, CPU: o.CPU, Memory: o.Memory, ParamNames: o.ParamNames, Queue: o.Queue, Drive: o.Drive || o.Driver.InCluster()}
-	if o.Command != "" {
-		opts.Command = strings.Fields(o.Command)
-	}
-	if o.exp, err = experiment.LoadContext(ctx, o.Filename, opts); err != nil {
+	opts.Queue, opts.Drive = o.Queue, o.Drive || o.Driver.InCluster()
+	if o.exp, o.trials, err = render.LoadFile(ctx, o.Filename, opts, o.ErrOut); err != nil {
 		return err
 	}
 	if o.Driver.InCluster() && o.exp.Search == nil {
@@ -244,14 +242,7 @@ func (o *Options) Complete(ctx context.Context) error {
 	if o.Drive && o.exp.Search == nil {
 		return fmt.Errorf("--drive: %s has no search to drive (no parallel trials or maximum to honour): write its parameters as spec.search with algorithm: grid or random (docs/search.md)", o.Filename)
 	}
-	trials, warnings, err := render.Render(o.exp)
-	for _, w := range warnings {
-		fmt.Fprintln(o.ErrOut, "warning:", w)
-	}
-	if err != nil {
-		return err
-	}
-	o.trials = trials
+	trials := o.trials
 	if s := o.exp.Search; s != nil && o.dryRun != common.DryRunNone {
 		fmt.Fprintf(o.ErrOut, "%s search: these are its first %d trials (parallel trials %d); the driver suggests the rest as trials finish\n",
 			s.Algorithm, len(trials), s.Parallel)

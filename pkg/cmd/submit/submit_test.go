@@ -198,3 +198,53 @@ func TestSubmitDryRunShowsParameters(t *testing.T) {
 		t.Errorf("first line %q lacks the trial's parameters", first)
 	}
 }
+
+// TestSubmitOutput: -o goes through the PrintFlags every writing verb
+// has: name prints the Jobs' names, json the Jobs written as one List,
+// jsonpath a template over it, and a second submit prints the unchanged
+// Jobs whole.
+func TestSubmitOutput(t *testing.T) {
+	args := []string{"-f", seedFile, "--name", "seed", "--command", "python train.py", "--cpu", "1", "--memory", "6Gi"}
+	g := &kubefake.Getter{NS: "ml", Client: newClient()}
+	out, _, err := runSubmit(t, g, append(args, "-o", "name")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 24 || !strings.HasPrefix(lines[0], "job.batch/seed-") || strings.Contains(out, " ") {
+		t.Errorf("-o name printed %q, want 24 lines job.batch/NAME", out)
+	}
+	out, _, err = runSubmit(t, g, append(args, "-o", "json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"kind": "List"`) || strings.Count(out, `"kind": "Job"`) != 24 || !strings.Contains(out, `"image": "registry.test/`) {
+		t.Errorf("-o json did not print the 24 Jobs whole in a List:\n%.600s", out)
+	}
+	out, _, err = runSubmit(t, g, append(args, "-o", "jsonpath={.items[0].kind} {.items[0].metadata.labels.mlexp\\.dev/experiment}")...)
+	if err != nil || out != "Job seed" {
+		t.Errorf("-o jsonpath = %q, %v; want %q", out, err, "Job seed")
+	}
+	if _, _, err := runSubmit(t, g, append(args, "-o", "wide")...); err == nil || !strings.Contains(err.Error(), `--output: unknown format "wide"`) {
+		t.Errorf("-o wide: err = %v", err)
+	}
+}
+
+// TestSubmitValidateNeedsNoClientNorFile: bad flags are refused by
+// Validate, before the file is read or a client built (the getter is nil
+// and the file does not exist).
+func TestSubmitValidateNeedsNoClientNorFile(t *testing.T) {
+	for args, want := range map[string]string{
+		"-f nothere.yaml --concurrency 0":         "--concurrency must be at least 1, got 0",
+		"-f nothere.yaml -o wide":                 `--output: unknown format "wide"`,
+		"-f nothere.yaml --wait --dry-run=client": "--wait cannot be used with --dry-run",
+		"-f nothere.yaml --dry-run=maybe":         "--dry-run: invalid dry-run value (maybe)",
+	} {
+		cmd := NewCmdSubmit(nil, genericiooptions.NewTestIOStreamsDiscard())
+		cmd.SetArgs(strings.Fields(args))
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.ExecuteContext(context.Background()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("submit %s: err = %v, want %q", args, err, want)
+		}
+	}
+}

@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -35,7 +33,8 @@ type Options struct {
 	genericiooptions.IOStreams
 	Getter kube.Getter
 	Trials common.TrialFlags
-	Output string
+	// PrintFlags are -o: name, or the trials' Jobs (json, yaml, templates).
+	PrintFlags *common.WritePrintFlags
 	// Count is resume's --count: release at most this many (0: all).
 	Count int
 
@@ -47,32 +46,28 @@ type Options struct {
 	dryRun     common.DryRun
 	filter     trial.Filter
 	selector   string
+	countSet   bool
 }
 
 // Complete reads the argument and flags and builds the client.
-func (o *Options) Complete(cmd *cobra.Command, args []string) error {
-	var err error
-	if o.dryRun, err = common.ParseDryRun(cmd); err != nil {
-		return err
-	}
-	t, err := common.ResolveTarget(o.Getter, args)
+func (o *Options) Complete(f kube.Getter, cmd *cobra.Command, args []string) error {
+	o.Getter = f
+	t, err := o.Trials.ResolveTrials(f, cmd, args)
 	if err != nil {
 		return err
 	}
-	o.experiment, o.namespace, o.client = t.Experiment, t.Namespace, t.Client
-	if o.filter, err = o.Trials.Filter(o.experiment); err != nil {
-		return err
-	}
-	o.selector, err = o.Trials.Selector(o.experiment)
-	return err
+	o.experiment, o.namespace, o.client, o.dryRun = t.Experiment, t.Namespace, t.Client, t.DryRun
+	o.filter, o.selector = t.Filter, t.Selector
+	o.countSet = cmd.Flags().Changed("count")
+	return nil
 }
 
-// Validate checks the flags.
-func (o *Options) Validate(countSet bool) error {
-	if err := common.ValidateOutput(o.Output, "", "name"); err != nil {
+// Validate checks the flags; it does no I/O.
+func (o *Options) Validate() error {
+	if err := o.PrintFlags.Validate(); err != nil {
 		return err
 	}
-	if countSet && o.Count < 1 {
+	if o.countSet && o.Count < 1 {
 		return fmt.Errorf("--count: must be at least 1, got %d", o.Count)
 	}
 	return nil
@@ -81,9 +76,6 @@ func (o *Options) Validate(countSet bool) error {
 // Run lists the experiment's Jobs (and its Workloads when it uses a
 // queue) once, plans, then writes one patch per trial.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	jobs, err := kube.ListJobs(ctx, o.client, o.namespace, o.selector)
 	if err != nil {
 		return err
@@ -130,7 +122,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.checkAccess(ctx, kc, plan.Actions); err != nil {
 		return err
 	}
-	if err := o.write(ctx, kc, plan.Actions); err != nil {
+	if err := o.write(ctx, kc, plan.Actions, jobs); err != nil {
 		return err
 	}
 	o.report(plan)
@@ -158,31 +150,41 @@ func (o *Options) checkAccess(ctx context.Context, kc *kueue.Client, actions []A
 }
 
 // write sends one patch per action, Concurrency at a time; it tries every
-// action even when some fail, and prints the ones done in order.
-func (o *Options) write(ctx context.Context, kc *kueue.Client, actions []Action) error {
+// action even when some fail, and prints the ones done in order. listed
+// are the experiment's Jobs as listed: what -o prints of a trial whose
+// Job was not patched (a dry run, or a Workload patched instead).
+func (o *Options) write(ctx context.Context, kc *kueue.Client, actions []Action, listed []batchv1.Job) error {
 	errs := make([]error, len(actions))
+	written := make([]*batchv1.Job, len(actions))
 	if o.dryRun != common.DryRunClient {
-		g := new(errgroup.Group)
-		g.SetLimit(Concurrency)
-		var mu sync.Mutex
-		for i, a := range actions {
-			g.Go(func() error {
-				err := o.patch(ctx, kc, a)
-				mu.Lock()
-				errs[i] = err
-				mu.Unlock()
-				return nil
-			})
+		if e := kube.WriteEach(len(actions), Concurrency, func(i int) error {
+			var err error
+			written[i], err = o.patch(ctx, kc, actions[i])
+			return err
+		}, nil); e != nil {
+			errs = e
 		}
-		_ = g.Wait()
+	}
+	byName := map[string]*batchv1.Job{}
+	for i := range listed {
+		byName[listed[i].Name] = &listed[i]
 	}
 	var failed []error
+	var done []*batchv1.Job
+	var ops []string
 	for i, a := range actions {
 		if errs[i] != nil {
 			failed = append(failed, fmt.Errorf("trial %s: %w", a.Trial, errs[i]))
 			continue
 		}
-		o.printDone(a)
+		job := written[i]
+		if job == nil {
+			job = o.asWritten(byName[a.Trial], a)
+		}
+		done, ops = append(done, job), append(ops, o.operation(a))
+	}
+	if err := o.PrintFlags.PrintJobs(o.Out, done, ops); err != nil {
+		return err
 	}
 	if len(failed) == 0 {
 		return nil
@@ -193,27 +195,37 @@ func (o *Options) write(ctx context.Context, kc *kueue.Client, actions []Action)
 	return fmt.Errorf("%d of %d writes failed (run %s again to finish): %w", len(failed), len(actions), o.verb, failed[0])
 }
 
-// patch writes one action: a merge patch of the Job's spec.suspend, or of
-// the Workload's spec.active.
-func (o *Options) patch(ctx context.Context, kc *kueue.Client, a Action) error {
+// patch writes one action: a merge patch of the Job's spec.suspend
+// (returning the Job patched), or of the Workload's spec.active (no Job).
+func (o *Options) patch(ctx context.Context, kc *kueue.Client, a Action) (*batchv1.Job, error) {
 	opts := metav1.PatchOptions{FieldManager: keys.FieldManager}
 	if o.dryRun == common.DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
 	if a.How == SetActive {
-		return kueue.SetActive(ctx, kc.Dynamic, kc.API, o.namespace, a.Workload, o.resume, opts)
+		return nil, kueue.SetActive(ctx, kc.Dynamic, kc.API, o.namespace, a.Workload, o.resume, opts)
 	}
 	body := fmt.Appendf(nil, `{"spec":{"suspend":%t}}`, !o.resume)
-	_, err := o.client.BatchV1().Jobs(o.namespace).Patch(ctx, a.Trial, types.MergePatchType, body, opts)
-	return err
+	return o.client.BatchV1().Jobs(o.namespace).Patch(ctx, a.Trial, types.MergePatchType, body, opts)
 }
 
-// printDone prints one line per trial written, as kubectl does.
-func (o *Options) printDone(a Action) {
-	if o.Output == "name" {
-		fmt.Fprintf(o.Out, "job.batch/%s\n", a.Trial)
-		return
+// asWritten returns the trial's Job as listed, with spec.suspend as the
+// action leaves it when the action patches the Job (a client dry run).
+func (o *Options) asWritten(listed *batchv1.Job, a Action) *batchv1.Job {
+	if listed == nil {
+		return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: a.Trial, Namespace: o.namespace}}
 	}
+	job := listed.DeepCopy()
+	if a.How == PatchJob {
+		suspend := !o.resume
+		job.Spec.Suspend = &suspend
+	}
+	return job
+}
+
+// operation is what the line of one trial written says after its name,
+// as kubectl's lines do: suspended or resumed, and how.
+func (o *Options) operation(a Action) string {
 	done := map[bool]string{false: "suspended", true: "resumed"}[o.resume]
 	var how string
 	if a.How == SetActive {
@@ -222,7 +234,7 @@ func (o *Options) printDone(a Action) {
 			how = fmt.Sprintf(" (workload.%s/%s back in queue %s)", kueue.Group, a.Workload, a.Queue)
 		}
 	}
-	fmt.Fprintf(o.Out, "job.batch/%s %s%s%s\n", a.Trial, done, how, o.dryRun.Suffix())
+	return done + how + o.dryRun.Suffix()
 }
 
 // report says on stderr what was done and what was left alone, and why.

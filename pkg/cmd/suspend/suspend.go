@@ -45,10 +45,10 @@ func NewCmdSuspend(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
-			if err := o.Validate(false); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -62,5 +62,6 @@ func NewCmdSuspend(getter kube.Getter, streams genericiooptions.IOStreams) *cobr
 func addFlags(cmd *cobra.Command, o *Options, what string) {
 	o.Trials.AddFlags(cmd.Flags(), what)
 	common.AddDryRunFlag(cmd)
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: name (the default prints one line per trial).")
+	o.PrintFlags = common.NewWritePrintFlags("")
+	o.PrintFlags.AddFlags(cmd)
 }

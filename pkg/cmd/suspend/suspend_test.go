@@ -186,7 +186,7 @@ func TestValidate(t *testing.T) {
 	cl := newCluster(false, []runtime.Object{trialJob(1, "susp")})
 	for args, want := range map[string]string{
 		"exp --count 0":   "--count: must be at least 1, got 0",
-		"exp -o yaml":     `--output: unknown format "yaml" (allowed: [ name])`,
+		"exp -o wide":     `--output: unknown format "wide" (allowed: json, yaml, name, jsonpath=, jsonpath-file=, jsonpath-as-json=, go-template=, go-template-file=)`,
 		"nope":            `experiment "nope" not found in namespace "ml" (no Jobs with label mlexp.dev/experiment=nope)`,
 		"exp -l team=x":   `no trial of experiment "exp" in namespace "ml" matches --selector team=x`,
 		"exp --dry-run=x": `--dry-run: invalid dry-run value (x). Must be "none", "server", or "client".`,
@@ -281,4 +281,23 @@ func sorted(s []string) []string {
 		}
 	}
 	return out
+}
+
+// TestOutput: -o goes through the PrintFlags every writing verb has: json
+// prints the Jobs patched (spec.suspend as written) in one List, and a
+// client dry run the Jobs as the patch would leave them.
+func TestOutput(t *testing.T) {
+	cl := newCluster(false, []runtime.Object{trialJob(1, "run"), trialJob(2, "run")})
+	out, _, err := cl.run(t, false, "exp", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"kind": "List"`) || strings.Count(out, `"kind": "Job"`) != 2 || strings.Count(out, `"suspend": true`) != 2 {
+		t.Errorf("-o json did not print the 2 suspended Jobs in a List:\n%s", out)
+	}
+	cl = newCluster(false, []runtime.Object{trialJob(1, "susp")})
+	out, _, err = cl.run(t, true, "exp", "--dry-run=client", "-o", "jsonpath={.items[0].metadata.name} {.items[0].spec.suspend}")
+	if err != nil || out != "exp-00000001 false" || len(cl.patches()) != 0 {
+		t.Errorf("dry run -o jsonpath = %q, %v (patches %v); want %q and no patch", out, err, cl.patches(), "exp-00000001 false")
+	}
 }

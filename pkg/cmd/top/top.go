@@ -104,7 +104,7 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -129,7 +129,8 @@ func NewCmdTop(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.Co
 }
 
 // Complete reads the experiment argument and builds the clients.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -139,6 +140,11 @@ func (o *Options) Complete(args []string) error {
 		return err
 	}
 	if o.filter, err = o.TrialFlags.Filter(o.experiment); err != nil {
+		return err
+	}
+	if strings.HasPrefix(o.SortBy, ".") || strings.HasPrefix(o.SortBy, "{") {
+		o.sortPath = o.SortBy
+	} else if o.sortBy, err = cpumem.ParseSortBy(o.SortBy); err != nil {
 		return err
 	}
 	o.metrics, err = o.Getter.MetricsClientSet()
@@ -159,12 +165,6 @@ func (o *Options) Validate() error {
 	if err := o.Print.Validate(); err != nil {
 		return err
 	}
-	var err error
-	if strings.HasPrefix(o.SortBy, ".") || strings.HasPrefix(o.SortBy, "{") {
-		o.sortPath = o.SortBy
-	} else if o.sortBy, err = cpumem.ParseSortBy(o.SortBy); err != nil {
-		return err
-	}
 	if o.Watch && o.Interval <= 0 {
 		return fmt.Errorf("--interval must be positive, got %v", o.Interval)
 	}
@@ -173,9 +173,6 @@ func (o *Options) Validate() error {
 
 // Run prints the usage once, or refreshes it with --watch.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.Watch {
 		return o.watch(ctx)
 	}

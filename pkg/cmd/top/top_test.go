@@ -288,7 +288,7 @@ func TestTopWatch(t *testing.T) {
 		Getter:    g, Watch: true, Interval: 20 * time.Millisecond, Print: common.PrintFlags{NoHeaders: true},
 		IsTerminal: func(io.Writer) bool { return false },
 	}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Validate(); err != nil {
@@ -341,7 +341,7 @@ func TestTopWatchQuietWhileNothingRuns(t *testing.T) {
 		Getter:    g, Watch: true, Interval: 10 * time.Millisecond,
 		IsTerminal: func(io.Writer) bool { return false },
 	}
-	if err := o.Complete([]string{"mnist"}); err != nil {
+	if err := o.Complete(o.Getter, nil, []string{"mnist"}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -78,7 +78,7 @@ func NewCmdTune(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -95,7 +95,8 @@ func NewCmdTune(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 }
 
 // Complete reads the experiment argument and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err

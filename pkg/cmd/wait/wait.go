@@ -73,7 +73,7 @@ func NewCmdWait(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.CompleteExperiments(getter),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
+			if err := o.Complete(o.Getter, cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -92,7 +92,8 @@ func NewCmdWait(getter kube.Getter, streams genericiooptions.IOStreams) *cobra.C
 }
 
 // Complete reads the argument and flags and builds the client.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f kube.Getter, _ *cobra.Command, args []string) error {
+	o.Getter = f
 	t, err := common.ResolveTarget(o.Getter, args)
 	if err != nil {
 		return err
@@ -122,8 +123,5 @@ func (o *Options) Validate() error {
 
 // Run waits.
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	return o.waiter.Wait(ctx)
 }
