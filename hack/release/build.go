@@ -198,8 +198,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !versionPattern.MatchString(*version) {
-		return fmt.Errorf("-version %q: want a semantic version with a leading v, e.g. v0.1.0", *version)
+	if err := checkVersionFlag(*version); err != nil {
+		return err
 	}
 	platforms, err := parsePlatforms(*plats)
 	if err != nil {
@@ -228,6 +228,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, a := range archives {
 		fmt.Fprintln(stdout, a)
+	}
+	return nil
+}
+
+// checkVersionFlag checks the -version flag every subcommand that builds takes.
+func checkVersionFlag(version string) error {
+	if !versionPattern.MatchString(version) {
+		return fmt.Errorf("-version %q: want a semantic version with a leading v, e.g. v0.1.0", version)
 	}
 	return nil
 }

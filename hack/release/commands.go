@@ -23,8 +23,8 @@ func runManifest(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !versionPattern.MatchString(*version) {
-		return fmt.Errorf("-version %q: want a semantic version with a leading v, e.g. v0.1.0", *version)
+	if err := checkVersionFlag(*version); err != nil {
+		return err
 	}
 	s, err := readSource(".")
 	if err != nil {

@@ -113,8 +113,8 @@ func runImage(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !versionPattern.MatchString(*version) {
-		return fmt.Errorf("-version %q: want a semantic version with a leading v, e.g. v0.1.0", *version)
+	if err := checkVersionFlag(*version); err != nil {
+		return err
 	}
 	s, err := readSource(".")
 	if err != nil {
