@@ -55,6 +55,11 @@ func iptablesHas(args ...string) bool {
 	return exec.Command("iptables", append([]string{"-w", "-t", "nat", "-C"}, args...)...).Run() == nil
 }
 
+// serviceChainExists reports whether the nat table has ServiceNATChain.
+func serviceChainExists() bool {
+	return exec.Command("iptables", "-w", "-t", "nat", "-n", "-L", ServiceNATChain).Run() == nil
+}
+
 // ensurePodNetwork makes the CNI bridge with PodGateway, lets it deliver to loopback and
 // (re)writes the service chain; idempotent, so an up after a killed run repairs it.
 func ensurePodNetwork() error {
@@ -72,7 +77,7 @@ func ensurePodNetwork() error {
 	if err := os.WriteFile(filepath.Join("/proc/sys/net/ipv4/conf", CNIBridge, "route_localnet"), []byte("1"), 0o644); err != nil {
 		return err
 	}
-	if exec.Command("iptables", "-w", "-t", "nat", "-n", "-L", ServiceNATChain).Run() != nil {
+	if !serviceChainExists() {
 		if err := iptables("-N", ServiceNATChain); err != nil {
 			return err
 		}
@@ -101,7 +106,7 @@ func deleteServiceNAT() error {
 			return err
 		}
 	}
-	if exec.Command("iptables", "-w", "-t", "nat", "-n", "-L", ServiceNATChain).Run() != nil {
+	if !serviceChainExists() {
 		return nil
 	}
 	if err := iptables("-F", ServiceNATChain); err != nil {

@@ -25,22 +25,6 @@ type State struct {
 	Holder *drive.Holder
 }
 
-// Read returns the driver state of experiment exp: its driver Job and its
-// lease's holder. A Job or Lease the user may not read counts as absent.
-func Read(ctx context.Context, c kubernetes.Interface, ns, exp string) (State, error) {
-	var s State
-	var err error
-	if s.Job, err = ReadJob(ctx, c, ns, exp); err != nil {
-		return s, err
-	}
-	h, err := drive.ReadHolder(ctx, c, ns, exp)
-	if err != nil && !apierrors.IsForbidden(err) {
-		return s, fmt.Errorf("read the search's lease %s: %w", drive.LeaseName(exp), err)
-	}
-	s.Holder = h
-	return s, nil
-}
-
 // JobState returns the driver Job's state: Succeeded, Failed, Running or
 // Pending.
 func JobState(j *batchv1.Job) string {
